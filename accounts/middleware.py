@@ -1,0 +1,36 @@
+"""Which profile the logged-in user is acting as on pages (kept in the session)."""
+
+from accounts.models import Profile
+
+SESSION_KEY = "active_profile_id"
+
+
+def profiles_for(request) -> list[Profile]:
+    if not hasattr(request, "_hashchat_profiles"):
+        request._hashchat_profiles = list(
+            Profile.objects.managed_by(request.user).order_by("kind", "handle")
+        )
+    return request._hashchat_profiles
+
+
+def active_profile(request) -> Profile | None:
+    if not request.user.is_authenticated:
+        return None
+    profiles = profiles_for(request)
+    wanted = request.session.get(SESSION_KEY)
+    for profile in profiles:
+        if str(profile.id) == str(wanted):
+            return profile
+    personal = [p for p in profiles if p.kind == Profile.Kind.PERSONAL]
+    return (personal or profiles or [None])[0]
+
+
+class ActiveProfileMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.profile = None
+        if request.user.is_authenticated:
+            request.profile = active_profile(request)
+        return self.get_response(request)

@@ -1,0 +1,156 @@
+"""Logins, profiles and who may act as which profile.
+
+A login (User) never posts by itself: every post, like and follow is made as a
+Profile. A login owns one personal profile and may manage organisation
+profiles (HKLibConnect) through Membership rows.
+"""
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from hashchat.fields import SnowflakeField
+
+HANDLE_RE = r"^[A-Za-z0-9_]{1,30}$"
+handle_validator = RegexValidator(
+    HANDLE_RE, "A handle is 1 to 30 letters (A-Z), digits or underscores."
+)
+
+
+def validate_timezone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known IANA timezone (e.g. Asia/Hong_Kong).")
+
+
+class User(AbstractUser):
+    # Consecutive failed logins and the lockout they caused (see accounts.actions.check_login).
+    failed_logins = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def personal_profile(self) -> "Profile | None":
+        return (
+            Profile.objects.filter(
+                kind=Profile.Kind.PERSONAL, memberships__user=self, memberships__role="owner"
+            )
+            .order_by("id")
+            .first()
+        )
+
+
+class ProfileQuerySet(models.QuerySet):
+    def managed_by(self, user) -> "ProfileQuerySet":
+        """Profiles this login may act as (personal and organisations it owns or manages)."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        return self.filter(memberships__user=user, is_suspended=False).distinct()
+
+    def by_handle(self, handle: str) -> "ProfileQuerySet":
+        return self.filter(handle__iexact=handle.lstrip("@"))
+
+
+class Profile(models.Model):
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", "Personal"
+        ORGANISATION = "organisation", "Organisation"
+
+    id = SnowflakeField()
+    # Unique case-insensitively (see the constraint below); shown as typed.
+    handle = models.CharField(max_length=30, validators=[handle_validator])
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSONAL)
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.TextField(max_length=500, blank=True)
+    location = models.CharField(max_length=100, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    website = models.URLField(max_length=200, blank=True)
+    # Resized to at most 400x400 on upload; when empty, initials are drawn instead.
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # "Leave my posts out of transcripts and exports" (consent, see transcripts).
+    exclude_from_transcripts = models.BooleanField(default=False)
+    # Set by a site admin: the profile can no longer post or act.
+    is_suspended = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("handle"), name="profile_handle_ci_unique")]
+
+    def __str__(self) -> str:
+        return f"@{self.handle}"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.handle
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace("_", " ").split() if w]
+        letters = "".join(w[0] for w in words[:2]) or self.handle[:1]
+        return letters.upper()
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == self.Kind.ORGANISATION
+
+    def avatar_url(self) -> str:
+        from django.urls import reverse
+
+        if self.avatar:
+            return self.avatar.url
+        return reverse("avatar-initials", args=[self.handle])
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MANAGER = "manager", "Manager"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MANAGER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "profile"], name="membership_unique")
+        ]
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="follower_set")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique")
+        ]
+
+
+class Block(models.Model):
+    """`profile` no longer sees `target`, and `target` cannot interact with `profile`."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="blocks")
+    target = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="blocked_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "target"], name="block_unique")]
+
+
+class Mute(models.Model):
+    """`profile` no longer sees `target`'s posts (and, optionally, notifications)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="mutes")
+    target = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="muted_by")
+    notifications = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "target"], name="mute_unique")]

@@ -1,0 +1,135 @@
+"""The `hashchat` command line (a contract: tests and docs rely on it).
+
+    hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker]
+    hashchat worker
+    hashchat demo
+    hashchat createuser --username U --email E --password P [--admin]
+    hashchat manage ARGS...
+"""
+
+import argparse
+import os
+import sys
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    import uvicorn
+
+    if not args.no_worker:
+        # The worker runs inside the web process by default (one process does it all).
+        os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"
+    print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        "hashchat.asgi:application",
+        host=args.host,
+        port=args.port,
+        loop="uvloop",
+        http="httptools",
+        log_level=args.log_level,
+        proxy_headers=True,
+        lifespan="on",
+        timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from hashchat.worker import run_worker
+
+    run_worker(once=args.once)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from hashchat.demo import run_demo
+
+    run_demo(args)
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from accounts.actions import create_user
+    from hashchat.errors import ActionError
+
+    try:
+        user = create_user(
+            username=args.username, email=args.email, password=args.password, admin=args.admin
+        )
+    except ActionError as e:
+        print(f"hashchat createuser: {e.message}", file=sys.stderr)
+        return 1
+    kind = "admin" if user.is_staff else "user"
+    print(f"Created {kind} {user.username} with the profile @{user.personal_profile.handle}.")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hashchat manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hashchat", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="migrate, then serve pages, APIs, streams and the worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-worker", action="store_true", help="leave timed posts to `hashchat worker`")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run the background worker alone")
+    worker.add_argument("--once", action="store_true", help="do what is due now, then exit")
+    worker.set_defaults(func=cmd_worker)
+
+    demo = sub.add_parser("demo", help="seed a demo series and play a simulated chat")
+    demo.add_argument("--speed", type=float, default=20.0, help="how many times faster than real time")
+    demo.add_argument("--no-live", action="store_true", help="only seed; do not play the hour")
+    demo.add_argument("--base-url", default=None)
+    demo.set_defaults(func=cmd_demo)
+
+    create = sub.add_parser("createuser", help="create a login non-interactively")
+    create.add_argument("--username", required=True)
+    create.add_argument("--email", required=True)
+    create.add_argument("--password", required=True)
+    create.add_argument("--admin", action="store_true")
+    create.set_defaults(func=cmd_createuser)
+
+    manage = sub.add_parser("manage", help="any Django management command", add_help=False)
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

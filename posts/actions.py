@@ -1,0 +1,386 @@
+"""Writes about posts: create, edit, delete, like, repost, bookmark, follow a
+hashtag, and the notifications they cause. Each validates, writes in one
+transaction and publishes live events after commit."""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from accounts.models import Block, Mute, Profile, User
+from accounts.permissions import check_act_as
+from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from live.publish import publish_on_commit
+from posts import parsing
+from posts.models import Bookmark, Hashtag, Like, Mention, Notification, Post, PostEdit, TagFollow
+
+
+def _max_chars() -> int:
+    return settings.HASHCHAT["MAX_POST_CHARS"]
+
+
+def clean_text(text: str | None) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput("A post cannot be empty.", field="text")
+    if len(text) > _max_chars():
+        raise InvalidInput(
+            f"A post can have at most {_max_chars()} characters; this one has {len(text)}.",
+            field="text",
+        )
+    return text
+
+
+def post_streams(post: Post, tags: list[str]) -> list[str]:
+    """The live streams a post appears on."""
+    streams = [f"profile:{post.author_id}"]
+    if post.visibility == Post.Visibility.PUBLIC:
+        streams.append("public")
+        streams += [f"hashtag:{t.lower()}" for t in tags]
+    return streams
+
+
+def _link_entities(post: Post, text: str) -> tuple[list[str], list[Profile]]:
+    """Store the post's hashtags and mentions; return them."""
+    tags = parsing.hashtags(text)
+    hashtag_rows = [get_or_create_hashtag(name) for name in tags]
+    post.hashtags.set(hashtag_rows)
+    handles = parsing.mentions(text)
+    mentioned = list(profiles_by_handles(handles))
+    Mention.objects.filter(post=post).exclude(profile__in=mentioned).delete()
+    Mention.objects.bulk_create(
+        [Mention(post=post, profile=p) for p in mentioned], ignore_conflicts=True
+    )
+    return tags, mentioned
+
+
+def render_html(text: str) -> str:
+    handles = parsing.mentions(text)
+    known = {p.handle.lower() for p in profiles_by_handles(handles)}
+    return parsing.render(text, known)
+
+
+def profiles_by_handles(handles: list[str]):
+    if not handles:
+        return Profile.objects.none()
+    query = Q()
+    for handle in handles:
+        query |= Q(handle__iexact=handle)
+    return Profile.objects.filter(query)
+
+
+def get_or_create_hashtag(name: str) -> Hashtag:
+    name = name.lstrip("#")
+    try:
+        with transaction.atomic():
+            tag, _ = Hashtag.objects.get_or_create(
+                name_lower=name.lower(), defaults={"name": name}
+            )
+    except IntegrityError:
+        tag = Hashtag.objects.get(name_lower=name.lower())
+    return tag
+
+
+def create_post(
+    *,
+    user: User,
+    profile: Profile,
+    text: str,
+    in_reply_to: Post | None = None,
+    idempotency_key: str | None = None,
+    visibility: str = Post.Visibility.PUBLIC,
+) -> Post:
+    """Post as `profile`. The same Idempotency-Key from the same login returns the
+    first post instead of making a second."""
+    check_act_as(user, profile)
+    if idempotency_key:
+        existing = Post.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    text = clean_text(text)
+    if visibility not in Post.Visibility.values:
+        raise InvalidInput("Visibility must be public or unlisted.", field="visibility")
+    if in_reply_to is not None:
+        if in_reply_to.is_deleted or in_reply_to.hidden_at is not None:
+            raise InvalidInput("You cannot reply to a deleted post.", field="in_reply_to")
+        if in_reply_to.is_repost:
+            in_reply_to = in_reply_to.repost_of
+        if Block.objects.filter(profile=in_reply_to.author, target=profile).exists():
+            raise NotAllowed(f"@{in_reply_to.author.handle} has blocked @{profile.handle}.")
+    try:
+        with transaction.atomic():
+            post = Post.objects.create(
+                author=profile,
+                created_by=user,
+                text=text,
+                html=render_html(text),
+                visibility=visibility,
+                in_reply_to=in_reply_to,
+                created_at=timezone.now(),
+                idempotency_key=idempotency_key or None,
+            )
+            post.thread_root_id = (
+                (in_reply_to.thread_root_id or in_reply_to.id) if in_reply_to else post.id
+            )
+            post.save(update_fields=["thread_root"])
+            tags, mentioned = _link_entities(post, text)
+            if in_reply_to is not None:
+                Post.objects.filter(pk=in_reply_to.pk).update(reply_count=F("reply_count") + 1)
+                notify(recipient=in_reply_to.author, kind="reply", actor=profile, post=post)
+                _publish_counts(in_reply_to.pk)
+            for target in mentioned:
+                if in_reply_to is None or target.id != in_reply_to.author_id:
+                    notify(recipient=target, kind="mention", actor=profile, post=post)
+            _after_create(post)
+    except IntegrityError:
+        if idempotency_key:
+            return Post.objects.get(created_by=user, idempotency_key=idempotency_key)
+        raise
+    publish_on_commit(post_streams(post, tags), {"type": "post.created", "post_id": str(post.id)})
+    return post
+
+
+def _after_create(post: Post) -> None:
+    """Other apps' part in a new post, inside its transaction (chats links answers)."""
+    from chats.linking import link_post
+
+    link_post(post)
+
+
+def _check_manage(user: User, post: Post) -> None:
+    if post.is_deleted:
+        raise NotFound("This post has been deleted.")
+    check_act_as(user, post.author)
+
+
+def edit_post(*, user: User, post: Post, text: str) -> Post:
+    """Edit by the author or a manager of the authoring profile; the old version is kept."""
+    _check_manage(user, post)
+    if post.is_repost:
+        raise InvalidInput("A repost cannot be edited.")
+    text = clean_text(text)
+    if text == post.text:
+        return post
+    with transaction.atomic():
+        PostEdit.objects.create(
+            post=post, text=post.text, html=post.html, created_at=post.edited_at or post.created_at
+        )
+        post.text = text
+        post.html = render_html(text)
+        post.edited_at = timezone.now()
+        post.save(update_fields=["text", "html", "edited_at"])
+        tags, _ = _link_entities(post, text)
+    publish_on_commit(post_streams(post, tags), {"type": "post.updated", "post_id": str(post.id)})
+    return post
+
+
+def delete_post(*, user: User, post: Post) -> Post:
+    """Delete by the author or a manager of the authoring profile. The row stays, without
+    its text, so replies keep their place in the thread."""
+    _check_manage(user, post)
+    tags = [t.name for t in post.hashtags.all()]
+    now = timezone.now()
+    with transaction.atomic():
+        if post.is_repost:
+            return _undo_repost(post)
+        post.deleted_at = now
+        post.text = ""
+        post.html = ""
+        post.save(update_fields=["deleted_at", "text", "html"])
+        post.hashtags.clear()
+        Mention.objects.filter(post=post).delete()
+        if post.in_reply_to_id:
+            Post.objects.filter(pk=post.in_reply_to_id, reply_count__gt=0).update(
+                reply_count=F("reply_count") - 1
+            )
+            _publish_counts(post.in_reply_to_id)
+        # Reposts of a deleted post go with it.
+        for repost in Post.objects.filter(repost_of=post):
+            repost.delete()
+    publish_on_commit(post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)})
+    return post
+
+
+def _publish_counts(post_id: int) -> None:
+    def send() -> None:
+        counts = Post.objects.filter(pk=post_id).values(
+            "like_count", "repost_count", "reply_count"
+        ).first()
+        if counts is None:
+            return
+        tags = list(Hashtag.objects.filter(posts__id=post_id).values_list("name_lower", flat=True))
+        from live.hub import get_hub
+
+        get_hub().publish(
+            ["public", *[f"hashtag:{t}" for t in tags]],
+            {"type": "post.counts", "post_id": str(post_id), **counts},
+        )
+
+    transaction.on_commit(send)
+
+
+def _visible_target(post: Post) -> Post:
+    if post.is_repost:
+        post = post.repost_of  # type: ignore[assignment]
+    if post.is_deleted or post.hidden_at is not None:
+        raise NotFound("This post has been deleted.")
+    return post
+
+
+def like(*, user: User, profile: Profile, post: Post) -> Like:
+    check_act_as(user, profile)
+    post = _visible_target(post)
+    if Block.objects.filter(profile=post.author, target=profile).exists():
+        raise NotAllowed(f"@{post.author.handle} has blocked @{profile.handle}.")
+    with transaction.atomic():
+        row, created = Like.objects.get_or_create(profile=profile, post=post)
+        if created:
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+            notify(recipient=post.author, kind="like", actor=profile, post=post)
+            _publish_counts(post.pk)
+    return row
+
+
+def unlike(*, user: User, profile: Profile, post: Post) -> None:
+    check_act_as(user, profile)
+    if post.is_repost:
+        post = post.repost_of  # type: ignore[assignment]
+    with transaction.atomic():
+        deleted, _ = Like.objects.filter(profile=profile, post=post).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk, like_count__gt=0).update(
+                like_count=F("like_count") - 1
+            )
+            _publish_counts(post.pk)
+
+
+def repost(*, user: User, profile: Profile, post: Post) -> Post:
+    """Repost as `profile`; reposting twice returns the first repost."""
+    check_act_as(user, profile)
+    post = _visible_target(post)
+    if post.visibility != Post.Visibility.PUBLIC:
+        raise InvalidInput("Only public posts can be reposted.")
+    if Block.objects.filter(profile=post.author, target=profile).exists():
+        raise NotAllowed(f"@{post.author.handle} has blocked @{profile.handle}.")
+    existing = Post.objects.filter(author=profile, repost_of=post, deleted_at__isnull=True).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            row = Post.objects.create(
+                author=profile, created_by=user, repost_of=post, created_at=timezone.now()
+            )
+            row.thread_root_id = row.id
+            row.save(update_fields=["thread_root"])
+            Post.objects.filter(pk=post.pk).update(repost_count=F("repost_count") + 1)
+            notify(recipient=post.author, kind="repost", actor=profile, post=post)
+            _publish_counts(post.pk)
+    except IntegrityError:
+        return Post.objects.get(author=profile, repost_of=post, deleted_at__isnull=True)
+    tags = list(post.hashtags.values_list("name", flat=True))
+    publish_on_commit(post_streams(row, tags), {"type": "post.created", "post_id": str(row.id)})
+    return row
+
+
+def _undo_repost(row: Post) -> Post:
+    original_id = row.repost_of_id
+    tags = list(Hashtag.objects.filter(posts__id=original_id).values_list("name", flat=True))
+    row_id = row.id
+    with transaction.atomic():
+        row.delete()
+        Post.objects.filter(pk=original_id, repost_count__gt=0).update(
+            repost_count=F("repost_count") - 1
+        )
+        _publish_counts(original_id)  # type: ignore[arg-type]
+    row.id = row_id
+    publish_on_commit(post_streams(row, tags), {"type": "post.deleted", "post_id": str(row_id)})
+    return row
+
+
+def unrepost(*, user: User, profile: Profile, post: Post) -> None:
+    check_act_as(user, profile)
+    if post.is_repost:
+        post = post.repost_of  # type: ignore[assignment]
+    row = Post.objects.filter(author=profile, repost_of=post).first()
+    if row is not None:
+        _undo_repost(row)
+
+
+def bookmark(*, user: User, profile: Profile, post: Post) -> Bookmark:
+    check_act_as(user, profile)
+    post = _visible_target(post)
+    row, _ = Bookmark.objects.get_or_create(profile=profile, post=post)
+    return row
+
+
+def unbookmark(*, user: User, profile: Profile, post: Post) -> None:
+    check_act_as(user, profile)
+    if post.is_repost:
+        post = post.repost_of  # type: ignore[assignment]
+    Bookmark.objects.filter(profile=profile, post=post).delete()
+
+
+def follow_tag(*, user: User, profile: Profile, name: str) -> TagFollow:
+    check_act_as(user, profile)
+    name = (name or "").strip().lstrip("#")
+    if not name or parsing.hashtags("#" + name) != [name]:
+        raise InvalidInput(f"“{name}” is not a hashtag.", field="name")
+    row, _ = TagFollow.objects.get_or_create(profile=profile, hashtag=get_or_create_hashtag(name))
+    return row
+
+
+def unfollow_tag(*, user: User, profile: Profile, name: str) -> None:
+    check_act_as(user, profile)
+    TagFollow.objects.filter(profile=profile, hashtag__name_lower=name.lstrip("#").lower()).delete()
+
+
+def notify(
+    *,
+    recipient: Profile,
+    kind: str,
+    actor: Profile | None = None,
+    post: Post | None = None,
+    message: str = "",
+    link: str = "",
+) -> Notification | None:
+    """A notification for `recipient`, unless it comes from itself or from a profile
+    it blocks or mutes (with notifications)."""
+    if actor is not None:
+        if actor.id == recipient.id:
+            return None
+        if Block.objects.filter(profile=recipient, target=actor).exists():
+            return None
+        if Mute.objects.filter(profile=recipient, target=actor, notifications=True).exists():
+            return None
+    note = Notification.objects.create(
+        recipient=recipient, kind=kind, actor=actor, post=post, message=message, link=link
+    )
+    publish_on_commit(
+        f"user:{recipient.id}",
+        {"type": "notification.created", "notification_id": str(note.id), "kind": kind},
+    )
+    return note
+
+
+def mark_notifications_read(*, user: User, profile: Profile) -> int:
+    check_act_as(user, profile)
+    return Notification.objects.filter(recipient=profile, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def dismiss_notification(*, user: User, profile: Profile, notification_id: int) -> None:
+    check_act_as(user, profile)
+    updated = Notification.objects.filter(
+        recipient=profile, pk=notification_id, dismissed_at__isnull=True
+    ).update(dismissed_at=timezone.now(), read_at=timezone.now())
+    if not updated:
+        raise NotFound("No such notification.")
+
+
+def clear_notifications(*, user: User, profile: Profile) -> None:
+    check_act_as(user, profile)
+    Notification.objects.filter(recipient=profile, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now(), read_at=timezone.now()
+    )
+

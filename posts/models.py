@@ -1,0 +1,201 @@
+"""Posts and what hangs off them: hashtags, mentions, likes, reposts, edits,
+bookmarks and notifications. Writes go through posts.actions."""
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import Profile
+from hashchat.fields import SnowflakeField
+
+
+class Hashtag(models.Model):
+    # As first written (#AusLibChat); matching uses name_lower.
+    name = models.CharField(max_length=100)
+    name_lower = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class TagFollow(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="tag_follows")
+    hashtag = models.ForeignKey(Hashtag, on_delete=models.CASCADE, related_name="followers")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "hashtag"], name="tagfollow_unique")
+        ]
+
+
+class PostQuerySet(models.QuerySet):
+    def visible(self) -> "PostQuerySet":
+        """Not deleted, not hidden by a moderator, author not suspended."""
+        return self.filter(
+            deleted_at__isnull=True, hidden_at__isnull=True, author__is_suspended=False
+        )
+
+    def originals(self) -> "PostQuerySet":
+        return self.filter(repost_of__isnull=True)
+
+    def with_tag(self, name: str) -> "PostQuerySet":
+        return self.filter(hashtags__name_lower=name.lstrip("#").lower())
+
+    def for_display(self) -> "PostQuerySet":
+        return self.select_related(
+            "author", "in_reply_to__author", "repost_of__author"
+        ).prefetch_related("hashtags", "mentions__profile", "repost_of__hashtags")
+
+    def not_hidden_for(self, viewer: Profile | None) -> "PostQuerySet":
+        """Leave out posts by profiles the viewer blocks or mutes."""
+        if viewer is None:
+            return self
+        return self.exclude(author__blocked_by__profile=viewer).exclude(
+            author__muted_by__profile=viewer
+        )
+
+
+class Post(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        UNLISTED = "unlisted", "Unlisted"
+
+    id = SnowflakeField()
+    author = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="posts")
+    # The login that wrote it (for an organisation profile, which manager).
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The text as typed (Mastodon's "source"); html is derived and sanitised.
+    text = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=16, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    # The first post of the conversation (itself for a thread's root).
+    thread_root = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A repost is a post of its own with no text that points at the original.
+    repost_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="reposts"
+    )
+    hashtags = models.ManyToManyField(Hashtag, related_name="posts", blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Deleted posts keep their row (threads stay whole) but lose text and tags.
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Hidden by a host or moderator: gone from rooms, timelines and transcripts.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        Profile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Counters kept by the actions (F() updates), so lists cost no extra queries.
+    like_count = models.PositiveIntegerField(default=0)
+    repost_count = models.PositiveIntegerField(default=0)
+    reply_count = models.PositiveIntegerField(default=0)
+    # A client's Idempotency-Key: the same key from the same login gives the same post.
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="post_idempotency_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "repost_of"],
+                condition=Q(repost_of__isnull=False, deleted_at__isnull=True),
+                name="post_one_repost_each",
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "-id"], name="post_author_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_repost(self) -> bool:
+        return self.repost_of_id is not None
+
+
+class Mention(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="mentioned_in")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "profile"], name="mention_unique")
+        ]
+
+
+class Like(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="likes")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="likes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["profile", "post"], name="like_unique")]
+
+
+class Bookmark(models.Model):
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="bookmarks")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "post"], name="bookmark_unique")
+        ]
+
+
+class PostEdit(models.Model):
+    """An earlier version of a post, kept when it is edited (oldest first)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="edits")
+    text = models.TextField()
+    html = models.TextField()
+    # When this version was first published.
+    created_at = models.DateTimeField()
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        REPLY = "reply", "Reply"
+        MENTION = "mention", "Mention"
+        LIKE = "like", "Like"
+        REPOST = "repost", "Repost"
+        FOLLOW = "follow", "Follow"
+        REMINDER = "reminder", "Reminder"
+
+    id = SnowflakeField()
+    recipient = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Free text for notifications that are not about a post (reminders).
+    message = models.CharField(max_length=300, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "-id"], name="notification_recipient_idx")]
+        ordering = ["-id"]
+
+

@@ -1,0 +1,79 @@
+"""The test cast (STYLE.md): Hana the host, Pat the participant (who also manages
+the organisation profile HKLibConnect) and Olly the outsider."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from accounts import actions as account_actions
+from accounts.models import Membership, Profile, User
+
+
+@dataclass
+class Person:
+    user: User
+    profile: Profile
+    password: str
+
+
+def make_person(username: str, *, timezone: str = "UTC", **fields) -> Person:
+    password = f"{username}-secret-pw"
+    user = account_actions.sign_up(
+        username=username,
+        email=f"{username.lower()}@example.org",
+        password=password,
+        timezone=timezone,
+        **fields,
+    )
+    return Person(user=user, profile=user.personal_profile, password=password)
+
+
+@pytest.fixture
+def hana(db) -> Person:
+    return make_person("hana", timezone="Asia/Hong_Kong", display_name="Hana", location="Hong Kong")
+
+
+@pytest.fixture
+def pat(db) -> Person:
+    return make_person("pat", timezone="Australia/Sydney", display_name="Pat", location="Sydney")
+
+
+@pytest.fixture
+def olly(db) -> Person:
+    return make_person("olly", timezone="Europe/Copenhagen", display_name="Olly", location="Copenhagen")
+
+
+@pytest.fixture
+def ngac(hana) -> Profile:
+    """The series' official organiser profile, owned by Hana."""
+    return account_actions.create_organisation(
+        user=hana.user, handle="NGAC", display_name="ALIA NGAC", timezone="Asia/Hong_Kong"
+    )
+
+
+@pytest.fixture
+def hklibconnect(pat, olly) -> Profile:
+    """An organisation profile: Olly owns it, Pat manages it."""
+    org = account_actions.create_organisation(
+        user=olly.user, handle="HKLibConnect", display_name="HK Lib Connect"
+    )
+    Membership.objects.create(user=pat.user, profile=org, role=Membership.Role.MANAGER)
+    # Olly is the outsider in most tests: give the org to a separate owner instead.
+    Membership.objects.filter(user=olly.user, profile=org).delete()
+    owner = make_person("jo", display_name="Jo")
+    Membership.objects.create(user=owner.user, profile=org, role=Membership.Role.OWNER)
+    return org
+
+
+@pytest.fixture
+def capture_events(monkeypatch):
+    """Collects live events as they are published (after commit).
+
+    Use with django_capture_on_commit_callbacks(execute=True) or a transactional test.
+    """
+    from live.hub import get_hub
+
+    seen: list[tuple[list[str], dict]] = []
+    unsubscribe = get_hub().subscribe(lambda streams, event: seen.append((streams, event)))
+    yield seen
+    unsubscribe()
