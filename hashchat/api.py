@@ -43,3 +43,15 @@ def auth_error(request: HttpRequest, exc: AuthenticationError):
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+
+
+def _add_routers() -> None:
+    """Each app's router (chats: series and events; transcripts: exports)."""
+    from chats.api import router as chats_router
+    from transcripts.api import router as transcripts_router
+
+    api.add_router("", chats_router)
+    api.add_router("", transcripts_router)
+
+
+_add_routers()

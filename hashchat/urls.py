@@ -8,7 +8,15 @@ from hashchat.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/hashchat/v1/", api.urls),
+    # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo)
+    path("", include("mastodon_api.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
+    # /chats/... : directory, series, events, calendars, host pages
+    path("", include("chats.urls")),
+    # /chats/<hashtag>/events/<id>/room/ and the room's own endpoints
+    path("", include("live.urls")),
+    # /chats/<hashtag>/events/<id>/transcript/ and exports, feeds
+    path("", include("transcripts.urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
