@@ -20,9 +20,8 @@ settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
 routes = [
     Mount("/static", app=StaticFiles(directory=settings.BASE_DIR / "static"), name="static"),
     Mount("/media", app=StaticFiles(directory=settings.MEDIA_ROOT), name="media"),
-    Mount("/", app=django_app),
+    Mount("/", app=django_app),  # type: ignore[arg-type]
 ]
-
 
 
 @contextlib.asynccontextmanager

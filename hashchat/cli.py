@@ -1,10 +1,10 @@
 """The `hashchat` command line (a contract: tests and docs rely on it).
 
-    hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker]
-    hashchat worker
-    hashchat demo
-    hashchat createuser --username U --email E --password P [--admin]
-    hashchat manage ARGS...
+hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker]
+hashchat worker
+hashchat demo
+hashchat createuser --username U --email E --password P [--admin]
+hashchat manage ARGS...
 """
 
 import argparse
@@ -80,7 +80,9 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         print(f"hashchat createuser: {e.message}", file=sys.stderr)
         return 1
     kind = "admin" if user.is_staff else "user"
-    print(f"Created {kind} {user.username} with the profile @{user.personal_profile.handle}.")
+    profile = user.personal_profile
+    handle = profile.handle if profile else user.username
+    print(f"Created {kind} {user.username} with the profile @{handle}.")
     return 0
 
 
@@ -99,7 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="migrate, then serve pages, APIs, streams and the worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--no-worker", action="store_true", help="leave timed posts to `hashchat worker`")
+    serve.add_argument(
+        "--no-worker", action="store_true", help="leave timed posts to `hashchat worker`"
+    )
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=cmd_serve)
 
@@ -108,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     demo = sub.add_parser("demo", help="seed a demo series and play a simulated chat")
-    demo.add_argument("--speed", type=float, default=20.0, help="how many times faster than real time")
+    demo.add_argument(
+        "--speed", type=float, default=20.0, help="how many times faster than real time"
+    )
     demo.add_argument("--no-live", action="store_true", help="only seed; do not play the hour")
     demo.add_argument("--base-url", default=None)
     demo.set_defaults(func=cmd_demo)

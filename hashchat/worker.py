@@ -79,7 +79,9 @@ def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
     close_old_connections()
 
 
-def run_worker(*, once: bool = False, stop: threading.Event | None = None, interval: float = 0.5) -> None:
+def run_worker(
+    *, once: bool = False, stop: threading.Event | None = None, interval: float = 0.5
+) -> None:
     worker_id = f"hashchat-{uuid.uuid4().hex[:8]}"
     jobs = load_jobs()
     logger.info("worker %s started with %d periodic jobs", worker_id, len(jobs))
@@ -94,6 +96,8 @@ def run_worker(*, once: bool = False, stop: threading.Event | None = None, inter
 def start_in_thread() -> threading.Event:
     """For `hashchat serve`: run the worker in a daemon thread; set the event to stop it."""
     stop = threading.Event()
-    thread = threading.Thread(target=run_worker, kwargs={"stop": stop}, name="hashchat-worker", daemon=True)
+    thread = threading.Thread(
+        target=run_worker, kwargs={"stop": stop}, name="hashchat-worker", daemon=True
+    )
     thread.start()
     return stop

@@ -40,7 +40,9 @@ def pat(db) -> Person:
 
 @pytest.fixture
 def olly(db) -> Person:
-    return make_person("olly", timezone="Europe/Copenhagen", display_name="Olly", location="Copenhagen")
+    return make_person(
+        "olly", timezone="Europe/Copenhagen", display_name="Olly", location="Copenhagen"
+    )
 
 
 @pytest.fixture

@@ -89,7 +89,17 @@ def start_server(
     full_env = server_env(data_dir, {"HASHCHAT_BASE_URL": url, **(env or {})})
     log = open(log_path or data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port), "--log-level", "warning", *args],
+        [
+            sys.executable,
+            "-m",
+            "hashchat.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            *args,
+        ],
         env=full_env,
         cwd=ROOT,
         stdout=log,
@@ -110,7 +120,9 @@ def running_server(
 ) -> Iterator[Server]:
     with contextlib.ExitStack() as stack:
         if data_dir is None:
-            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="hashchat-e2e-")))
+            data_dir = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="hashchat-e2e-"))
+            )
         server = start_server(data_dir=data_dir, env=env, args=args)
         try:
             yield server
