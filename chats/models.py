@@ -110,12 +110,23 @@ class Event(models.Model):
     # Drafts are never posted; the others move on with the clock (see Event.current_state).
     state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
     questions_public = models.BooleanField(default=False)
+    # Set once by the worker's conditional update when it announces the start and the
+    # end on the event's live stream (so chat.started / chat.ended go out once).
+    started_announced_at = models.DateTimeField(null=True, blank=True)
+    ended_announced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"],
+                condition=Q(occurrence_start__isnull=False),
+                name="event_one_per_occurrence",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.series.hashtag} {self.starts_at:%Y-%m-%d}: {self.topic}"
