@@ -83,16 +83,19 @@ def get_or_create_hashtag(name: str) -> Hashtag:
 
 def create_post(
     *,
-    user: User,
+    user: User | None,
     profile: Profile,
     text: str,
     in_reply_to: Post | None = None,
     idempotency_key: str | None = None,
     visibility: str = Post.Visibility.PUBLIC,
+    system: bool = False,
 ) -> Post:
     """Post as `profile`. The same Idempotency-Key from the same login returns the
-    first post instead of making a second."""
-    check_act_as(user, profile)
+    first post instead of making a second. `system=True` (the chat scheduler and the
+    demo only) posts as the profile without a login."""
+    if not system:
+        check_act_as(user, profile)
     if idempotency_key:
         existing = Post.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
         if existing is not None:
