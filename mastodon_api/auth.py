@@ -1,0 +1,142 @@
+"""Bearer tokens and scopes, shared by the Mastodon API, the streaming layer and the
+own API.
+
+    auth = authenticate_bearer(request)   # (user, profile, scopes) or None
+    if auth and has_scope(auth[2], "read:statuses"): ...
+
+A token acts as exactly one profile, chosen when it was authorised. An app-only
+token (client_credentials grant) has user and profile None. A token stops
+working at once when it is revoked, when its login is deactivated, when its
+profile is suspended, or when its login loses the right to act as the profile.
+"""
+
+from django.db.models import Exists, OuterRef
+
+from accounts.models import Membership, Profile, User
+
+# The top-level scopes and what each one covers.
+TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
+READ_SCOPES = [
+    "read:accounts",
+    "read:blocks",
+    "read:bookmarks",
+    "read:favourites",
+    "read:filters",
+    "read:follows",
+    "read:lists",
+    "read:mutes",
+    "read:notifications",
+    "read:search",
+    "read:statuses",
+]
+WRITE_SCOPES = [
+    "write:accounts",
+    "write:blocks",
+    "write:bookmarks",
+    "write:conversations",
+    "write:favourites",
+    "write:filters",
+    "write:follows",
+    "write:lists",
+    "write:media",
+    "write:mutes",
+    "write:notifications",
+    "write:reports",
+    "write:statuses",
+]
+# The legacy "follow" scope covers following, blocking and muting, read and write.
+FOLLOW_COVERS = frozenset(
+    ["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"]
+)
+ALL_SCOPES = frozenset(TOP_SCOPES) | frozenset(READ_SCOPES) | frozenset(WRITE_SCOPES)
+
+AuthResult = tuple[User | None, Profile | None, frozenset[str]]
+
+
+def parse_scopes(value: str | list[str] | None, default: str = "read") -> frozenset[str]:
+    """Scopes from a space- (or comma- or plus-) separated string or a list."""
+    if value is None or value == "" or value == []:
+        value = default
+    if isinstance(value, list | tuple):
+        value = " ".join(value)
+    parts = value.replace(",", " ").replace("+", " ").split()
+    return frozenset(parts)
+
+
+def unknown_scopes(scopes: frozenset[str]) -> list[str]:
+    return sorted(s for s in scopes if s not in ALL_SCOPES)
+
+
+def has_scope(scopes: frozenset[str] | set[str], required: str) -> bool:
+    """Whether `scopes` grant `required` ("read", "write:statuses", "follow", ...).
+
+    "read" grants every "read:..." scope, "write" every "write:...", and "follow"
+    the follow, block and mute scopes.
+    """
+    if required in scopes:
+        return True
+    top, _, sub = required.partition(":")
+    if sub and top in scopes and top in ("read", "write", "admin"):
+        return True
+    return bool(required in FOLLOW_COVERS and "follow" in scopes)
+
+
+def scope_satisfied(scopes: frozenset[str] | set[str], *alternatives: str) -> bool:
+    """True when any of the alternatives is granted."""
+    return any(has_scope(scopes, s) for s in alternatives)
+
+
+def find_token(token_string: str):
+    """The live Token row for a bearer token string (user and profile loaded), or None."""
+    from mastodon_api.models import Token, digest
+
+    token_string = (token_string or "").strip()
+    if not token_string or len(token_string) > 200:
+        return None
+    row = (
+        Token.objects.select_related("user", "profile", "application")
+        .annotate(
+            may_act=Exists(
+                Membership.objects.filter(user=OuterRef("user_id"), profile=OuterRef("profile_id"))
+            )
+        )
+        .filter(token_digest=digest(token_string), revoked_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        return None
+    if row.user_id is not None:
+        if not row.user.is_active or row.profile is None:
+            return None
+        if row.profile.is_suspended or not row.may_act:
+            return None
+    return row
+
+
+def authenticate_token(token_string: str) -> AuthResult | None:
+    """(user, profile, scopes) for a valid token, else None. One query."""
+    row = find_token(token_string)
+    if row is None:
+        return None
+    return row.user, row.profile, parse_scopes(row.scopes)
+
+
+def bearer_string(request) -> str | None:
+    """The token from `Authorization: Bearer ...` (or an access_token query parameter,
+    which some clients use for streaming)."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header:
+        kind, _, value = header.partition(" ")
+        if kind.lower() == "bearer" and value.strip():
+            return value.strip()
+        return None
+    value = request.GET.get("access_token")
+    return value or None
+
+
+def authenticate_bearer(request) -> AuthResult | None:
+    """(user, profile, scopes) for the request's bearer token, else None."""
+    token = bearer_string(request)
+    if token is None:
+        return None
+    return authenticate_token(token)

@@ -1,0 +1,449 @@
+"""Mastodon entities (Status, Account, Notification, Tag, Relationship) built from
+hashchat's models.
+
+Lists are built in batches with a fixed number of queries whatever their length
+(`status_entities`, `account_entities`, `relationship_entities`). Output without a
+viewer is deterministic (same post, same dict, same key order), so the streaming
+layer can serialise an `update` once for every subscriber.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.conf import settings
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import Block, Follow, Mute, Profile
+from posts import parsing
+from posts.models import Bookmark, Hashtag, Like, Mention, Notification, Post, TagFollow
+
+HEADER_PATH = "/static/hashchat/mastodon-header.png"
+
+# hashchat notification kinds as Mastodon notification types. A reply is a
+# "mention" on Mastodon; reminders have no Mastodon type and are not listed.
+NOTIFICATION_TYPES = {
+    Notification.Kind.REPLY: "mention",
+    Notification.Kind.MENTION: "mention",
+    Notification.Kind.LIKE: "favourite",
+    Notification.Kind.REPOST: "reblog",
+    Notification.Kind.FOLLOW: "follow",
+}
+MASTODON_TO_KINDS = {
+    "mention": ["reply", "mention"],
+    "favourite": ["like"],
+    "reblog": ["repost"],
+    "follow": ["follow"],
+}
+
+
+def _base(base_url: str | None) -> str:
+    return (base_url or settings.BASE_URL).rstrip("/")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Mastodon's timestamp format: UTC with milliseconds, e.g. 2026-11-28T12:00:00.000Z."""
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _absolute_links(html: str, base: str) -> str:
+    """Post HTML links to /tags/... and /@... relative to the site; apps need absolute ones."""
+    return html.replace('href="/', f'href="{base}/')
+
+
+def profile_url(profile: Profile, base_url: str | None = None) -> str:
+    return f"{_base(base_url)}/@{quote(profile.handle)}"
+
+
+def status_url(post: Post, base_url: str | None = None) -> str:
+    return f"{_base(base_url)}/@{quote(post.author.handle)}/{post.id}"
+
+
+# ----- accounts -------------------------------------------------------------------------
+
+
+def _count_subquery(queryset, outer_field: str, group_field: str) -> Coalesce:
+    counted = (
+        queryset.filter(**{group_field: OuterRef(outer_field)})
+        .order_by()
+        .values(group_field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def with_account_counts(queryset):
+    """Annotate profiles with what an Account shows (one query for any number)."""
+    visible_posts = Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
+    last = (
+        visible_posts.filter(author=OuterRef("pk"))
+        .order_by()
+        .values("author")
+        .annotate(m=Max("created_at"))
+        .values("m")
+    )
+    return queryset.annotate(
+        n_followers=_count_subquery(Follow.objects.all(), "pk", "followee"),
+        n_following=_count_subquery(Follow.objects.all(), "pk", "follower"),
+        n_statuses=_count_subquery(visible_posts, "pk", "author"),
+        last_status=Subquery(last),
+    )
+
+
+def _counts_for(profiles: Iterable[Profile]) -> dict[int, Profile]:
+    """Profiles (by id) carrying the count annotations; one query for those lacking them."""
+    have: dict[int, Profile] = {}
+    missing: set[int] = set()
+    for p in profiles:
+        if hasattr(p, "n_followers"):
+            have[p.id] = p
+        else:
+            missing.add(p.id)
+    if missing:
+        for p in with_account_counts(Profile.objects.filter(id__in=missing)):
+            have[p.id] = p
+    return have
+
+
+def _last_status_date(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite hands back MAX() of a datetime as text
+        return value[:10]
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def _fields(profile: Profile) -> list[dict]:
+    fields = []
+    if profile.website:
+        link = parsing.render(profile.website)
+        fields.append({"name": "Website", "value": link[3:-4], "verified_at": None})
+    if profile.location:
+        fields.append(
+            {"name": "Location", "value": parsing.sanitise(profile.location), "verified_at": None}
+        )
+    return fields
+
+
+def account_entity(profile: Profile, *, base_url: str | None = None) -> dict:
+    """A complete Account. Uses the count annotations when the profile has them
+    (see with_account_counts), else one query."""
+    counted = _counts_for([profile])[profile.id]
+    return _account(counted, _base(base_url))
+
+
+def _account(profile: Profile, base: str) -> dict:
+    avatar = profile.avatar_url()
+    if avatar.startswith("/"):
+        avatar = base + avatar
+    url = profile_url(profile, base)
+    return {
+        "id": str(profile.id),
+        "username": profile.handle,
+        "acct": profile.handle,
+        "display_name": profile.display_name or profile.handle,
+        "locked": False,
+        "bot": False,
+        "discoverable": True,
+        "indexable": True,
+        "group": False,
+        "hide_collections": False,
+        "noindex": False,
+        "created_at": iso(profile.created_at),
+        "note": parsing.render(profile.bio) if profile.bio else "",
+        "url": url,
+        "uri": url,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": base + HEADER_PATH,
+        "header_static": base + HEADER_PATH,
+        "followers_count": getattr(profile, "n_followers", 0),
+        "following_count": getattr(profile, "n_following", 0),
+        "statuses_count": getattr(profile, "n_statuses", 0),
+        "last_status_at": _last_status_date(getattr(profile, "last_status", None)),
+        "emojis": [],
+        "fields": _fields(profile),
+        "roles": [],
+    }
+
+
+def account_entities(profiles: Sequence[Profile], *, base_url: str | None = None) -> list[dict]:
+    """Accounts for many profiles with at most one query."""
+    counted = _counts_for(profiles)
+    base = _base(base_url)
+    return [_account(counted[p.id], base) for p in profiles]
+
+
+def credential_account_entity(profile: Profile, *, base_url: str | None = None) -> dict:
+    """The Account of the token's own profile, with its `source` (verify_credentials)."""
+    entity = account_entity(profile, base_url=base_url)
+    entity["source"] = {
+        "note": profile.bio,
+        "fields": [
+            {"name": name, "value": value, "verified_at": None}
+            for name, value in (("Website", profile.website), ("Location", profile.location))
+            if value
+        ],
+        "privacy": "public",
+        "sensitive": False,
+        "language": "",
+        "follow_requests_count": 0,
+    }
+    return entity
+
+
+# ----- statuses -------------------------------------------------------------------------
+
+
+def status_queryset():
+    """Posts with what a Status needs joined in (author, reply target, reposted post)."""
+    return Post.objects.select_related("author", "in_reply_to", "repost_of__author")
+
+
+def status_entity(post: Post, *, viewer: Profile | None = None, base_url: str | None = None):
+    """A complete Status; `viewer` adds favourited, reblogged, muted, bookmarked, pinned."""
+    return status_entities([post], viewer=viewer, base_url=base_url)[0]
+
+
+def status_entities(
+    posts: Sequence[Post], *, viewer: Profile | None = None, base_url: str | None = None
+) -> list[dict]:
+    """Statuses for many posts with a fixed number of queries: hashtags, mentions,
+    account counts, the viewer's flags, and reply targets not already joined in."""
+    base = _base(base_url)
+    posts = list(posts)
+    everything: dict[int, Post] = {}
+    for post in posts:
+        everything[post.id] = post
+        if post.repost_of_id is not None:
+            everything[post.repost_of_id] = post.repost_of  # type: ignore[assignment]
+    ids = list(everything)
+
+    reply_authors: dict[int, int] = {}
+    need_reply = []
+    for post in everything.values():
+        if post.in_reply_to_id is None:
+            continue
+        if Post.in_reply_to.is_cached(post):  # type: ignore[attr-defined]
+            reply_authors[post.in_reply_to_id] = post.in_reply_to.author_id  # type: ignore[union-attr]
+        else:
+            need_reply.append(post.in_reply_to_id)
+    if need_reply:
+        reply_authors.update(Post.objects.filter(id__in=need_reply).values_list("id", "author_id"))
+
+    tags: dict[int, list[Hashtag]] = defaultdict(list)
+    mentions: dict[int, list[Profile]] = defaultdict(list)
+    if ids:
+        through = Post.hashtags.through.objects.filter(post_id__in=ids).select_related("hashtag")
+        for row in through.order_by("id"):
+            tags[row.post_id].append(row.hashtag)
+        for m in Mention.objects.filter(post_id__in=ids).select_related("profile").order_by("id"):
+            mentions[m.post_id].append(m.profile)
+
+    counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
+    accounts = {pid: _account(p, base) for pid, p in counted.items()}
+    flags = viewer_flags(ids, viewer) if viewer is not None else {}
+
+    def build(post: Post) -> dict:
+        author = post.author
+        is_repost = post.repost_of_id is not None
+        content = "" if is_repost else _absolute_links(post.html, base)
+        entity: dict[str, Any] = {
+            "id": str(post.id),
+            "created_at": iso(post.created_at),
+            "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
+            "in_reply_to_account_id": (
+                str(reply_authors[post.in_reply_to_id])
+                if post.in_reply_to_id in reply_authors
+                else None
+            ),
+            "sensitive": False,
+            "spoiler_text": "",
+            "visibility": post.visibility,
+            "language": post.language or None,
+            "uri": status_url(post, base),
+            "url": status_url(post, base),
+            "replies_count": post.reply_count,
+            "reblogs_count": post.repost_count,
+            "favourites_count": post.like_count,
+            "edited_at": iso(post.edited_at),
+            "content": content,
+            "reblog": build(post.repost_of) if is_repost else None,  # type: ignore[arg-type]
+            "application": None,
+            "account": accounts[author.id],
+            "media_attachments": [],
+            "mentions": [
+                {
+                    "id": str(p.id),
+                    "username": p.handle,
+                    "url": profile_url(p, base),
+                    "acct": p.handle,
+                }
+                for p in mentions.get(post.id, [])
+            ],
+            "tags": [
+                {"name": t.name_lower, "url": f"{base}/tags/{quote(t.name_lower)}"}
+                for t in tags.get(post.id, [])
+            ],
+            "emojis": [],
+            "card": None,
+            "poll": None,
+        }
+        if viewer is not None:
+            favourited, reblogged, bookmarked = flags.get(post.id, (False, False, False))
+            entity.update(
+                favourited=favourited,
+                reblogged=reblogged,
+                muted=False,
+                bookmarked=bookmarked,
+                pinned=False,
+            )
+        return entity
+
+    return [build(p) for p in posts]
+
+
+def viewer_flags(post_ids: list[int], viewer: Profile) -> dict[int, tuple[bool, bool, bool]]:
+    """(favourited, reblogged, bookmarked) for each post id, in one query."""
+    if not post_ids:
+        return {}
+    rows = (
+        Post.objects.filter(id__in=post_ids)
+        .annotate(
+            fav=Exists(Like.objects.filter(profile=viewer, post=OuterRef("pk"))),
+            reb=Exists(
+                Post.objects.filter(
+                    author=viewer, repost_of=OuterRef("pk"), deleted_at__isnull=True
+                )
+            ),
+            bm=Exists(Bookmark.objects.filter(profile=viewer, post=OuterRef("pk"))),
+        )
+        .values_list("id", "fav", "reb", "bm")
+    )
+    return {pid: (bool(f), bool(r), bool(b)) for pid, f, r, b in rows}
+
+
+def context_entity(ancestors, descendants, *, viewer=None, base_url=None) -> dict:
+    built = status_entities([*ancestors, *descendants], viewer=viewer, base_url=base_url)
+    return {"ancestors": built[: len(ancestors)], "descendants": built[len(ancestors) :]}
+
+
+# ----- notifications, tags, relationships ------------------------------------------------
+
+
+def notification_entity(notification: Notification, viewer: Profile | None = None) -> dict:
+    return notification_entities([notification], viewer)[0]
+
+
+def notification_entities(
+    notifications: Sequence[Notification],
+    viewer: Profile | None = None,
+    *,
+    base_url: str | None = None,
+) -> list[dict]:
+    """Notifications with their accounts and statuses, in a fixed number of queries
+    (load them with select_related("actor", "post__author"))."""
+    base = _base(base_url)
+    actors = {n.actor_id: n.actor for n in notifications if n.actor_id is not None}
+    counted = _counts_for(actors.values())  # type: ignore[arg-type]
+    posts = [n.post for n in notifications if n.post_id is not None]
+    statuses = {
+        s["id"]: s
+        for s in status_entities(posts, viewer=viewer, base_url=base)  # type: ignore[arg-type]
+    }
+    out = []
+    for n in notifications:
+        entity: dict[str, Any] = {
+            "id": str(n.id),
+            "type": NOTIFICATION_TYPES.get(n.kind, n.kind),  # type: ignore[call-overload]
+            "created_at": iso(n.created_at),
+            "group_key": f"ungrouped-{n.id}",
+            "account": _account(counted[n.actor_id], base) if n.actor_id else None,
+        }
+        if n.post_id is not None:
+            entity["status"] = statuses.get(str(n.post_id))
+        out.append(entity)
+    return out
+
+
+def tag_entity(
+    tag: Hashtag | str, *, viewer: Profile | None = None, base_url: str | None = None
+) -> dict:
+    """A Tag; with a viewer, says whether the viewer follows it (one query)."""
+    name = tag.name_lower if isinstance(tag, Hashtag) else tag.lstrip("#").lower()
+    entity: dict[str, Any] = {
+        "name": name,
+        "url": f"{_base(base_url)}/tags/{quote(name)}",
+        "history": [],
+    }
+    if viewer is not None:
+        entity["following"] = TagFollow.objects.filter(
+            profile=viewer, hashtag__name_lower=name
+        ).exists()
+    return entity
+
+
+def relationship_entity(viewer: Profile, target: Profile) -> dict:
+    return relationship_entities(viewer, [target])[0]
+
+
+def relationship_entities(viewer: Profile, targets: Sequence[Profile]) -> list[dict]:
+    """Relationships from `viewer` to each target, in one query."""
+    ids = [t.id for t in targets]
+    rows = {
+        row["id"]: row
+        for row in Profile.objects.filter(id__in=ids)
+        .annotate(
+            r_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
+            r_followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
+            r_blocking=Exists(Block.objects.filter(profile=viewer, target=OuterRef("pk"))),
+            r_blocked_by=Exists(Block.objects.filter(profile=OuterRef("pk"), target=viewer)),
+            r_muting=Exists(Mute.objects.filter(profile=viewer, target=OuterRef("pk"))),
+            r_muting_n=Exists(
+                Mute.objects.filter(profile=viewer, target=OuterRef("pk"), notifications=True)
+            ),
+        )
+        .values(
+            "id",
+            "r_following",
+            "r_followed_by",
+            "r_blocking",
+            "r_blocked_by",
+            "r_muting",
+            "r_muting_n",
+        )
+    }
+    out = []
+    for target in targets:
+        row = rows.get(target.id, {})
+        out.append(
+            {
+                "id": str(target.id),
+                "following": bool(row.get("r_following")),
+                "showing_reblogs": bool(row.get("r_following")),
+                "notifying": False,
+                "languages": None,
+                "followed_by": bool(row.get("r_followed_by")),
+                "blocking": bool(row.get("r_blocking")),
+                "blocked_by": bool(row.get("r_blocked_by")),
+                "muting": bool(row.get("r_muting")),
+                "muting_notifications": bool(row.get("r_muting_n")),
+                "requested": False,
+                "requested_by": False,
+                "domain_blocking": False,
+                "endorsed": False,
+                "note": "",
+            }
+        )
+    return out
