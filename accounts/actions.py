@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -59,22 +60,33 @@ def _check_profile_fields(fields: dict) -> dict:
             except ValidationError as e:
                 raise InvalidInput(e.messages[0], field="timezone")
         if name == "website" and value:
-            from django.core.validators import URLValidator
-
             try:
                 URLValidator(schemes=["http", "https"])(value)
             except ValidationError:
-                raise InvalidInput("The website must be an http:// or https:// address.", field=name)
+                raise InvalidInput(
+                    "The website must be an http:// or https:// address.", field=name
+                )
         clean[name] = value
     return clean
 
 
-def sign_up(*, username: str, email: str, password: str, handle: str | None = None, **profile_fields) -> User:
+def sign_up(
+    *, username: str, email: str, password: str, handle: str | None = None, **profile_fields
+) -> User:
     """A new login with its personal profile (handle defaults to the username)."""
     username = (username or "").strip()
-    handle = _check_handle(handle or username)
     if not username:
         raise InvalidInput("Choose a username.", field="username")
+    try:
+        User.username_validator(username)
+    except ValidationError:
+        raise InvalidInput("A username is letters, digits and @ . + - _ only.", field="username")
+    email = (email or "").strip()
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise InvalidInput("Enter a valid e-mail address.", field="email")
+    handle = _check_handle(handle or username)
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(f"The username {username} is taken.", field="username")
     fields = _check_profile_fields(profile_fields)
@@ -148,7 +160,9 @@ def create_organisation(*, user: User, handle: str, **profile_fields) -> Profile
     return profile
 
 
-def update_profile(*, user: User, profile: Profile, avatar=None, remove_avatar=False, **fields) -> Profile:
+def update_profile(
+    *, user: User, profile: Profile, avatar=None, remove_avatar=False, **fields
+) -> Profile:
     check_act_as(user, profile)
     clean = _check_profile_fields(fields)
     new_avatar = resize_avatar(avatar) if avatar else None
@@ -157,14 +171,16 @@ def update_profile(*, user: User, profile: Profile, avatar=None, remove_avatar=F
             setattr(profile, name, value)
         changed = list(clean)
         if new_avatar is not None:
-            profile.avatar.save(new_avatar.name, new_avatar, save=False)
+            profile.avatar.save(new_avatar.name or "avatar.png", new_avatar, save=False)
             changed.append("avatar")
         elif remove_avatar and profile.avatar:
             profile.avatar = ""
             changed.append("avatar")
         if changed:
             profile.save(update_fields=changed)
-    publish_on_commit(f"profile:{profile.id}", {"type": "profile.updated", "profile_id": str(profile.id)})
+    publish_on_commit(
+        f"profile:{profile.id}", {"type": "profile.updated", "profile_id": str(profile.id)}
+    )
     return profile
 
 
@@ -196,6 +212,8 @@ def add_member(*, user: User, profile: Profile, username: str, role: str = "mana
 def remove_member(*, user: User, profile: Profile, member: User) -> None:
     """Takes effect at once: the removed login can no longer act as the profile."""
     check_owner(user, profile)
+    if profile.kind == Profile.Kind.PERSONAL:
+        raise InvalidInput("A personal profile has no other members.")
     membership = Membership.objects.filter(user=member, profile=profile).first()
     if membership is None:
         raise NotFound(f"{member.username} is not a member of @{profile.handle}.")
@@ -203,8 +221,6 @@ def remove_member(*, user: User, profile: Profile, member: User) -> None:
         owners = Membership.objects.filter(profile=profile, role=Membership.Role.OWNER).count()
         if owners <= 1:
             raise InvalidInput("An organisation profile needs at least one owner.")
-    if profile.kind == Profile.Kind.PERSONAL:
-        raise InvalidInput("A personal profile has no other members.")
     membership.delete()
 
 
@@ -215,9 +231,12 @@ def set_member_role(*, user: User, profile: Profile, member: User, role: str) ->
     membership = Membership.objects.filter(user=member, profile=profile).first()
     if membership is None:
         raise NotFound(f"{member.username} is not a member of @{profile.handle}.")
-    if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
-        if Membership.objects.filter(profile=profile, role=Membership.Role.OWNER).count() <= 1:
-            raise InvalidInput("An organisation profile needs at least one owner.")
+    if (
+        membership.role == Membership.Role.OWNER
+        and role != Membership.Role.OWNER
+        and Membership.objects.filter(profile=profile, role=Membership.Role.OWNER).count() <= 1
+    ):
+        raise InvalidInput("An organisation profile needs at least one owner.")
     membership.role = role
     membership.save(update_fields=["role"])
     return membership

@@ -19,11 +19,11 @@ def resize_avatar(upload) -> ContentFile:
     if upload.size > MAX_UPLOAD_BYTES:
         raise InvalidInput("The picture is larger than 5 MB.", field="avatar")
     try:
-        image = Image.open(upload)
-        image.load()
+        opened = Image.open(upload)
+        opened.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise InvalidInput("That file is not a picture hashchat can read.", field="avatar")
-    image = ImageOps.exif_transpose(image)
+    image: Image.Image = ImageOps.exif_transpose(opened)
     image = ImageOps.fit(image, (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     if image.mode in ("RGBA", "LA", "P"):

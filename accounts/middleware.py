@@ -22,7 +22,10 @@ def active_profile(request) -> Profile | None:
         if str(profile.id) == str(wanted):
             return profile
     personal = [p for p in profiles if p.kind == Profile.Kind.PERSONAL]
-    return (personal or profiles or [None])[0]
+    for candidates in (personal, profiles):
+        if candidates:
+            return candidates[0]
+    return None
 
 
 class ActiveProfileMiddleware:

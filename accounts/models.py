@@ -121,6 +121,9 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "profile"], name="membership_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.profile_id}"
+
 
 class Follow(models.Model):
     follower = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="following_set")
@@ -131,6 +134,9 @@ class Follow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["follower", "followee"], name="follow_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"
 
 
 class Block(models.Model):
@@ -143,6 +149,9 @@ class Block(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "target"], name="block_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.profile_id} blocks {self.target_id}"
+
 
 class Mute(models.Model):
     """`profile` no longer sees `target`'s posts (and, optionally, notifications)."""
@@ -154,3 +163,6 @@ class Mute(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "target"], name="mute_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} mutes {self.target_id}"

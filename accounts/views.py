@@ -10,6 +10,8 @@ from accounts.models import Profile
 def avatar_initials(request, handle: str):
     """The generated avatar of a profile without an uploaded picture."""
     profile = get_object_or_404(Profile, handle__iexact=handle)
-    response = HttpResponse(initials_svg(profile.handle, profile.initials), content_type="image/svg+xml")
+    response = HttpResponse(
+        initials_svg(profile.handle, profile.initials), content_type="image/svg+xml"
+    )
     response["Cache-Control"] = "public, max-age=3600"
     return response

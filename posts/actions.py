@@ -2,6 +2,8 @@
 hashtag, and the notifications they cause. Each validates, writes in one
 transaction and publishes live events after commit."""
 
+from typing import cast
+
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Block, Mute, Profile, User
 from accounts.permissions import check_act_as
+from hashchat import ratelimit
 from hashchat.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import parsing
@@ -16,7 +19,7 @@ from posts.models import Bookmark, Hashtag, Like, Mention, Notification, Post, P
 
 
 def _max_chars() -> int:
-    return settings.HASHCHAT["MAX_POST_CHARS"]
+    return cast(int, settings.HASHCHAT["MAX_POST_CHARS"])
 
 
 def clean_text(text: str | None) -> str:
@@ -73,9 +76,7 @@ def get_or_create_hashtag(name: str) -> Hashtag:
     name = name.lstrip("#")
     try:
         with transaction.atomic():
-            tag, _ = Hashtag.objects.get_or_create(
-                name_lower=name.lower(), defaults={"name": name}
-            )
+            tag, _ = Hashtag.objects.get_or_create(name_lower=name.lower(), defaults={"name": name})
     except IntegrityError:
         tag = Hashtag.objects.get(name_lower=name.lower())
     return tag
@@ -103,11 +104,14 @@ def create_post(
     text = clean_text(text)
     if visibility not in Post.Visibility.values:
         raise InvalidInput("Visibility must be public or unlisted.", field="visibility")
+    if not system:
+        # New-profile caps on mentions and links, and the posting rate limits.
+        ratelimit.check_post(profile, text)
     if in_reply_to is not None:
+        if in_reply_to.repost_of is not None:
+            in_reply_to = in_reply_to.repost_of
         if in_reply_to.is_deleted or in_reply_to.hidden_at is not None:
             raise InvalidInput("You cannot reply to a deleted post.", field="in_reply_to")
-        if in_reply_to.is_repost:
-            in_reply_to = in_reply_to.repost_of
         if Block.objects.filter(profile=in_reply_to.author, target=profile).exists():
             raise NotAllowed(f"@{in_reply_to.author.handle} has blocked @{profile.handle}.")
     try:
@@ -206,9 +210,11 @@ def delete_post(*, user: User, post: Post) -> Post:
 
 def _publish_counts(post_id: int) -> None:
     def send() -> None:
-        counts = Post.objects.filter(pk=post_id).values(
-            "like_count", "repost_count", "reply_count"
-        ).first()
+        counts = (
+            Post.objects.filter(pk=post_id)
+            .values("like_count", "repost_count", "reply_count")
+            .first()
+        )
         if counts is None:
             return
         tags = list(Hashtag.objects.filter(posts__id=post_id).values_list("name_lower", flat=True))
@@ -251,9 +257,7 @@ def unlike(*, user: User, profile: Profile, post: Post) -> None:
     with transaction.atomic():
         deleted, _ = Like.objects.filter(profile=profile, post=post).delete()
         if deleted:
-            Post.objects.filter(pk=post.pk, like_count__gt=0).update(
-                like_count=F("like_count") - 1
-            )
+            Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
             _publish_counts(post.pk)
 
 
@@ -286,7 +290,7 @@ def repost(*, user: User, profile: Profile, post: Post) -> Post:
 
 
 def _undo_repost(row: Post) -> Post:
-    original_id = row.repost_of_id
+    original_id = int(row.repost_of_id or 0)
     tags = list(Hashtag.objects.filter(posts__id=original_id).values_list("name", flat=True))
     row_id = row.id
     with transaction.atomic():
@@ -294,7 +298,7 @@ def _undo_repost(row: Post) -> Post:
         Post.objects.filter(pk=original_id, repost_count__gt=0).update(
             repost_count=F("repost_count") - 1
         )
-        _publish_counts(original_id)  # type: ignore[arg-type]
+        _publish_counts(original_id)
     row.id = row_id
     publish_on_commit(post_streams(row, tags), {"type": "post.deleted", "post_id": str(row_id)})
     return row
@@ -386,4 +390,3 @@ def clear_notifications(*, user: User, profile: Profile) -> None:
     Notification.objects.filter(recipient=profile, dismissed_at__isnull=True).update(
         dismissed_at=timezone.now(), read_at=timezone.now()
     )
-

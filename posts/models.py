@@ -6,6 +6,9 @@ from django.db.models import Q
 
 from accounts.models import Profile
 from hashchat.fields import SnowflakeField
+from posts.queries import NotificationQuerySet, PostQuerySet
+
+__all__ = ["PostQuerySet", "NotificationQuerySet"]
 
 
 class Hashtag(models.Model):
@@ -28,32 +31,8 @@ class TagFollow(models.Model):
             models.UniqueConstraint(fields=["profile", "hashtag"], name="tagfollow_unique")
         ]
 
-
-class PostQuerySet(models.QuerySet):
-    def visible(self) -> "PostQuerySet":
-        """Not deleted, not hidden by a moderator, author not suspended."""
-        return self.filter(
-            deleted_at__isnull=True, hidden_at__isnull=True, author__is_suspended=False
-        )
-
-    def originals(self) -> "PostQuerySet":
-        return self.filter(repost_of__isnull=True)
-
-    def with_tag(self, name: str) -> "PostQuerySet":
-        return self.filter(hashtags__name_lower=name.lstrip("#").lower())
-
-    def for_display(self) -> "PostQuerySet":
-        return self.select_related(
-            "author", "in_reply_to__author", "repost_of__author"
-        ).prefetch_related("hashtags", "mentions__profile", "repost_of__hashtags")
-
-    def not_hidden_for(self, viewer: Profile | None) -> "PostQuerySet":
-        """Leave out posts by profiles the viewer blocks or mutes."""
-        if viewer is None:
-            return self
-        return self.exclude(author__blocked_by__profile=viewer).exclude(
-            author__muted_by__profile=viewer
-        )
+    def __str__(self) -> str:
+        return f"{self.profile_id} follows tag {self.hashtag_id}"
 
 
 class Post(models.Model):
@@ -136,9 +115,10 @@ class Mention(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="mentioned_in")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["post", "profile"], name="mention_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["post", "profile"], name="mention_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} mentions {self.profile_id}"
 
 
 class Like(models.Model):
@@ -149,6 +129,9 @@ class Like(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "post"], name="like_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.profile_id} likes {self.post_id}"
+
 
 class Bookmark(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="bookmarks")
@@ -156,9 +139,10 @@ class Bookmark(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["profile", "post"], name="bookmark_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["profile", "post"], name="bookmark_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id} bookmarked {self.post_id}"
 
 
 class PostEdit(models.Model):
@@ -169,6 +153,12 @@ class PostEdit(models.Model):
     html = models.TextField()
     # When this version was first published.
     created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"version of {self.post_id} from {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Notification(models.Model):
@@ -186,7 +176,9 @@ class Notification(models.Model):
     actor = models.ForeignKey(
         Profile, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # Free text for notifications that are not about a post (reminders).
     message = models.CharField(max_length=300, blank=True)
     link = models.CharField(max_length=300, blank=True)
@@ -194,8 +186,11 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     dismissed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
         indexes = [models.Index(fields=["recipient", "-id"], name="notification_recipient_idx")]
         ordering = ["-id"]
 
-
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
