@@ -23,6 +23,8 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    # The database cache table (rate limits when REDIS_URL is unset); a no-op when present.
+    call_command("createcachetable", verbosity=0)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -1,11 +1,34 @@
-"""Security headers Django does not add by itself."""
+"""Request guards Django does not provide by itself.
+
+- DatabaseUnavailableMiddleware: when the database cannot be reached, answer 503
+  with a clear message (JSON `{"error": ...}` on API paths) instead of a bare 500.
+- ContentSecurityPolicyMiddleware: the Content-Security-Policy and the other
+  security headers on every response.
+- ClientMiddleware: records the client's address for the rate limits.
+"""
+
+import sys
 
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+
+from hashchat import ratelimit
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Paths whose clients expect JSON rather than a page.
+API_PREFIXES = ("/api/", "/oauth/", "/.well-known/", "/nodeinfo/")
+RETRY_AFTER_SECONDS = 30
+UNAVAILABLE_MESSAGE = (
+    "hashchat cannot reach its database just now. Nothing you sent in this request was "
+    "saved; please try again in a minute."
 )
 
 
@@ -17,6 +40,69 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(("/admin/", "/api/hashchat/v1/docs")):
             response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if settings.USE_HTTPS:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+class ClientMiddleware:
+    """Marks the request's code as serving a client (see hashchat.ratelimit)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
+        with ratelimit.serving(request.META.get("REMOTE_ADDR")):
+            return self.get_response(request)
+
+
+def is_unavailable_error(exc: BaseException | None) -> bool:
+    """Errors that mean "the database is away or busy", not a bug in the query."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def _mark_request(sender, request=None, **kwargs) -> None:
+    exc = sys.exc_info()[1]
+    if request is not None and is_unavailable_error(exc):
+        request._hashchat_db_unavailable = True
+
+
+got_request_exception.connect(_mark_request, dispatch_uid="hashchat-db-unavailable")
+
+
+def unavailable_response(request) -> HttpResponse:
+    if request.path.startswith(API_PREFIXES) or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        response: HttpResponse = JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
+    else:
+        # A page that needs nothing from the database (base.html would query it).
+        response = HttpResponse(
+            "<!doctype html><html lang=en><head><meta charset=utf-8>"
+            '<meta name=viewport content="width=device-width, initial-scale=1">'
+            "<title>hashchat is briefly unavailable</title>"
+            '<link rel=stylesheet href="/static/hashchat/site.css"></head>'
+            '<body><main class="card"><h1>hashchat is briefly unavailable</h1>'
+            f"<p>{UNAVAILABLE_MESSAGE}</p></main></body></html>",
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Outermost: turns a 500 caused by an unreachable database into a 503."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "_hashchat_db_unavailable", False):
+            return unavailable_response(request)
         return response

@@ -41,6 +41,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+DEFAULT_RATE_LIMITS = {
+    "post:profile": (30, 60),
+    "post:ip": (120, 60),
+    "signup:ip": (10, 3600),
+    "login:ip": (30, 300),
+    "login:username": (10, 300),
+}
+
+
+def rate_limits(override: str) -> dict[str, tuple[int, int]]:
+    """The default limits, changed by HASHCHAT_RATE_LIMITS="post:profile=60/60,signup:ip=0/1"
+    (requests/seconds; 0 requests turns a limit off)."""
+    limits = dict(DEFAULT_RATE_LIMITS)
+    for item in filter(None, (part.strip() for part in override.split(","))):
+        name, _, value = item.partition("=")
+        count, _, seconds = value.partition("/")
+        limits[name.strip()] = (int(count), int(seconds or 60))
+    return limits
+
+
 DEBUG = env_bool("HASHCHAT_DEBUG")
 BASE_URL = os.environ.get("HASHCHAT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = ["*"]
@@ -74,8 +95,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database that cannot be reached answers 503, not 500.
+    "hashchat.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "hashchat.middleware.ContentSecurityPolicyMiddleware",
+    "hashchat.middleware.ClientMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,6 +156,26 @@ else:
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+# The cache holds the rate-limit counters (hashchat/ratelimit.py): Redis when several
+# processes share it, otherwise a table in the database (`createcachetable`, run by
+# `hashchat serve` and `hashchat worker`).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "hashchat",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "hashchat_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -177,6 +221,12 @@ HASHCHAT = {
     "MAX_POST_CHARS": 500,
     # A public hashtag stream needs no token unless this is set.
     "STREAMING_REQUIRES_TOKEN": env_bool("HASHCHAT_STREAMING_REQUIRES_TOKEN"),
+    # name -> (requests, per seconds); see hashchat/ratelimit.py and docs/security.md.
+    "RATE_LIMITS": rate_limits(os.environ.get("HASHCHAT_RATE_LIMITS", "")),
+    # Profiles younger than this many hours may put at most so many mentions and links in a post.
+    "NEW_PROFILE_HOURS": 24,
+    "NEW_PROFILE_MAX_MENTIONS": 5,
+    "NEW_PROFILE_MAX_LINKS": 2,
 }
 
 LOGGING = {

@@ -79,3 +79,13 @@ def capture_events(monkeypatch):
     unsubscribe = get_hub().subscribe(lambda streams, event: seen.append((streams, event)))
     yield seen
     unsubscribe()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(monkeypatch):
+    """Every test starts with empty rate-limit counters (they may live in Redis)."""
+    import uuid
+
+    from hashchat import ratelimit
+
+    monkeypatch.setattr(ratelimit, "NAMESPACE", f"rl-{uuid.uuid4().hex[:12]}")

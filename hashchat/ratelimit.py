@@ -1,0 +1,226 @@
+"""Rate limits: fixed-window counters in Django's cache.
+
+    status = hit("post:profile", str(profile.id), limit=30, window=60)
+
+counts one request in the current window of `window` seconds and raises
+hashchat.errors.RateLimited (HTTP 429, with `retry_after` seconds until the window
+ends) once more than `limit` requests were counted in it. `peek` reads the count
+without adding to it.
+
+Where the counters live (settings.CACHES["default"]): Redis when REDIS_URL is set,
+so that every web process shares them; otherwise the database cache table
+`hashchat_cache`, created by `hashchat serve`/`hashchat worker` (and by the test
+database set-up). On the database cache a count is a read and a write inside one
+transaction: on SQLite, whose write transactions queue, it is exact; on PostgreSQL
+without Redis two requests at the same instant may both be counted as one.
+
+The configured limits (settings.HASHCHAT["RATE_LIMITS"], name -> (limit, window))
+apply to what clients ask for: the middleware records the client's address for the
+request (`client_ip()`), and `limit_client` does nothing without one, so the worker,
+the demo and the command line are never throttled.
+"""
+
+import contextlib
+import contextvars
+import hashlib
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from hashchat.errors import RateLimited
+
+# Part of every key; the test suite changes it per test so counters never leak between tests.
+NAMESPACE = "rl"
+
+MESSAGES = {
+    "post": "You are posting too fast.",
+    "signup": "Too many sign-ups from your network.",
+    "login": "Too many login attempts.",
+}
+
+_client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "hashchat_client_ip", default=None
+)
+
+
+@dataclass(frozen=True)
+class RateStatus:
+    limit: int
+    remaining: int
+    reset_at: datetime
+
+    def headers(self) -> dict[str, str]:
+        """The X-RateLimit-* headers Mastodon clients read."""
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": self.reset_at.isoformat().replace("+00:00", "Z"),
+        }
+
+
+def _window(window: int, now: float) -> tuple[int, float]:
+    start = int(now // window) * window
+    return start, float(start + window)
+
+
+def _key(bucket: str, key: str, window: int, start: int) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"{NAMESPACE}:{bucket}:{window}:{start}:{digest}"
+
+
+def _status(limit: int, count: int, reset: float) -> RateStatus:
+    return RateStatus(
+        limit=limit,
+        remaining=max(0, limit - count),
+        reset_at=datetime.fromtimestamp(reset, UTC),
+    )
+
+
+def _message(bucket: str, retry_after: int) -> str:
+    first = MESSAGES.get(bucket.split(":")[0], "Too many requests.")
+    wait = f"{retry_after} second{'s' if retry_after != 1 else ''}"
+    if retry_after >= 120:
+        minutes = math.ceil(retry_after / 60)
+        wait = f"{minutes} minutes"
+    return f"{first} Try again in {wait}."
+
+
+def _increment(cache_key: str, timeout: int) -> int:
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        # One write transaction: SQLite takes its write lock at BEGIN, so no two
+        # requests read the same count.
+        with transaction.atomic():
+            count = int(cache.get(cache_key, 0)) + 1
+            cache.set(cache_key, count, timeout)
+        return count
+    cache.add(cache_key, 0, timeout)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        # The key expired between add and incr.
+        cache.set(cache_key, 1, timeout)
+        count = 1
+    if count == 1:
+        cache.touch(cache_key, timeout)
+    return count
+
+
+def hit(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
+    """Count one request for `key` in `bucket`; raise RateLimited past `limit` per `window` s."""
+    now = time.time()
+    start, reset = _window(window, now)
+    count = _increment(_key(bucket, key, window, start), window + 5)
+    if count > limit:
+        retry_after = max(1, math.ceil(reset - now))
+        raise RateLimited(_message(bucket, retry_after), retry_after=retry_after)
+    return _status(limit, count, reset)
+
+
+def peek(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
+    """The state of the counter without counting a request."""
+    start, reset = _window(window, time.time())
+    count = int(cache.get(_key(bucket, key, window, start), 0))
+    return _status(limit, count, reset)
+
+
+def configured(name: str) -> tuple[int, int] | None:
+    """(limit, window) for a limit in settings.HASHCHAT["RATE_LIMITS"]; None when off."""
+    value = settings.HASHCHAT.get("RATE_LIMITS", {}).get(name)
+    if not value or value[0] <= 0:
+        return None
+    return int(value[0]), int(value[1])
+
+
+def limit(name: str, key: str) -> RateStatus | None:
+    """Count a request against the configured limit `name` (e.g. "login:username")."""
+    conf = configured(name)
+    if conf is None:
+        return None
+    return hit(name, key, limit=conf[0], window=conf[1])
+
+
+def client_ip() -> str | None:
+    """The address of the client whose request is being served, if any."""
+    return _client_ip.get()
+
+
+@contextlib.contextmanager
+def serving(ip: str | None) -> Iterator[None]:
+    """Mark the code inside as serving a client request from `ip` (the middleware does)."""
+    token = _client_ip.set(ip or "unknown")
+    try:
+        yield
+    finally:
+        _client_ip.reset(token)
+
+
+def limit_client(name: str, key: str | None = None) -> RateStatus | None:
+    """Count a client request against limit `name`, keyed by `key` or the client's IP.
+    Outside a client request (worker, demo, command line) it counts nothing."""
+    ip = client_ip()
+    if ip is None:
+        return None
+    return limit(name, key if key is not None else ip)
+
+
+def _host_in_live_event(profile) -> bool:
+    try:
+        from chats.queries import is_host_in_live_event
+    except ImportError:
+        return False
+    from django.utils import timezone
+
+    return bool(is_host_in_live_event(profile, timezone.now()))
+
+
+def check_new_profile_entities(profile, text: str) -> None:
+    """A profile younger than NEW_PROFILE_HOURS may mention only so many profiles and
+    share only so many links in one post (spam from fresh sign-ups)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from hashchat.errors import InvalidInput
+    from posts import parsing
+
+    conf = settings.HASHCHAT
+    created = getattr(profile, "created_at", None)
+    if created is None or created <= timezone.now() - timedelta(hours=conf["NEW_PROFILE_HOURS"]):
+        return
+    entities = parsing.find_entities(text)
+    mentions = {e.value.lower() for e in entities if e.kind == "mention"}
+    links = [e for e in entities if e.kind == "url"]
+    hours = conf["NEW_PROFILE_HOURS"]
+    if len(mentions) > conf["NEW_PROFILE_MAX_MENTIONS"]:
+        raise InvalidInput(
+            f"In its first {hours} hours a profile can mention at most "
+            f"{conf['NEW_PROFILE_MAX_MENTIONS']} people in a post; this one mentions "
+            f"{len(mentions)}.",
+            field="text",
+        )
+    if len(links) > conf["NEW_PROFILE_MAX_LINKS"]:
+        raise InvalidInput(
+            f"In its first {hours} hours a profile can share at most "
+            f"{conf['NEW_PROFILE_MAX_LINKS']} links in a post; this one has {len(links)}.",
+            field="text",
+        )
+
+
+def check_post(profile, text: str = "") -> None:
+    """Limits on a new post: the new-profile caps on mentions and links, then the rates
+    per profile and per IP (hosts are never throttled in their live event)."""
+    check_new_profile_entities(profile, text)
+    if client_ip() is None:
+        return
+    if configured("post:profile") is None and configured("post:ip") is None:
+        return
+    if _host_in_live_event(profile):
+        return
+    limit_client("post:profile", str(profile.id))
+    limit_client("post:ip")

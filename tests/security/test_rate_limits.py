@@ -1,0 +1,292 @@
+"""Rate limits (hashchat/ratelimit.py) and where they apply: posting, sign-up, login."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+
+from accounts import actions as account_actions
+from hashchat import ratelimit
+from hashchat.errors import InvalidInput, NotAllowed, RateLimited
+from posts.actions import create_post
+from posts.models import Post
+
+T0 = datetime(2026, 3, 3, 11, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(T0, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def limits(settings):
+    """Small limits, so the tests stay short."""
+
+    def set_limits(**named):
+        settings.HASHCHAT = {
+            **settings.HASHCHAT,
+            "RATE_LIMITS": {name.replace("__", ":"): v for name, v in named.items()},
+        }
+
+    return set_limits
+
+
+def test_it_counts_down_and_refuses_past_the_limit(db, frozen):
+    statuses = [ratelimit.hit("t", "k", limit=3, window=60) for _ in range(3)]
+    assert [s.remaining for s in statuses] == [2, 1, 0]
+    assert statuses[0].reset_at == T0 + timedelta(seconds=60)
+    with pytest.raises(RateLimited) as exc:
+        ratelimit.hit("t", "k", limit=3, window=60)
+    assert exc.value.retry_after == 60
+    assert exc.value.status == 429
+
+
+def test_retry_after_counts_to_the_end_of_the_window(db, frozen):
+    ratelimit.hit("t", "k", limit=1, window=60)
+    frozen.shift(45)
+    with pytest.raises(RateLimited) as exc:
+        ratelimit.hit("t", "k", limit=1, window=60)
+    assert exc.value.retry_after == 15
+    assert "15 seconds" in exc.value.message
+
+
+def test_a_new_window_starts_fresh(db, frozen):
+    ratelimit.hit("t", "k", limit=1, window=60)
+    frozen.shift(60)
+    assert ratelimit.hit("t", "k", limit=1, window=60).remaining == 0
+
+
+def test_keys_and_buckets_are_counted_apart(db, frozen):
+    ratelimit.hit("t", "a", limit=1, window=60)
+    ratelimit.hit("t", "b", limit=1, window=60)
+    ratelimit.hit("u", "a", limit=1, window=60)
+    with pytest.raises(RateLimited):
+        ratelimit.hit("t", "a", limit=1, window=60)
+
+
+def test_peek_reads_without_counting(db, frozen):
+    assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 2
+    ratelimit.hit("t", "k", limit=2, window=60)
+    assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 1
+    assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 1
+
+
+def test_status_headers_follow_mastodon(db, frozen):
+    status = ratelimit.hit("t", "k", limit=5, window=300)
+    assert status.headers() == {
+        "X-RateLimit-Limit": "5",
+        "X-RateLimit-Remaining": "4",
+        "X-RateLimit-Reset": "2026-03-03T11:05:00Z",
+    }
+
+
+def test_limits_come_from_the_environment_string():
+    from hashchat.settings import rate_limits
+
+    limits = rate_limits("post:profile=60/120, signup:ip=0")
+    assert limits["post:profile"] == (60, 120)
+    assert limits["signup:ip"] == (0, 60)
+    assert limits["login:ip"] == (30, 300)
+
+
+def test_nothing_is_counted_outside_a_client_request(db, frozen, limits):
+    limits(signup__ip=(1, 3600))
+    assert ratelimit.limit_client("signup:ip") is None
+    assert ratelimit.limit_client("signup:ip") is None
+
+
+def test_a_limit_set_to_zero_is_off(db, frozen, limits):
+    limits(signup__ip=(0, 3600))
+    with ratelimit.serving("203.0.113.9"):
+        assert ratelimit.limit_client("signup:ip") is None
+
+
+# Posting ----------------------------------------------------------------------------
+
+
+def test_posting_is_limited_per_profile(pat, frozen, limits):
+    limits(post__profile=(2, 60), post__ip=(100, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=pat.user, profile=pat.profile, text="one")
+        create_post(user=pat.user, profile=pat.profile, text="two")
+        with pytest.raises(RateLimited) as exc:
+            create_post(user=pat.user, profile=pat.profile, text="three")
+    assert "posting too fast" in exc.value.message
+    assert exc.value.retry_after == 60
+    assert Post.objects.filter(author=pat.profile).count() == 2
+
+
+def test_each_profile_of_a_login_has_its_own_posting_limit(pat, hklibconnect, frozen, limits):
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=pat.user, profile=pat.profile, text="as me")
+        create_post(user=pat.user, profile=hklibconnect, text="as the library")
+        with pytest.raises(RateLimited):
+            create_post(user=pat.user, profile=pat.profile, text="again")
+
+
+def test_posting_is_limited_per_ip(pat, olly, frozen, limits):
+    limits(post__profile=(100, 60), post__ip=(2, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=pat.user, profile=pat.profile, text="one")
+        create_post(user=olly.user, profile=olly.profile, text="two")
+        with pytest.raises(RateLimited):
+            create_post(user=olly.user, profile=olly.profile, text="three")
+    with ratelimit.serving("198.51.100.7"):
+        create_post(user=olly.user, profile=olly.profile, text="from elsewhere")
+
+
+def test_a_retry_with_the_same_idempotency_key_is_not_counted(pat, frozen, limits):
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    with ratelimit.serving("203.0.113.9"):
+        first = create_post(user=pat.user, profile=pat.profile, text="once", idempotency_key="k1")
+        again = create_post(user=pat.user, profile=pat.profile, text="once", idempotency_key="k1")
+    assert again.pk == first.pk
+
+
+def test_scheduled_posts_are_never_limited(hana, ngac, frozen, limits):
+    limits(post__profile=(1, 60), post__ip=(1, 60))
+    with ratelimit.serving("203.0.113.9"):
+        for n in range(3):
+            create_post(user=None, profile=ngac, text=f"Q{n} #auslibchat", system=True)
+    assert Post.objects.filter(author=ngac).count() == 3
+
+
+def test_the_limit_is_lifted_after_the_window(pat, frozen, limits):
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=pat.user, profile=pat.profile, text="one")
+        frozen.shift(61)
+        create_post(user=pat.user, profile=pat.profile, text="two")
+
+
+# New profiles: mentions and links ---------------------------------------------------
+
+
+def test_a_new_profile_can_mention_five_people_at_most(pat, frozen):
+    five = " ".join(f"@p{n}" for n in range(5))
+    create_post(user=pat.user, profile=pat.profile, text=f"hello {five}")
+    with pytest.raises(InvalidInput) as exc:
+        create_post(user=pat.user, profile=pat.profile, text=f"hello {five} @p5")
+    assert "mention at most 5" in exc.value.message
+    assert exc.value.field == "text"
+
+
+def test_a_new_profile_can_share_two_links_at_most(pat, frozen):
+    create_post(user=pat.user, profile=pat.profile, text="https://a.example https://b.example")
+    with pytest.raises(InvalidInput) as exc:
+        create_post(
+            user=pat.user,
+            profile=pat.profile,
+            text="https://a.example https://b.example https://c.example",
+        )
+    assert "at most 2 links" in exc.value.message
+    assert Post.objects.filter(author=pat.profile).count() == 1
+
+
+def test_the_caps_end_after_a_day(pat):
+    with time_machine.travel(pat.profile.created_at + timedelta(hours=25), tick=False):
+        create_post(
+            user=pat.user,
+            profile=pat.profile,
+            text="@a @b @c @d @e @f @g https://a.example https://b.example https://c.example",
+        )
+
+
+def test_the_same_mention_twice_counts_once(pat, frozen):
+    create_post(user=pat.user, profile=pat.profile, text="@a @a @b @c @d @e @A")
+
+
+# Sign-up ----------------------------------------------------------------------------
+
+
+def sign_up(n: int):
+    return account_actions.sign_up(
+        username=f"newcomer{n}", email=f"n{n}@example.org", password="a-long-passphrase"
+    )
+
+
+def test_sign_ups_are_limited_per_ip(db, frozen, limits):
+    limits(signup__ip=(2, 3600))
+    with ratelimit.serving("203.0.113.9"):
+        sign_up(1)
+        sign_up(2)
+        with pytest.raises(RateLimited) as exc:
+            sign_up(3)
+    assert "Too many sign-ups" in exc.value.message
+    assert exc.value.retry_after == 3600
+    with ratelimit.serving("198.51.100.7"):
+        sign_up(4)
+
+
+def test_a_refused_sign_up_does_not_use_up_the_limit(db, frozen, limits):
+    limits(signup__ip=(1, 3600))
+    with ratelimit.serving("203.0.113.9"):
+        with pytest.raises(InvalidInput):
+            account_actions.sign_up(username="x1", email="x@example.org", password="short")
+        sign_up(1)
+
+
+# Login ------------------------------------------------------------------------------
+
+
+def login(username: str, password: str = "wrong-password"):
+    return account_actions.check_login(username=username, password=password)
+
+
+def test_login_attempts_are_limited_per_username(pat, olly, frozen, limits):
+    limits(login__ip=(100, 300), login__username=(3, 300))
+    with ratelimit.serving("203.0.113.9"):
+        login("pat", pat.password)
+        login("pat", pat.password)
+        login("pat", pat.password)
+    with ratelimit.serving("198.51.100.7"), pytest.raises(RateLimited) as exc:
+        login("PAT", pat.password)
+    assert "Too many login attempts" in exc.value.message
+    with ratelimit.serving("198.51.100.7"):
+        assert login("olly", olly.password) == olly.user
+
+
+def test_login_attempts_are_limited_per_ip(pat, olly, frozen, limits):
+    limits(login__ip=(2, 300), login__username=(100, 300))
+    with ratelimit.serving("203.0.113.9"):
+        login("pat", pat.password)
+        login("olly", olly.password)
+        with pytest.raises(RateLimited) as exc:
+            login("pat", pat.password)
+    assert exc.value.retry_after == 300
+    with ratelimit.serving("198.51.100.7"):
+        assert login("pat", pat.password) == pat.user
+
+
+def test_logins_outside_a_request_are_not_counted(pat, frozen, limits):
+    limits(login__ip=(1, 300), login__username=(1, 300))
+    for _ in range(3):
+        assert login("pat", pat.password) == pat.user
+
+
+def test_five_failed_logins_lock_the_login_for_a_while(pat, frozen):
+    for _ in range(account_actions.LOCKOUT_AFTER - 1):
+        with pytest.raises(InvalidInput):
+            login("pat")
+    assert login("pat", pat.password) == pat.user  # a success clears the count
+    for _ in range(account_actions.LOCKOUT_AFTER):
+        with pytest.raises(InvalidInput):
+            login("pat")
+    pat.user.refresh_from_db()
+    assert pat.user.locked_until == T0 + account_actions.LOCKOUT_FOR
+    # Locked: even the right password is refused, with a message that says for how long.
+    with pytest.raises(NotAllowed) as exc:
+        login("pat", pat.password)
+    assert "locked for 15 more minutes" in exc.value.message
+    frozen.shift(15 * 60 + 1)
+    assert login("pat", pat.password) == pat.user
+
+
+def test_a_wrong_username_locks_nothing(pat, frozen):
+    for _ in range(account_actions.LOCKOUT_AFTER + 1):
+        with pytest.raises(InvalidInput):
+            login("nobody")
+    assert login("pat", pat.password) == pat.user
