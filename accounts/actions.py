@@ -21,6 +21,7 @@ from accounts.models import (
     validate_timezone,
 )
 from accounts.permissions import check_act_as, check_owner
+from hashchat import ratelimit
 from hashchat.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 
@@ -95,6 +96,8 @@ def sign_up(
         validate_password(password, candidate)
     except ValidationError as e:
         raise InvalidInput(" ".join(e.messages), field="password")
+    # Sign-ups per client IP (nothing is counted outside a client request).
+    ratelimit.limit_client("signup:ip")
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)
@@ -123,6 +126,31 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
         raise InvalidInput(" ".join(e.messages), field="new_password")
     user.set_password(new_password)
     user.save(update_fields=["password"])
+
+
+def check_login(*, username: str, password: str) -> User:
+    """The login for these credentials, honouring the lockout: a locked login is
+    refused even with the right password; a wrong password counts as a failure."""
+    from django.contrib.auth import authenticate
+
+    # Attempts per client IP and per username (hashchat/ratelimit.py): 429 past the limit.
+    ratelimit.limit_client("login:ip")
+    ratelimit.limit_client("login:username", (username or "").strip().lower())
+    user = User.objects.filter(username__iexact=(username or "").strip()).first()
+    now = timezone.now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
+        raise NotAllowed(
+            "Too many wrong passwords: this login is locked for "
+            f"{minutes} more minute{'s' if minutes != 1 else ''}."
+        )
+    found = authenticate(username=user.username if user else username, password=password)
+    if found is None or user is None:
+        if user is not None:
+            record_login_failure(user)
+        raise InvalidInput("That username and password do not match.")
+    record_login_success(user)
+    return user
 
 
 def record_login_failure(user: User) -> None:

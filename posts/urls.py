@@ -1,1 +1,25 @@
-urlpatterns: list = []
+from django.urls import path
+
+from posts.views import feed, notifications, post, reactions
+
+urlpatterns = [
+    path("", feed.home, name="home"),
+    path("posts/new/", post.create, name="compose"),
+    path("posts/<int:post_id>/", post.post_page, name="post"),
+    path("posts/<int:post_id>/edit/", post.edit, name="edit-post"),
+    path("posts/<int:post_id>/delete/", post.delete, name="delete-post"),
+    path("posts/<int:post_id>/like/", reactions.like, name="like"),
+    path("posts/<int:post_id>/unlike/", reactions.unlike, name="unlike"),
+    path("posts/<int:post_id>/repost/", reactions.repost, name="repost"),
+    path("posts/<int:post_id>/unrepost/", reactions.unrepost, name="unrepost"),
+    path("tags/<str:name>/", feed.tag_page, name="tag"),
+    path("tags/<str:name>/follow/", feed.follow_tag, name="follow-tag"),
+    path("tags/<str:name>/unfollow/", feed.unfollow_tag, name="unfollow-tag"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/clear/", notifications.clear, name="clear-notifications"),
+    path(
+        "notifications/<int:notification_id>/dismiss/",
+        notifications.dismiss,
+        name="dismiss-notification",
+    ),
+]

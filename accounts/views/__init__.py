@@ -1,0 +1,2 @@
+"""Account pages: signing up and in (auth), profiles (profiles), settings and
+organisation members (settings), generated avatars (avatars)."""

@@ -1,0 +1,83 @@
+"""Profile pages, following and switching the active profile."""
+
+import zoneinfo
+from datetime import datetime
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from accounts import actions
+from accounts.middleware import SESSION_KEY, profiles_for
+from accounts.models import Follow, Profile
+from accounts.permissions import can_act_as
+from accounts.web import flash_error, profile_required, redirect_next
+from hashchat.errors import ActionError
+from posts.compose import compose_context
+from posts.models import Post
+from posts.queries import page_by_id
+
+
+def profile_page(request, handle: str):
+    profile = get_object_or_404(Profile, handle__iexact=handle, is_suspended=False)
+    viewer = request.profile
+    page = page_by_id(
+        Post.objects.profile_page(profile).for_display().with_viewer_state(viewer),
+        request.GET.get("before"),
+    )
+    try:
+        local_now = datetime.now(zoneinfo.ZoneInfo(profile.timezone))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        local_now = None
+    context = {
+        "profile": profile,
+        "page": page,
+        "local_now": local_now,
+        "post_count": Post.objects.visible().originals().filter(author=profile).count(),
+        "follower_count": Follow.objects.filter(followee=profile).count(),
+        "following_count": Follow.objects.filter(follower=profile).count(),
+        "is_self": viewer is not None and viewer.id == profile.id,
+        "is_following": viewer is not None
+        and Follow.objects.filter(follower=viewer, followee=profile).exists(),
+        "can_manage": can_act_as(request.user, profile),
+    }
+    if viewer is not None:
+        prefill = "" if context["is_self"] else f"@{profile.handle} "
+        context["compose"] = compose_context(request, text=prefill)
+    return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+@profile_required
+def follow(request, handle: str):
+    target = get_object_or_404(Profile, handle__iexact=handle)
+    try:
+        actions.follow(user=request.user, profile=request.profile, target=target)
+    except ActionError as e:
+        flash_error(request, e)
+    return redirect_next(request, f"/@{target.handle}/")
+
+
+@require_POST
+@profile_required
+def unfollow(request, handle: str):
+    target = get_object_or_404(Profile, handle__iexact=handle)
+    try:
+        actions.unfollow(user=request.user, profile=request.profile, target=target)
+    except ActionError as e:
+        flash_error(request, e)
+    return redirect_next(request, f"/@{target.handle}/")
+
+
+@require_POST
+@profile_required
+def switch_profile(request):
+    """Make another of this login's profiles the active one."""
+    wanted = request.POST.get("profile", "")
+    chosen = next((p for p in profiles_for(request) if str(p.id) == wanted), None)
+    if chosen is None:
+        messages.error(request, "You cannot act as that profile.")
+    else:
+        request.session[SESSION_KEY] = str(chosen.id)
+        messages.success(request, f"You are now acting as @{chosen.handle}.")
+    return redirect_next(request, "/")
