@@ -1,8 +1,130 @@
-"""Q/A linking: which question of which event a post answers."""
+"""Q/A linking: which event a post belongs to and which question it answers.
 
+A post joins an event when, inside the event's window (its start to its end
+plus the tail):
+- it carries the series' hashtag; it answers question N when it begins with
+  "AN" (A3, A3:, A3 -, a3., after any leading @mentions or hashtags);
+- or it replies to a post of the event, with or without the hashtag; it then
+  answers the question its parent answers (so anything in Q3's thread is about
+  Q3), unless it begins with its own "AN".
+The scheduler's own question posts are linked to the question they ask.
+"""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db.models.functions import Lower
+
+from chats.models import ChatPost, Event, Question
+from live.publish import publish_on_commit
+from posts import parsing
 from posts.models import Post
 
+# "A3", "A3:", "A3 -", "a3.", "A3)" at the start, after leading @mentions/#tags.
+LEAD_RE = re.compile(r"^(?:\s*[@#][\w@.]+)*\s*", re.UNICODE)
+ANSWER_RE = re.compile(r"[Aa](\d{1,3})(?=$|[\s:.,;)\]\-–—])")
 
-def link_post(post: Post) -> None:
-    """Called by posts.actions.create_post inside its transaction."""
+_asking: ContextVar[Question | None] = ContextVar("chats_asking", default=None)
+
+
+def answer_number(text: str) -> int | None:
+    """The question number a post's "AN" prefix names, or None."""
+    if not text:
+        return None
+    rest = text[LEAD_RE.match(text).end() :]  # type: ignore[union-attr]
+    m = ANSWER_RE.match(rest)
+    if m is None:
+        return None
+    number = int(m.group(1))
+    return number if number > 0 else None
+
+
+@contextmanager
+def asking(question: Question) -> Iterator[None]:
+    """While the scheduler posts `question`, the new post is linked to it."""
+    token = _asking.set(question)
+    try:
+        yield
+    finally:
+        _asking.reset(token)
+
+
+def _question(event: Event, number: int | None) -> Question | None:
+    if number is None:
+        return None
+    return event.questions.filter(kind=Question.Kind.QUESTION, number=number).first()
+
+
+def _parent_chat(post: Post) -> ChatPost | None:
+    """The ChatPost of the post this one replies to, or of its thread's root."""
+    ids = [i for i in (post.in_reply_to_id, post.thread_root_id) if i and i != post.id]
+    if not ids:
+        return None
+    rows = {row.post_id: row for row in ChatPost.objects.filter(post_id__in=ids)}
+    for i in ids:
+        if i in rows:
+            return rows[i]
     return None
+
+
+def _event_by_hashtag(post: Post) -> Event | None:
+    tags = [t.lower() for t in parsing.hashtags(post.text)]
+    if not tags:
+        return None
+    return (
+        Event.objects.in_window(post.created_at)
+        .annotate(tag=Lower("series__hashtag"))
+        .filter(tag__in=tags)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def find_link(post: Post) -> tuple[Event, Question | None, str] | None:
+    """(event, question, via) for a new post, or None when it joins no event."""
+    asked = _asking.get()
+    if asked is not None and post.author_id == asked.event.series.organiser_id:
+        return asked.event, asked, "question"
+    if post.is_repost or not post.text:
+        return None
+    number = answer_number(post.text)
+    parent = _parent_chat(post)
+    if parent is not None:
+        event = parent.event
+        if event.state != Event.State.DRAFT and (
+            event.starts_at <= post.created_at < event.window_ends_at
+        ):
+            by_prefix = _question(event, number)
+            if by_prefix is not None:
+                return event, by_prefix, "prefix"
+            return event, parent.question, "reply"
+    tagged = _event_by_hashtag(post)
+    if tagged is None:
+        return None
+    by_prefix = _question(tagged, number)
+    return tagged, by_prefix, "prefix" if by_prefix else "hashtag"
+
+
+def link_post(post: Post) -> ChatPost | None:
+    """Called by posts.actions.create_post inside its transaction."""
+    found = find_link(post)
+    if found is None:
+        return None
+    event, question, via = found
+    row, _ = ChatPost.objects.update_or_create(
+        post=post, defaults={"event": event, "question": question, "via": via}
+    )
+    if via != "question":
+        # The scheduler announces its own posts as chat.question.
+        publish_on_commit(
+            f"event:{event.id}",
+            {
+                "type": "chat.post",
+                "event_id": str(event.id),
+                "post_id": str(post.id),
+                "question": question.number if question else None,
+            },
+        )
+    return row

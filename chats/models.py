@@ -23,7 +23,9 @@ class Series(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     # The official profile that posts the welcome, the questions and the closing post.
-    organiser = models.ForeignKey(Profile, on_delete=models.PROTECT, related_name="series_organised")
+    organiser = models.ForeignKey(
+        Profile, on_delete=models.PROTECT, related_name="series_organised"
+    )
     cohosts = models.ManyToManyField(Profile, related_name="series_cohosted", blank=True)
     # IANA zone; occurrences are computed in it, so the local time holds across DST.
     timezone = models.CharField(max_length=64)
@@ -74,6 +76,9 @@ class OccurrenceChange(models.Model):
                 fields=["series", "original_start"], name="occurrence_change_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"#{self.series.hashtag} {self.original_start:%Y-%m-%d %H:%M}Z"
 
 
 class EventQuerySet(models.QuerySet):
@@ -176,7 +181,8 @@ class Question(models.Model):
         ordering = ["offset_minutes", "position", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "number"], condition=Q(number__isnull=False),
+                fields=["event", "number"],
+                condition=Q(number__isnull=False),
                 name="question_number_unique",
             )
         ]
@@ -209,6 +215,9 @@ class ChatPost(models.Model):
     class Meta:
         indexes = [models.Index(fields=["event", "question"], name="chatpost_event_q_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.post_id} in {self.event_id} ({self.via})"
+
 
 class Rsvp(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="rsvps")
@@ -222,3 +231,6 @@ class Rsvp(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["profile", "event"], name="rsvp_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} for {self.event_id}"

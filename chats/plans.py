@@ -1,0 +1,113 @@
+"""Question plans: the welcome, the numbered questions and the closing post of an
+event, each with an offset in minutes after the start, and the text each is
+posted as."""
+
+from typing import Any
+
+from django.conf import settings
+
+from hashchat.errors import InvalidInput
+
+KINDS = ("welcome", "question", "closing")
+
+DEFAULT_PLAN: list[dict[str, Any]] = [
+    {
+        "kind": "welcome",
+        "text": "Welcome! Introduce yourself and say where you are joining from.",
+        "offset": 0,
+    },
+    {"kind": "question", "text": "", "offset": 5},
+    {"kind": "question", "text": "", "offset": 15},
+    {"kind": "question", "text": "", "offset": 25},
+    {"kind": "question", "text": "", "offset": 35},
+    {"kind": "question", "text": "", "offset": 45},
+    {
+        "kind": "closing",
+        "text": "Thank you all for joining! The conversation goes on: keep using the hashtag.",
+        "offset": 55,
+    },
+]
+
+
+def default_plan(series_plan: list | None) -> list[dict[str, Any]]:
+    """The series' plan, or the standard one (questions numbered as placeholders)."""
+    if series_plan:
+        return [dict(item) for item in series_plan]
+    plan = []
+    number = 0
+    for item in DEFAULT_PLAN:
+        item = dict(item)
+        if item["kind"] == "question":
+            number += 1
+            item["text"] = f"Question {number}"
+        plan.append(item)
+    return plan
+
+
+def post_text(kind: str, number: int | None, text: str, hashtag: str) -> str:
+    """What the organiser posts: `Q3 <text> #hashtag`, or the text and the hashtag."""
+    body = text.strip()
+    if kind == "question":
+        body = f"Q{number} {body}"
+    if f"#{hashtag.lower()}" not in body.lower().split():
+        body = f"{body} #{hashtag}"
+    return body
+
+
+def clean_offset(value: Any, duration_minutes: int, *, field: str = "offset") -> int:
+    try:
+        offset = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("An offset is a whole number of minutes.", field=field)
+    if offset < 0 or offset >= duration_minutes:
+        raise InvalidInput(
+            f"An offset must be inside the chat's {duration_minutes} minutes "
+            f"(0 to {duration_minutes - 1}); {offset} is not.",
+            field=field,
+        )
+    return offset
+
+
+def clean_item(
+    kind: Any, text: Any, offset: Any, duration_minutes: int, hashtag: str
+) -> tuple[str, str, int]:
+    """A checked (kind, text, offset) or InvalidInput."""
+    if kind not in KINDS:
+        raise InvalidInput("A question's kind is welcome, question or closing.", field="kind")
+    text = str(text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise InvalidInput("A question needs its text.", field="text")
+    if len(text) > 400:
+        raise InvalidInput("A question can have at most 400 characters.", field="text")
+    limit = int(str(settings.HASHCHAT["MAX_POST_CHARS"]))
+    if len(post_text(kind, 99, text, hashtag)) > limit:
+        raise InvalidInput(
+            f"With its number and the hashtag the post would be over {limit} characters.",
+            field="text",
+        )
+    return kind, text, clean_offset(offset, duration_minutes)
+
+
+def clean_plan(items: Any, duration_minutes: int, hashtag: str) -> list[dict[str, Any]]:
+    """A checked plan: a list of {"kind", "text", "offset"} in time order."""
+    if not isinstance(items, list):
+        raise InvalidInput("A question plan is a list of questions.", field="questions")
+    if len(items) > 50:
+        raise InvalidInput("An event can have at most 50 timed posts.", field="questions")
+    plan: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidInput("Each question is an object with kind, text and offset.")
+        try:
+            kind, text, offset = clean_item(
+                item.get("kind", "question"),
+                item.get("text"),
+                item.get("offset", item.get("offset_minutes")),
+                duration_minutes,
+                hashtag,
+            )
+        except InvalidInput as e:
+            raise InvalidInput(f"Question {index + 1}: {e.message}", field="questions")
+        plan.append({"kind": kind, "text": text, "offset": offset})
+    plan.sort(key=lambda item: int(item["offset"]))
+    return plan
