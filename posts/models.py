@@ -194,3 +194,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
+
+    @property
+    def safe_link(self) -> str:
+        """`link` if it is a path on this site or an http(s) address, else empty."""
+        link = self.link.strip()
+        if link.startswith("/") and not link.startswith("//"):
+            return link
+        if link.startswith(("https://", "http://")):
+            return link
+        return ""

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import nh3
 
-URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+URL_RE = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"(?<![\w/&#])#(\w*[^\W\d]\w*)", re.UNICODE)
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{1,30})(?![A-Za-z0-9_])")
 TRAILING_PUNCT = ".,;:!?)]}'\""
@@ -45,13 +45,22 @@ def _trim_url(url: str) -> str:
     return url
 
 
+def _linkable(url: str) -> bool:
+    """Whether the sanitiser keeps `url` as a link target ("https://#" or "https://|" name
+    no host, and would leave an <a> without href)."""
+    probe = f'<a href="{html.escape(url, quote=True)}">x</a>'
+    return "href=" in nh3.clean(
+        probe, tags={"a"}, attributes={"a": {"href"}}, url_schemes={"http", "https"}
+    )
+
+
 def find_entities(text: str) -> list[Entity]:
     """Entities in order of position; hashtags and mentions inside links are not counted."""
     entities: list[Entity] = []
     taken: list[tuple[int, int]] = []
     for m in URL_RE.finditer(text):
         url = _trim_url(m.group(0))
-        if len(url) <= len("https://"):
+        if len(url) <= len("https://") or not _linkable(url):
             continue
         entities.append(Entity("url", m.start(), m.start() + len(url), url))
         taken.append((m.start(), m.start() + len(url)))

@@ -120,6 +120,11 @@ class ThreadEntry:
     # How far below the focused post a reply sits (1 for a direct reply).
     depth: int
 
+    @property
+    def indent(self) -> int:
+        """The indentation step shown (deep threads stop indenting)."""
+        return min(self.depth, 5)
+
 
 def thread_of(post, viewer: Profile | None) -> tuple[list, list[ThreadEntry]]:
     """The focused post's ancestors (oldest first) and its descendants in reading

@@ -1,0 +1,27 @@
+// Live character counter for compose boxes: any <textarea data-max-chars> with an
+// aria-describedby counter element. The form works the same without it; the
+// server checks the length again.
+
+const counted = (text) => [...text.replace(/\r\n/g, "\n").trim()].length;
+
+function attach(textarea) {
+  const max = Number(textarea.dataset.maxChars);
+  const ids = (textarea.getAttribute("aria-describedby") || "").split(/\s+/);
+  const counter = ids.map((id) => document.getElementById(id)).find((el) => el && el.classList.contains("counter"));
+  if (!max || !counter) return;
+  const form = textarea.form;
+  const button = form ? form.querySelector("button[type=submit]") : null;
+  const update = () => {
+    const left = max - counted(textarea.value);
+    counter.textContent = left >= 0
+      ? `${left} character${left === 1 ? "" : "s"} left`
+      : `${-left} character${left === -1 ? "" : "s"} too many`;
+    counter.classList.toggle("over", left < 0);
+    textarea.toggleAttribute("aria-invalid", left < 0);
+    if (button) button.disabled = left < 0;
+  };
+  textarea.addEventListener("input", update);
+  update();
+}
+
+document.querySelectorAll("textarea[data-max-chars]").forEach(attach);
