@@ -1,5 +1,6 @@
-"""The ASGI entry point: static files and media straight from disk, everything else
-to Django. (Live streams are mounted here too, past Django's request stack.)"""
+"""The ASGI entry point: live streams (/api/v1/streaming... and the chat rooms'
+event streams) go to live.streaming, past Django's request stack; static files
+and media are served straight from disk; everything else goes to Django."""
 
 import contextlib
 import os
@@ -26,6 +27,10 @@ routes = [
 
 @contextlib.asynccontextmanager
 async def lifespan(app):
+    from live.hub import get_hub
+
+    hub = get_hub()
+    await hub.start()
     stop = None
     if os.environ.get("HASHCHAT_IN_PROCESS_WORKER") == "1":
         from hashchat.worker import start_in_thread
@@ -36,6 +41,16 @@ async def lifespan(app):
     finally:
         if stop is not None:
             stop.set()
+        await hub.stop()
 
 
-application = Starlette(routes=routes, lifespan=lifespan)
+site = Starlette(routes=routes, lifespan=lifespan)
+
+from live import streaming  # noqa: E402
+
+
+async def application(scope, receive, send):
+    if scope["type"] in ("http", "websocket") and streaming.handles(scope["path"]):
+        await streaming.app(scope, receive, send)
+        return
+    await site(scope, receive, send)

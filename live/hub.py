@@ -1,22 +1,149 @@
-"""The event hub: in-process by default.
+"""The event hub: every live event of this process, fanned out to its subscribers.
 
-This first version records what is published and hands it to in-process
-listeners; the streaming layer builds on it.
+    get_hub().publish(["hashtag:auslibchat", "public"], {"type": "post.created", ...})
+
+`publish` may be called from any thread (Django's sync views, the worker thread):
+it turns the domain event into its wire form once (live.payloads), gives it an
+id, and hands it to the event loop with `call_soon_threadsafe`. With
+settings.REDIS_URL set, ids come from Redis and the event goes through Redis
+pub/sub, so every web process delivers every event (live.redis_bridge).
+
+In the loop, each event is kept in a bounded buffer per stream (for Last-Event-ID
+resume) and pushed to the bounded queue of every subscriber of its streams. A
+subscriber that falls too far behind is dropped and told so; nobody waits for it.
 """
 
+import asyncio
+import concurrent.futures
+import logging
 import threading
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from live.envelope import Envelope
+
+log = logging.getLogger(__name__)
+
 Listener = Callable[[list[str], dict[str, Any]], None]
+Accept = Callable[[Envelope], bool]
+Label = tuple[str, ...]
+
+HEARTBEAT_SECONDS = 15.0
 
 
-class MemoryHub:
-    def __init__(self) -> None:
+def accept_all(envelope: Envelope) -> bool:
+    return True
+
+
+class Subscription:
+    __slots__ = ("label", "streams", "accept")
+
+    def __init__(self, label: Label, streams: frozenset[str], accept: Accept) -> None:
+        self.label = label
+        self.streams = streams
+        self.accept = accept
+
+
+class Subscriber:
+    """One connection's queue. The fan-out pushes; the connection's task awaits
+    `next()`, which returns everything pending at once (one write per wake-up)."""
+
+    def __init__(self, queue_limit: int) -> None:
+        self.subscriptions: dict[Label, Subscription] = {}
+        self.pending: deque[tuple[Envelope, list[Label]]] = deque()
+        self.queue_limit = queue_limit
+        self.closed = False
+        # Set when this subscriber fell too far behind, or when the hub lost events
+        # (Redis went away): the connection tells its client, then ends or goes on.
+        self.dropped = False
+        self.refetch = False
+        self.heartbeat = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def push(self, envelope: Envelope) -> bool:
+        """Queue `envelope` for the subscriptions that want it; False when it overflowed."""
+        labels = [
+            s.label
+            for s in self.subscriptions.values()
+            if not s.streams.isdisjoint(envelope.streams) and s.accept(envelope)
+        ]
+        if not labels:
+            return True
+        if len(self.pending) >= self.queue_limit:
+            return False
+        self.pending.append((envelope, labels))
+        self._wake()
+        return True
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def next(self) -> list[tuple[Envelope, list[Label]]]:
+        """Wait for events (or a heartbeat, a drop, a close); return what is pending."""
+        while not (self.pending or self.closed or self.heartbeat or self.refetch):
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        batch = list(self.pending)
+        self.pending.clear()
+        return batch
+
+    def mark(self, *, heartbeat: bool = False, refetch: bool = False) -> None:
+        self.heartbeat = self.heartbeat or heartbeat
+        self.refetch = self.refetch or refetch
+        self._wake()
+
+    def stop(self, *, dropped: bool = False) -> None:
+        self.closed = True
+        self.dropped = self.dropped or dropped
+        self.pending.clear()
+        self._wake()
+
+
+class Hub:
+    def __init__(
+        self,
+        *,
+        redis_url: str = "",
+        buffer_events: int = 10_000,
+        buffer_seconds: float = 3 * 3600,
+        queue_limit: int = 2_000,
+        prefix: str = "hashchat:live",
+    ) -> None:
+        self.buffer_events = buffer_events
+        self.buffer_seconds = buffer_seconds
+        self.queue_limit = queue_limit
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._index: dict[str, set[Subscriber]] = {}
+        self._subscribers: set[Subscriber] = set()
+        self._buffers: dict[str, deque[Envelope]] = {}
+        # The newest id a stream's buffer has let go of: resume from before it is a refetch.
+        self._stream_floor: dict[str, int] = {}
+        # This process cannot vouch for ids at or below `_floor` (before it started
+        # listening, or before Redis came back after an outage).
+        self._next_id = time.time_ns() // 1000
+        self._floor = self._next_id
+        self._aged_floor = 0
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._executor: concurrent.futures.ThreadPoolExecutor | None = None
+        self.bridge = None
+        if redis_url:
+            from live.redis_bridge import RedisBridge
+
+            self.bridge = RedisBridge(self, redis_url, prefix)
+
+    # -- publishing (any thread) ------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """A synchronous listener of domain events as published (for tests and tools)."""
         with self._lock:
             self._listeners.append(listener)
 
@@ -27,18 +154,243 @@ class MemoryHub:
 
         return unsubscribe
 
-    def publish(self, streams: list[str], event: dict[str, Any]) -> None:
+    def publish(self, streams: Iterable[str], event: dict[str, Any]) -> None:
+        """Send a domain event to `streams` (call it after commit: live.publish does)."""
+        names = list(streams)
         with self._lock:
             listeners = list(self._listeners)
         for listener in listeners:
-            listener(streams, event)
+            listener(names, event)
+        if self.bridge is None and self._loop is None:
+            return  # no stream can be open in this process, and no other process listens
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            self._build_and_emit(names, event)
+            return
+        # In the event loop's thread: the database may not be touched here.
+        if self._executor is None:
+            self._executor = concurrent.futures.ThreadPoolExecutor(1, "live-publish")
+        self._executor.submit(self._build_and_emit, names, event)
+
+    def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
+        from live.payloads import build
+
+        try:
+            payload = build(streams, event)
+        except Exception:
+            log.exception("could not build the live event %s", event.get("type"))
+            return
+        if payload is not None:
+            name, data, author_id, is_repost = payload
+            self.emit(streams, name, data, author_id=author_id, is_repost=is_repost)
+
+    def emit(
+        self,
+        streams: Iterable[str],
+        name: str,
+        data: str,
+        *,
+        author_id: str | None = None,
+        is_repost: bool = False,
+    ) -> None:
+        """Send an already serialised event: give it an id and fan it out."""
+        names = tuple(dict.fromkeys(streams))
+        if self.bridge is not None:
+            envelope = Envelope(0, names, name, data, author_id=author_id, is_repost=is_repost)
+            try:
+                self.bridge.publish(envelope)
+            except Exception:
+                log.exception("could not publish a live event to Redis")
+            return
+        with self._lock:
+            self._next_id += 1
+            envelope = Envelope(
+                self._next_id, names, name, data, author_id=author_id, is_repost=is_repost
+            )
+            # Still under the lock, so the loop receives events in id order.
+            self.dispatch(envelope)
+
+    def current_id(self) -> int:
+        """The id of the newest event published so far (a page rendered now passes it
+        to its stream as the point to resume from)."""
+        if self.bridge is not None:
+            try:
+                return self.bridge.current()
+            except Exception:
+                log.exception("could not read the live counter from Redis")
+                return 0
+        with self._lock:
+            return self._next_id
+
+    def dispatch(self, envelope: Envelope) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            try:
+                loop.call_soon_threadsafe(self._deliver, envelope)
+                return
+            except RuntimeError:
+                self._loop = None
+        self._deliver(envelope)
+
+    # -- in the loop --------------------------------------------------------------
+
+    def _deliver(self, envelope: Envelope) -> None:
+        self._remember(envelope)
+        targets: set[Subscriber] = set()
+        for stream in envelope.streams:
+            subscribers = self._index.get(stream)
+            if subscribers:
+                targets.update(subscribers)
+        for subscriber in targets:
+            if not subscriber.push(envelope):
+                log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
+                self.close(subscriber, dropped=True)
+
+    def _remember(self, envelope: Envelope) -> None:
+        for stream in envelope.streams:
+            buffer = self._buffers.get(stream)
+            if buffer is None:
+                buffer = self._buffers[stream] = deque()
+            buffer.append(envelope)
+            if len(buffer) > self.buffer_events:
+                self._stream_floor[stream] = buffer.popleft().id
+
+    def forget_old(self) -> None:
+        """Let go of events older than the buffer's time limit."""
+        limit = time.monotonic() - self.buffer_seconds
+        for stream in list(self._buffers):
+            buffer = self._buffers[stream]
+            while buffer and buffer[0].at < limit:
+                self._aged_floor = max(self._aged_floor, buffer.popleft().id)
+            if not buffer:
+                del self._buffers[stream]
+
+    def replay(self, streams: Iterable[str], last_id: int) -> list[Envelope] | None:
+        """The events on `streams` after `last_id`, oldest first; None when some of
+        them are no longer known here (the client must refetch)."""
+        if last_id < self._floor or last_id < self._aged_floor:
+            return None
+        found: dict[int, Envelope] = {}
+        for stream in streams:
+            if last_id < self._stream_floor.get(stream, 0):
+                return None
+            for envelope in reversed(self._buffers.get(stream, ())):
+                if envelope.id <= last_id:
+                    break
+                found[envelope.id] = envelope
+        return [found[key] for key in sorted(found)]
+
+    def lost_events(self, floor: int) -> None:
+        """The hub may have missed events up to `floor`: resumes from before it
+        refetch, and every connected client is told to refetch now."""
+        self._floor = max(self._floor, floor)
+        for subscriber in list(self._subscribers):
+            subscriber.mark(refetch=True)
+
+    def attach(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop = loop
+            self._tasks = [loop.create_task(self._tick())]
+            if self.bridge is not None:
+                self._tasks.append(loop.create_task(self.bridge.listen()))
+        return loop
+
+    async def start(self) -> None:
+        """Attach to the running loop (the ASGI lifespan calls this) and, with Redis,
+        wait until this process listens, so nothing published after start is missed."""
+        self.attach()
+        if self.bridge is not None:
+            try:
+                await asyncio.wait_for(self.bridge.ready.wait(), timeout=10)
+            except TimeoutError:
+                log.error("Redis did not answer; live events wait until it does")
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with _suppress_cancel():
+                await task
+        self._tasks = []
+        for subscriber in list(self._subscribers):
+            self.close(subscriber)
+        self._loop = None
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            for subscriber in list(self._subscribers):
+                subscriber.mark(heartbeat=True)
+            self.forget_old()
+
+    def open(self, queue_limit: int | None = None) -> Subscriber:
+        self.attach()
+        subscriber = Subscriber(queue_limit or self.queue_limit)
+        self._subscribers.add(subscriber)
+        return subscriber
+
+    def add(
+        self,
+        subscriber: Subscriber,
+        label: Label,
+        streams: Iterable[str],
+        accept: Accept = accept_all,
+    ) -> None:
+        self.remove(subscriber, label)
+        names = frozenset(streams)
+        subscriber.subscriptions[label] = Subscription(label, names, accept)
+        for stream in names:
+            self._index.setdefault(stream, set()).add(subscriber)
+
+    def remove(self, subscriber: Subscriber, label: Label) -> None:
+        old = subscriber.subscriptions.pop(label, None)
+        if old is None:
+            return
+        still = set().union(*(s.streams for s in subscriber.subscriptions.values()))
+        for stream in old.streams - still:
+            subscribers = self._index.get(stream)
+            if subscribers is not None:
+                subscribers.discard(subscriber)
+                if not subscribers:
+                    del self._index[stream]
+
+    def close(self, subscriber: Subscriber, *, dropped: bool = False) -> None:
+        for label in list(subscriber.subscriptions):
+            self.remove(subscriber, label)
+        self._subscribers.discard(subscriber)
+        subscriber.stop(dropped=dropped)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
 
 
-_hub: MemoryHub | None = None
+class _suppress_cancel:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, value, tb) -> bool:
+        return kind is not None and issubclass(kind, asyncio.CancelledError | Exception)
 
 
-def get_hub() -> MemoryHub:
+_hub: Hub | None = None
+_hub_lock = threading.Lock()
+
+
+def get_hub() -> Hub:
     global _hub
     if _hub is None:
-        _hub = MemoryHub()
+        with _hub_lock:
+            if _hub is None:
+                from django.conf import settings
+
+                options = getattr(settings, "HASHCHAT", {})
+                _hub = Hub(
+                    redis_url=getattr(settings, "REDIS_URL", ""),
+                    buffer_events=options.get("LIVE_BUFFER_EVENTS", 10_000),
+                    buffer_seconds=options.get("LIVE_BUFFER_SECONDS", 3 * 3600),
+                    queue_limit=options.get("LIVE_QUEUE_LIMIT", 2_000),
+                )
     return _hub

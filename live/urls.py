@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+"""The chat room (included at the site root). Its event stream, /room/stream, is
+served by live.streaming before requests reach Django."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from live import views
+
+ROOM = "chats/<str:hashtag>/events/<int:event_id>/room/"
+
+urlpatterns = [
+    path(ROOM, views.room, name="room"),
+    path(ROOM + "post", views.room_post, name="room-post"),
+    path(ROOM + "posts.json", views.room_posts, name="room-posts"),
+    path(ROOM + "state.json", views.room_state, name="room-state"),
+    path(ROOM + "posts/<int:post_id>/<str:verb>", views.room_react, name="room-react"),
+]

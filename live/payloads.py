@@ -1,0 +1,108 @@
+"""Domain events ({"type": "post.created", "post_id": ...}) turned into what streams
+carry, once, in the publishing process before fan-out.
+
+post.created  -> `update` with the viewer-neutral Status JSON
+post.updated  -> `status.update` with the Status JSON
+post.deleted  -> `delete` with the bare id
+notification.created -> `notification` with the Notification JSON
+chat.post     -> `chat.post` with {"status": Status, "question": n or null}
+post.counts   -> `counts` with {"id", "likes", "reposts", "replies"}
+anything else (chat.question, chat.started, chat.ended, chat.post_hidden ...)
+              -> its type as the name, the event itself as the data
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+
+from posts.models import Post
+
+Payload = tuple[str, str, str | None, bool]  # name, data, author id, is repost
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def status_json(post: Post) -> dict[str, Any]:
+    from mastodon_api.entities import status_entity
+
+    return status_entity(post, base_url=settings.BASE_URL)
+
+
+def load_post(post_id: Any) -> Post | None:
+    return Post.objects.for_display().filter(pk=int(post_id)).first()
+
+
+def is_shown(post: Post) -> bool:
+    target = post.repost_of if post.repost_of_id else post
+    return (
+        post.deleted_at is None
+        and post.hidden_at is None
+        and not post.author.is_suspended
+        and target is not None
+        and target.deleted_at is None
+        and target.hidden_at is None
+    )
+
+
+def question_number(post_id: int, event_id: int | None) -> int | None:
+    from chats.models import ChatPost
+
+    rows = ChatPost.objects.filter(post_id=post_id)
+    if event_id is not None:
+        rows = rows.filter(event_id=event_id)
+    row = rows.select_related("question").first()
+    if row is None or row.question is None:
+        return None
+    return row.question.number
+
+
+def event_id_of(streams: list[str]) -> int | None:
+    for name in streams:
+        if name.startswith("event:"):
+            return int(name.split(":", 1)[1])
+    return None
+
+
+def build(streams: list[str], event: dict[str, Any]) -> Payload | None:
+    """The wire form of a domain event, or None when there is nothing to send
+    (the post is already gone again)."""
+    kind = event["type"]
+    if kind in ("post.created", "post.updated", "chat.post"):
+        post = load_post(event["post_id"])
+        if post is None or not is_shown(post):
+            return None
+        status = status_json(post)
+        author = str(post.author_id)
+        if kind == "post.created":
+            return "update", dumps(status), author, post.is_repost
+        if kind == "post.updated":
+            return "status.update", dumps(status), author, post.is_repost
+        number = question_number(post.id, event_id_of(streams))
+        return "chat.post", dumps({"status": status, "question": number}), author, post.is_repost
+    if kind == "post.deleted":
+        return "delete", str(event["post_id"]), None, False
+    if kind == "post.counts":
+        counts = {
+            "id": str(event["post_id"]),
+            "likes": event.get("like_count", 0),
+            "reposts": event.get("repost_count", 0),
+            "replies": event.get("reply_count", 0),
+        }
+        return "counts", dumps(counts), None, False
+    if kind == "notification.created":
+        from mastodon_api.entities import notification_entity
+        from posts.models import Notification
+
+        note = (
+            Notification.objects.select_related("recipient", "actor", "post__author")
+            .filter(pk=int(event["notification_id"]))
+            .first()
+        )
+        if note is None:
+            return None
+        actor = str(note.actor_id) if note.actor_id else None
+        return "notification", dumps(notification_entity(note, note.recipient)), actor, False
+    return kind, dumps(event), None, False

@@ -1,0 +1,171 @@
+"""What the chat room shows: the event's posts, the question of the moment, and one
+shape for a post ("a room item") used by the server-rendered page, the JSON
+endpoints and, through the stream's Status JSON, room.js."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404
+
+from accounts.models import Profile
+from chats.models import ChatPost, Event, Question
+from posts import parsing
+from posts.models import Post
+
+PAGE_SIZE = 40
+
+
+def get_event(hashtag: str, event_id: int) -> Event:
+    event = (
+        Event.objects.select_related("series", "series__organiser")
+        .filter(pk=event_id, series__hashtag__iexact=hashtag, series__is_public=True)
+        .exclude(state=Event.State.DRAFT)
+        .first()
+    )
+    if event is None:
+        raise Http404("No such chat event.")
+    return event
+
+
+def host_ids(event: Event) -> set[int]:
+    series = event.series
+    return {series.organiser_id, *series.cohosts.values_list("id", flat=True)}
+
+
+def room_posts(event: Event, viewer: Profile | None = None):
+    """Visible posts of the event, newest first: its ChatPost rows (replies without
+    the hashtag included), posts with the hashtag in its window, and reposts of those."""
+    tag = event.series.hashtag.lower()
+    linked = ChatPost.objects.filter(event=event).values("post_id")
+    in_window = Q(created_at__gte=event.starts_at, created_at__lt=event.window_ends_at)
+    originals = Q(pk__in=linked) | (Q(hashtags__name_lower=tag) & in_window)
+    reposts = Q(repost_of__in=linked) | (Q(repost_of__hashtags__name_lower=tag) & in_window)
+    ids = Post.objects.visible().filter(originals | reposts).values("id").distinct()
+    return (
+        Post.objects.filter(pk__in=ids)
+        .filter(Q(repost_of__isnull=True) | Q(repost_of__hidden_at__isnull=True))
+        .not_hidden_for(viewer)
+        .order_by("-id")
+    )
+
+
+def question_numbers(event: Event, post_ids: list[int]) -> dict[int, int | None]:
+    rows = ChatPost.objects.filter(event=event, post_id__in=post_ids).values_list(
+        "post_id", "question__number"
+    )
+    return dict(rows)
+
+
+def room_items(
+    event: Event, posts: list[Post], viewer: Profile | None = None
+) -> list[dict[str, Any]]:
+    """The room's shape of each post: its Status plus the question it answers and
+    whether a host wrote it."""
+    from mastodon_api.entities import status_entities
+
+    statuses = status_entities(posts, viewer=viewer, base_url=settings.BASE_URL)
+    originals = [p.repost_of_id or p.id for p in posts]
+    numbers = question_numbers(event, originals)
+    hosts = {str(pid) for pid in host_ids(event)}
+    return [
+        room_item(status, numbers.get(original), hosts)
+        for status, original in zip(statuses, originals, strict=True)
+    ]
+
+
+def room_item(status: dict[str, Any], question: int | None, hosts: set[str]) -> dict[str, Any]:
+    shown = status["reblog"] or status
+    return {
+        "id": status["id"],
+        "status": status,
+        "shown": shown,
+        "question": question,
+        "is_host": shown["account"]["id"] in hosts,
+        "is_repost": status["reblog"] is not None,
+    }
+
+
+def page_of_items(
+    event: Event,
+    viewer: Profile | None,
+    *,
+    before: int | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> list[dict[str, Any]]:
+    posts = room_posts(event, viewer)
+    if before is not None:
+        posts = posts.filter(pk__lt=before)
+    if after is not None:
+        posts = posts.filter(pk__gt=after).order_by("id")
+    rows = list(posts.select_related("author", "in_reply_to", "repost_of__author")[:limit])
+    if after is not None:
+        rows.reverse()
+    return room_items(event, rows, viewer)
+
+
+@dataclass
+class Moment:
+    """Where the event stands: its state, the question pinned now and the next one."""
+
+    state: str
+    current: Question | None
+    upcoming: Question | None
+    upcoming_at: datetime | None
+    questions: list[Question]
+
+    def as_json(self) -> dict[str, Any]:
+        def question(q: Question | None) -> dict[str, Any] | None:
+            if q is None:
+                return None
+            return {
+                "number": q.number,
+                "kind": q.kind,
+                "label": q.label,
+                "text": q.text,
+                "post_id": str(q.post_id) if q.post_id else None,
+            }
+
+        return {
+            "state": self.state,
+            "current": question(self.current),
+            "next_at": self.upcoming_at.isoformat() if self.upcoming_at else None,
+            "next_label": self.upcoming.label if self.upcoming else None,
+        }
+
+
+def moment(event: Event, now: datetime) -> Moment:
+    questions = list(event.questions.all())
+    posted = [q for q in questions if q.posted_at is not None]
+    waiting = [q for q in questions if q.posted_at is None and not q.skipped_reason]
+    current = max(posted, key=lambda q: (q.posted_at, q.offset_minutes)) if posted else None
+    state = event.current_state(now)
+    upcoming = waiting[0] if waiting and state in ("scheduled", "live") else None
+    return Moment(
+        state=state,
+        current=current,
+        upcoming=upcoming,
+        upcoming_at=upcoming.due_at() if upcoming else None,
+        questions=questions,
+    )
+
+
+ANSWER_PREFIX = re.compile(r"^\s*A\d+\b", re.IGNORECASE)
+
+
+def compose_text(text: str, hashtag: str, answer: int | None = None) -> str:
+    """What the room posts for `text`: "A<n> " in front when answering question n
+    (unless it already starts with an answer label) and the hashtag at the end
+    when the text lacks it."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if answer is not None and not ANSWER_PREFIX.match(text):
+        text = f"A{answer} {text}"
+    if hashtag.lower() not in {t.lower() for t in parsing.hashtags(text)}:
+        text = f"{text} #{hashtag}"
+    return text

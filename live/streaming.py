@@ -1,0 +1,297 @@
+"""The streaming ASGI app, mounted past Django (hashchat/asgi.py).
+
+    GET /api/v1/streaming/health                      "OK"
+    GET /api/v1/streaming/{public,public/local,hashtag,hashtag/local,user,user/notification}
+                                                      Server-Sent Events
+    GET /api/v1/streaming?stream=...                  the same, by query parameter
+    WS  /api/v1/streaming                             subscribe/unsubscribe messages
+    GET /chats/<tag>/events/<id>/room/stream          the chat room's events (SSE)
+
+A connection costs one subscriber queue and two small tasks (the writer and the
+disconnect watcher); frames are the envelopes' cached bytes.
+"""
+
+import asyncio
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from live.envelope import HEARTBEAT, control_sse
+from live.hub import Hub, Subscriber, get_hub
+from live.streams import Resolved, StreamError, resolve, viewer_for_token
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/api/v1/streaming"
+ROOM_STREAM = re.compile(r"^/chats/(?P<tag>[^/]+)/events/(?P<event>\d+)/room/stream$")
+
+
+def handles(path: str) -> bool:
+    """Whether a request path belongs to this app rather than to Django."""
+    if path == PREFIX or path.startswith(PREFIX + "/"):
+        return True
+    return path.endswith("/stream") and ROOM_STREAM.match(path) is not None
+
+
+SSE_HEADERS = [
+    (b"content-type", b"text/event-stream"),
+    (b"cache-control", b"private, no-store"),
+    (b"x-accel-buffering", b"no"),
+    (b"access-control-allow-origin", b"*"),
+]
+
+Scope = dict[str, Any]
+
+
+def query(scope: Scope) -> dict[str, str]:
+    raw = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    return {key: values[-1] for key, values in raw.items()}
+
+
+def header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def bearer(scope: Scope, params: dict[str, str]) -> str | None:
+    auth = header(scope, b"authorization")
+    if auth:
+        kind, _, value = auth.partition(" ")
+        if kind.lower() == "bearer" and value.strip():
+            return value.strip()
+    return params.get("access_token") or None
+
+
+def last_event_id(scope: Scope, params: dict[str, str]) -> int | None:
+    value = header(scope, b"last-event-id") or params.get("last_event_id")
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+async def answer(send, status: int, body: dict[str, Any] | str) -> None:
+    if isinstance(body, str):
+        payload, kind = body.encode(), b"text/plain; charset=utf-8"
+    else:
+        payload, kind = json.dumps(body).encode(), b"application/json"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", kind), (b"access-control-allow-origin", b"*")],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def watch_disconnect(receive, hub: Hub, subscriber: Subscriber) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            hub.close(subscriber)
+            return
+
+
+async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume: int | None):
+    """Serve events for `wanted` until the client goes away or falls too far behind."""
+    hub = get_hub()
+    subscriber = hub.open()
+    for item in wanted:
+        hub.add(subscriber, item.label, item.streams, item.accept)
+    first = [b":)\n"]
+    if resume is not None:
+        missed = hub.replay(set().union(*(w.streams for w in wanted)), resume)
+        if missed is None:
+            first.append(control_sse("refetch", {"reason": "gap"}))
+        else:
+            for envelope in missed:
+                if any(
+                    not w.streams.isdisjoint(envelope.streams) and w.accept(envelope)
+                    for w in wanted
+                ):
+                    first.append(envelope.sse())
+    await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+    watcher = asyncio.ensure_future(watch_disconnect(receive, hub, subscriber))
+    try:
+        await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
+        while True:
+            batch = await subscriber.next()
+            if subscriber.closed:
+                if subscriber.dropped:
+                    frame = control_sse("dropped", {"reason": "too far behind"})
+                    await send({"type": "http.response.body", "body": frame, "more_body": True})
+                break
+            parts = [envelope.sse() for envelope, _labels in batch]
+            if subscriber.refetch:
+                subscriber.refetch = False
+                parts.append(control_sse("refetch", {"reason": "gap"}))
+            if subscriber.heartbeat:
+                subscriber.heartbeat = False
+                if not parts:
+                    parts.append(HEARTBEAT)
+            await send({"type": "http.response.body", "body": b"".join(parts), "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    except OSError:
+        log.debug("a stream's client went away", exc_info=True)
+    finally:
+        hub.close(subscriber)
+        watcher.cancel()
+
+
+async def resolve_async(name: str, tag: str | None, token: str | None) -> Resolved:
+    def work() -> Resolved:
+        return resolve(name, tag, viewer_for_token(token))
+
+    return await sync_to_async(work, thread_sensitive=False)()
+
+
+async def mastodon_sse(scope: Scope, receive, send, name: str) -> None:
+    params = query(scope)
+    try:
+        wanted = await resolve_async(name, params.get("tag"), bearer(scope, params))
+    except StreamError as e:
+        await answer(send, e.status, {"error": e.message})
+        return
+    await stream_sse(scope, receive, send, [wanted], last_event_id(scope, params))
+
+
+def room_streams(tag: str, event_id: int) -> list[Resolved] | None:
+    from chats.models import Event
+
+    event = (
+        Event.objects.select_related("series")
+        .filter(pk=event_id, series__hashtag__iexact=tag, series__is_public=True)
+        .exclude(state=Event.State.DRAFT)
+        .first()
+    )
+    if event is None:
+        return None
+    streams = frozenset({f"hashtag:{event.series.hashtag.lower()}", f"event:{event.id}"})
+    return [Resolved(("room", str(event.id)), streams, lambda envelope: True)]
+
+
+async def room_sse(scope: Scope, receive, send, tag: str, event_id: int) -> None:
+    wanted = await sync_to_async(room_streams, thread_sensitive=False)(tag, event_id)
+    if wanted is None:
+        await answer(send, 404, {"error": "No such chat event."})
+        return
+    await stream_sse(scope, receive, send, wanted, last_event_id(scope, query(scope)))
+
+
+SSE_PATHS = {
+    "/public": "public",
+    "/public/local": "public:local",
+    "/public/remote": "public:remote",
+    "/hashtag": "hashtag",
+    "/hashtag/local": "hashtag:local",
+    "/user": "user",
+    "/user/notification": "user:notification",
+}
+
+
+async def app(scope: Scope, receive, send) -> None:
+    """The ASGI app for /api/v1/streaming... and the room streams."""
+    path = scope["path"]
+    if scope["type"] == "websocket":
+        await websocket_session(WebSocket(scope, receive, send))
+        return
+    if scope["type"] != "http":
+        return
+    if scope["method"] not in ("GET", "HEAD"):
+        await answer(send, 405, {"error": "Streams are read with GET."})
+        return
+    room = ROOM_STREAM.match(path)
+    if room:
+        await room_sse(scope, receive, send, room["tag"], int(room["event"]))
+        return
+    rest = path[len(PREFIX) :].rstrip("/")
+    if rest == "/health":
+        await answer(send, 200, "OK")
+        return
+    name = query(scope).get("stream", "") if rest == "" else SSE_PATHS.get(rest, "")
+    if not name:
+        await answer(send, 404, {"error": "Unknown stream type"})
+        return
+    await mastodon_sse(scope, receive, send, name)
+
+
+async def websocket_session(ws: WebSocket) -> None:
+    """Mastodon's multiplexed WebSocket: {"type": "subscribe", "stream": "hashtag",
+    "tag": "x"} in; {"stream": [...], "event": "update", "payload": "<json>"} out."""
+    params = dict(ws.query_params)
+    token = bearer(ws.scope, params)
+    protocol = header(ws.scope, b"sec-websocket-protocol")
+    if not token and protocol:
+        token = protocol.split(",")[0].strip()
+    try:
+        viewer = await sync_to_async(viewer_for_token, thread_sensitive=False)(token)
+    except StreamError:
+        await ws.close(code=4001)
+        return
+    await ws.accept(subprotocol=protocol.split(",")[0].strip() if protocol else None)
+    hub = get_hub()
+    subscriber = hub.open()
+
+    async def subscribe(name: str, tag: str | None) -> None:
+        try:
+            wanted = await sync_to_async(resolve, thread_sensitive=False)(name, tag, viewer)
+        except StreamError as e:
+            await ws.send_text(json.dumps({"error": e.message, "status": e.status}))
+            return
+        if not subscriber.closed:
+            hub.add(subscriber, wanted.label, wanted.streams, wanted.accept)
+
+    async def reader() -> None:
+        try:
+            while True:
+                text = await ws.receive_text()
+                try:
+                    message = json.loads(text)
+                    kind, name = message.get("type"), message.get("stream", "")
+                except (ValueError, AttributeError):
+                    await ws.send_text(json.dumps({"error": "Bad message", "status": 400}))
+                    continue
+                tag = message.get("tag")
+                if kind == "subscribe":
+                    await subscribe(name, tag)
+                elif kind == "unsubscribe":
+                    label = (name, tag.lstrip("#").lower()) if tag else (name,)
+                    hub.remove(subscriber, label)
+                else:
+                    await ws.send_text(json.dumps({"error": "Unknown message type", "status": 400}))
+        except (WebSocketDisconnect, RuntimeError):
+            pass
+        finally:
+            hub.close(subscriber)
+
+    if params.get("stream"):
+        await subscribe(params["stream"], params.get("tag"))
+    task = asyncio.ensure_future(reader())
+    try:
+        while True:
+            batch = await subscriber.next()
+            if subscriber.closed:
+                if subscriber.dropped:
+                    await ws.send_text(json.dumps({"event": "dropped", "payload": "{}"}))
+                    await ws.close(code=1013)
+                break
+            subscriber.heartbeat = False
+            for envelope, labels in batch:
+                for label in labels:
+                    await ws.send_text(envelope.ws(label))
+            if subscriber.refetch:
+                subscriber.refetch = False
+                await ws.send_text(json.dumps({"event": "refetch", "payload": "{}"}))
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        pass
+    finally:
+        hub.close(subscriber)
+        task.cancel()

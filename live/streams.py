@@ -1,0 +1,120 @@
+"""Which hub streams a Mastodon stream name stands for, and what it lets through.
+
+    public, public:local            -> "public"
+    hashtag, hashtag:local (tag=x)  -> "hashtag:x"
+    user                            -> "user:<me>", "profile:<me>", the profiles and
+                                       hashtags I follow (home), without those I block or mute
+    user:notification               -> "user:<me>", notifications only
+
+Everything on this server is local, so the ":local" variants carry the same events.
+Public streams leave reposts out, as Mastodon's do.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from accounts.models import Block, Follow, Mute, Profile
+from live.envelope import MASTODON_EVENTS, Envelope
+from live.hub import Accept, Label
+
+STATUS_EVENTS = frozenset({"update", "delete", "status.update"})
+PUBLIC_NAMES = ("public", "public:local", "public:remote")
+HASHTAG_NAMES = ("hashtag", "hashtag:local")
+USER_NAMES = ("user", "user:notification")
+KNOWN_NAMES = (*PUBLIC_NAMES, *HASHTAG_NAMES, *USER_NAMES)
+
+
+class StreamError(Exception):
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class Viewer:
+    profile: Profile | None
+    scopes: frozenset[str]
+
+
+@dataclass
+class Resolved:
+    label: Label
+    streams: frozenset[str]
+    accept: Accept
+
+
+def public_accept(envelope: Envelope) -> bool:
+    return envelope.name in STATUS_EVENTS and not envelope.is_repost
+
+
+def notification_accept(envelope: Envelope) -> bool:
+    return envelope.name == "notification"
+
+
+def home_accept(hidden: frozenset[str]) -> Accept:
+    def accept(envelope: Envelope) -> bool:
+        if envelope.name not in MASTODON_EVENTS:
+            return False
+        return envelope.author_id is None or envelope.author_id not in hidden
+
+    return accept
+
+
+def normalise_tag(tag: str | None) -> str:
+    tag = (tag or "").strip().lstrip("#").lower()
+    if not tag or len(tag) > 100 or any(c.isspace() for c in tag):
+        raise StreamError("A hashtag stream needs a tag (tag=...).")
+    return tag
+
+
+def resolve(name: str, tag: str | None, viewer: Viewer | None) -> Resolved:
+    """The hub side of one Mastodon stream (runs in a thread: it may query)."""
+    if name not in KNOWN_NAMES:
+        raise StreamError("Unknown stream type")
+    needs_token = settings.HASHCHAT.get("STREAMING_REQUIRES_TOKEN", False)
+    if name in PUBLIC_NAMES or name in HASHTAG_NAMES:
+        if needs_token and viewer is None:
+            raise StreamError("This server requires an access token for streaming.", 401)
+        if name in HASHTAG_NAMES:
+            tag = normalise_tag(tag)
+            return Resolved((name, tag), frozenset({f"hashtag:{tag}"}), public_accept)
+        return Resolved((name,), frozenset({"public"}), public_accept)
+    if viewer is None or viewer.profile is None:
+        raise StreamError("Missing access token", 401)
+    from mastodon_api.auth import has_scope
+
+    profile = viewer.profile
+    if name == "user:notification":
+        if not (has_scope(viewer.scopes, "read:notifications")):
+            raise StreamError("This token lacks the read:notifications scope.", 403)
+        return Resolved((name,), frozenset({f"user:{profile.id}"}), notification_accept)
+    if not has_scope(viewer.scopes, "read:statuses"):
+        raise StreamError("This token lacks the read:statuses scope.", 403)
+    followees = Follow.objects.filter(follower=profile).values_list("followee_id", flat=True)
+    tags = profile.tag_follows.values_list("hashtag__name_lower", flat=True)
+    streams = {f"user:{profile.id}", f"profile:{profile.id}"}
+    streams.update(f"profile:{pid}" for pid in followees)
+    streams.update(f"hashtag:{t}" for t in tags)
+    hidden = {
+        str(pid)
+        for pid in Block.objects.filter(profile=profile).values_list("target_id", flat=True)
+    }
+    hidden.update(
+        str(pid) for pid in Mute.objects.filter(profile=profile).values_list("target_id", flat=True)
+    )
+    return Resolved((name,), frozenset(streams), home_accept(frozenset(hidden)))
+
+
+def viewer_for_token(token: str | None) -> Viewer | None:
+    """The profile and scopes of a bearer token; None without one. Raises on a bad one."""
+    if not token:
+        return None
+    from mastodon_api.auth import authenticate_token
+
+    found = authenticate_token(token)
+    if found is None:
+        raise StreamError("Invalid access token", 401)
+    _user, profile, scopes = found
+    return Viewer(profile=profile, scopes=frozenset(scopes))

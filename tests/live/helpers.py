@@ -1,0 +1,56 @@
+"""Helpers for tests against real servers (no Django imports: the bench uses them too)."""
+
+import textwrap
+
+import httpx
+
+SETUP = textwrap.dedent(
+    """
+    from datetime import time, timedelta
+    from django.utils import timezone
+    from accounts import actions as accounts
+    from chats import actions as chats
+    hana = accounts.sign_up(username="hana", email="hana@example.org",
+                            password="hana-secret-pw", timezone="UTC")
+    pat = accounts.sign_up(username="pat", email="pat@example.org",
+                           password="pat-secret-pw", timezone="UTC")
+    start = timezone.now() + timedelta(minutes=2)
+    series = chats.create_series(user=hana, organiser=hana.personal_profile, hashtag="livetest",
+        title="Live test", timezone="UTC", rrule="FREQ=DAILY", start_time=time(0, 0))
+    event = chats.create_event(user=hana, series=series, topic="Streams", starts_at=start,
+        questions=[])
+    print(event.id)
+    """
+)
+
+
+def set_up_chat(server) -> str:
+    """Two logins (hana, pat) and a #livetest event; returns the event's id."""
+    done = server.hashchat("manage", "shell", "-c", SETUP)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def login(url: str, username: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=10, headers={"Accept": "application/json"})
+    client.get("/login/", headers={"Accept": "text/html"})
+    client.post(
+        "/login/",
+        data={
+            "username": username,
+            "password": f"{username}-secret-pw",
+            "csrfmiddlewaretoken": client.cookies["csrftoken"],
+        },
+        headers={"Accept": "text/html", "Referer": url + "/login/"},
+    )
+    assert "sessionid" in client.cookies, "login failed"
+    return client
+
+
+def post_in_room(client: httpx.Client, event_id: str, text: str) -> dict:
+    response = client.post(
+        f"/chats/livetest/events/{event_id}/room/post",
+        data={"text": text},
+        headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": str(client.base_url)},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["item"]
