@@ -1,0 +1,79 @@
+"""Helpers the endpoint modules share: finding records as Mastodon does (404
+"Record not found"), and turning pages of posts into responses."""
+
+from django.http import HttpRequest, JsonResponse
+
+from accounts.models import Profile
+from mastodon_api import entities
+from mastodon_api.http import ApiError
+from mastodon_api.pagination import Page, paginate
+from posts.models import Post
+
+NOT_FOUND = "Record not found"
+
+
+def parse_id(value) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        raise ApiError(NOT_FOUND, 404)
+
+
+def readable_posts(viewer: Profile | None):
+    """Posts a viewer may open: visible, and not by a profile that blocks the viewer."""
+    posts = Post.objects.visible()
+    if viewer is not None:
+        posts = posts.exclude(author__blocks__target=viewer)
+    return posts
+
+
+def get_post(request: HttpRequest, post_id) -> Post:
+    post = (
+        entities.status_queryset()
+        .filter(pk=parse_id(post_id))
+        .filter(pk__in=readable_posts(request.profile).values("pk"))  # type: ignore[attr-defined]
+        .first()
+    )
+    if post is None:
+        raise ApiError(NOT_FOUND, 404)
+    return post
+
+
+def get_profile(profile_id) -> Profile:
+    profile = Profile.objects.filter(pk=parse_id(profile_id), is_suspended=False).first()
+    if profile is None:
+        raise ApiError(NOT_FOUND, 404)
+    return profile
+
+
+def status(request: HttpRequest, post: Post) -> dict:
+    return entities.status_entity(post, viewer=request.profile)  # type: ignore[attr-defined]
+
+
+def statuses_page(request: HttpRequest, queryset, **kwargs) -> JsonResponse:
+    """A paginated list of statuses (newest first) with its Link header."""
+    page = paginate(
+        request, queryset.select_related("author", "in_reply_to", "repost_of__author"), **kwargs
+    )
+    return page_response(request, page, [_post_of(item) for item in page.items])
+
+
+def _post_of(item) -> Post:
+    return item if isinstance(item, Post) else item.post
+
+
+def page_response(request: HttpRequest, page: Page, posts: list[Post]) -> JsonResponse:
+    body = entities.status_entities(posts, viewer=request.profile)  # type: ignore[attr-defined]
+    response = JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+    page.apply(response)
+    return response
+
+
+def accounts_page(request: HttpRequest, queryset, *, key: str = "id", profile_attr=None):
+    """A paginated list of accounts (follows, blocks, mutes, likes ...)."""
+    page = paginate(request, queryset, key=key, max_limit=80, default_limit=40)
+    profiles = [getattr(row, profile_attr) if profile_attr else row for row in page.items]
+    body = entities.account_entities(profiles)
+    response = JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+    page.apply(response)
+    return response

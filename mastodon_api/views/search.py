@@ -1,0 +1,43 @@
+"""/api/v2/search: accounts by handle or name, hashtags by prefix, statuses by text.
+hashchat does not federate, so `resolve` finds nothing more."""
+
+from django.http import HttpRequest
+
+from mastodon_api import entities
+from mastodon_api.http import ApiError, api
+from mastodon_api.views.accounts import search_profiles
+from mastodon_api.views.common import readable_posts
+from posts.models import Hashtag
+
+TYPES = ("accounts", "hashtags", "statuses")
+
+
+@api(scope="read:search", auth_mode="optional")
+def search(request: HttpRequest):
+    p = request.params  # type: ignore[attr-defined]
+    query = p.text("q").strip()
+    kind = p.text("type")
+    if kind and kind not in TYPES:
+        raise ApiError("type must be accounts, hashtags or statuses.", 422)
+    limit = p.number("limit", 20, minimum=1, maximum=40)
+    offset = p.number("offset", 0, minimum=0)
+    result: dict = {"accounts": [], "statuses": [], "hashtags": []}
+    if not query:
+        return result
+    if kind in ("", "accounts") and not query.startswith("#"):
+        result["accounts"] = entities.account_entities(search_profiles(query, limit, offset))
+    if kind in ("", "hashtags"):
+        name = query.lstrip("#").lower()
+        tags = Hashtag.objects.filter(name_lower__startswith=name).order_by("name_lower")
+        result["hashtags"] = [entities.tag_entity(t) for t in tags[offset : offset + limit]]
+    if kind in ("", "statuses") and request.profile is not None:  # type: ignore[attr-defined]
+        posts = (
+            readable_posts(request.profile)  # type: ignore[attr-defined]
+            .public()
+            .originals()
+            .filter(text__icontains=query)
+            .select_related("author", "in_reply_to")
+            .order_by("-id")[offset : offset + limit]
+        )
+        result["statuses"] = entities.status_entities(list(posts), viewer=request.profile)  # type: ignore[attr-defined]
+    return result

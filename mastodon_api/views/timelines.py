@@ -1,0 +1,68 @@
+"""/api/v1/timelines: home, public and hashtag, all through the shared paginator.
+A page costs a fixed number of queries whatever its length."""
+
+from django.http import HttpRequest
+
+from mastodon_api.http import ApiError, api
+from mastodon_api.views.common import readable_posts, statuses_page
+from posts.models import Hashtag, Post
+
+MAX_TAGS = 4
+
+
+@api(scope="read:statuses")
+def home(request: HttpRequest):
+    posts = Post.objects.home_feed(request.profile)  # type: ignore[attr-defined]
+    return statuses_page(request, posts)
+
+
+def _public_posts(request: HttpRequest):
+    viewer = request.profile  # type: ignore[attr-defined]
+    return readable_posts(viewer).public().with_live_originals().not_hidden_for(viewer)
+
+
+@api(scope="read:statuses", auth_mode="optional")
+def public(request: HttpRequest):
+    p = request.params  # type: ignore[attr-defined]
+    # hashchat does not federate: every post is local, none is remote or has media.
+    if p.flag("remote") or p.flag("only_media"):
+        return []
+    return statuses_page(request, _public_posts(request))
+
+
+def _tag_names(values) -> list[str]:
+    names = []
+    for value in values:
+        for name in str(value).split(","):
+            name = name.strip().lstrip("#").lower()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _tagged(names: list[str]):
+    return Post.hashtags.through.objects.filter(hashtag__name_lower__in=names).values("post_id")
+
+
+@api(scope="read:statuses", auth_mode="optional")
+def tag(request: HttpRequest, hashtag: str):
+    """Posts with #hashtag or any of any[], with every one of all[], none of none[]."""
+    p = request.params  # type: ignore[attr-defined]
+    if p.flag("remote") or p.flag("only_media"):
+        return []
+    wanted = _tag_names([hashtag, *p.getlist("any")])
+    every = _tag_names(p.getlist("all"))
+    excluded = _tag_names(p.getlist("none"))
+    if len(wanted) + len(every) + len(excluded) > 1 + 3 * MAX_TAGS:
+        raise ApiError(f"At most {MAX_TAGS} tags in each of any[], all[] and none[].", 422)
+    posts = _public_posts(request).originals()
+    if len(wanted) == 1:
+        tag_id = Hashtag.objects.filter(name_lower=wanted[0]).values_list("id", flat=True)
+        posts = posts.filter(hashtags__id__in=tag_id)
+    else:
+        posts = posts.filter(id__in=_tagged(wanted))
+    for name in every:
+        posts = posts.filter(id__in=_tagged([name]))
+    if excluded:
+        posts = posts.exclude(id__in=_tagged(excluded))
+    return statuses_page(request, posts)
