@@ -1,0 +1,24 @@
+"""`hashchat createuser`, non-interactive."""
+
+from hashchat.cli import main
+
+from accounts.models import User
+
+
+def test_it_creates_a_login_with_its_profile(db, capsys):
+    code = main(["createuser", "--username", "mei", "--email", "mei@example.org", "--password", "a-long-passphrase"])
+    assert code == 0
+    assert "Created user mei with the profile @mei." in capsys.readouterr().out
+    user = User.objects.get(username="mei")
+    assert not user.is_staff and user.check_password("a-long-passphrase")
+
+
+def test_it_creates_an_admin(db, capsys):
+    assert main(["createuser", "--username", "boss", "--email", "b@example.org", "--password", "a-long-passphrase", "--admin"]) == 0
+    assert User.objects.get(username="boss").is_superuser
+
+
+def test_it_reports_a_taken_username_and_fails(pat, capsys):
+    code = main(["createuser", "--username", "pat", "--email", "p@example.org", "--password", "a-long-passphrase"])
+    assert code == 1
+    assert "hashchat createuser:" in capsys.readouterr().err
