@@ -1,8 +1,8 @@
 """The `hashchat` command line (a contract: tests and docs rely on it).
 
-hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker]
+hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo]
 hashchat worker
-hashchat demo
+hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
 hashchat createuser --username U --email E --password P [--admin]
 hashchat manage ARGS...
 """
@@ -36,6 +36,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The worker runs inside the web process by default (one process does it all).
         os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"
     print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
+    if args.with_demo:
+        # Seeds the demo, then plays its live hour in a thread of this process.
+        from hashchat.demo import start_with_server
+
+        explicit = os.environ.get("HASHCHAT_BASE_URL")
+        start_with_server(args, explicit or f"http://{args.host}:{args.port}")
     uvicorn.run(
         "hashchat.asgi:application",
         host=args.host,
@@ -107,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-worker", action="store_true", help="leave timed posts to `hashchat worker`"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--with-demo",
+        action="store_true",
+        help="also seed the #libchat demo and play a compressed chat hour (docs/demo.md)",
+    )
+    serve.add_argument("--demo-speed", type=float, default=20.0, help=argparse.SUPPRESS)
+    serve.add_argument("--demo-seed", type=int, default=7, help=argparse.SUPPRESS)
+    serve.add_argument("--demo-participants", type=int, default=150, help=argparse.SUPPRESS)
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="run the background worker alone")
@@ -118,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--speed", type=float, default=20.0, help="how many times faster than real time"
     )
     demo.add_argument("--no-live", action="store_true", help="only seed; do not play the hour")
+    demo.add_argument("--seed", type=int, default=7, help="the random seed (same seed, same chat)")
+    demo.add_argument("--participants", type=int, default=150, help="how many participant profiles")
     demo.add_argument("--base-url", default=None)
     demo.set_defaults(func=cmd_demo)
 
