@@ -290,3 +290,49 @@ def test_a_wrong_username_locks_nothing(pat, frozen):
         with pytest.raises(InvalidInput):
             login("nobody")
     assert login("pat", pat.password) == pat.user
+
+
+# Hosts in their live event ----------------------------------------------------------
+
+
+@pytest.fixture
+def live_chat(hana, ngac, pat):
+    """#auslibchat hosted by NGAC with Pat's personal profile as co-host, live at T0."""
+    from chats import actions as chat_actions
+
+    with time_machine.travel(T0 - timedelta(days=1), tick=False):
+        series = chat_actions.create_series(
+            user=hana.user,
+            organiser=ngac,
+            hashtag="auslibchat",
+            title="Australian library chat",
+            timezone="UTC",
+            rrule="FREQ=DAILY",
+            start_time="11:00",
+            cohosts=["pat"],
+        )
+        return chat_actions.create_event(
+            user=hana.user, series=series, occurrence_start=T0, topic="Customer Service"
+        )
+
+
+def test_hosts_are_not_limited_in_their_live_event(hana, ngac, pat, olly, live_chat, limits):
+    limits(post__profile=(1, 60), post__ip=(1, 60))
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        with ratelimit.serving("203.0.113.9"):
+            for n in range(3):
+                create_post(user=hana.user, profile=ngac, text=f"Q{n} #auslibchat")
+                create_post(user=pat.user, profile=pat.profile, text=f"co-host {n} #auslibchat")
+        with ratelimit.serving("198.51.100.7"):
+            create_post(user=olly.user, profile=olly.profile, text="A1 #auslibchat")
+            with pytest.raises(RateLimited):
+                create_post(user=olly.user, profile=olly.profile, text="A2 #auslibchat")
+
+
+def test_hosts_are_limited_again_once_the_event_is_over(hana, ngac, live_chat, limits):
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    after = live_chat.ends_at + timedelta(minutes=1)
+    with time_machine.travel(after, tick=False), ratelimit.serving("203.0.113.9"):
+        create_post(user=hana.user, profile=ngac, text="Thanks all #auslibchat")
+        with pytest.raises(RateLimited):
+            create_post(user=hana.user, profile=ngac, text="One more #auslibchat")
