@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from hashchat.errors import InvalidInput
+from posts import parsing
 
 KINDS = ("welcome", "question", "closing")
 
@@ -49,7 +50,7 @@ def post_text(kind: str, number: int | None, text: str, hashtag: str) -> str:
     body = text.strip()
     if kind == "question":
         body = f"Q{number} {body}"
-    if f"#{hashtag.lower()}" not in body.lower().split():
+    if hashtag.lower() not in [t.lower() for t in parsing.hashtags(body)]:
         body = f"{body} #{hashtag}"
     return body
 

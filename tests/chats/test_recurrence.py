@@ -87,7 +87,11 @@ def test_skipped_and_moved_occurrences(clock, series, hana):
     moved = mar + timedelta(days=1)
     actions.move_occurrence(user=hana.user, series=series, original=mar, new_start=moved)
     found = recurrence.occurrences(series, datetime(2027, 1, 21, tzinfo=UTC), 3)
-    assert found == [moved, datetime(2027, 4, 6, 11, 0, tzinfo=UTC), datetime(2027, 5, 4, 11, 0, tzinfo=UTC)]
+    assert found == [
+        moved,
+        datetime(2027, 4, 6, 11, 0, tzinfo=UTC),
+        datetime(2027, 5, 4, 11, 0, tzinfo=UTC),
+    ]
     actions.restore_occurrence(user=hana.user, series=series, original=feb)
     assert recurrence.occurrences(series, datetime(2027, 1, 21, tzinfo=UTC), 1) == [feb]
 
