@@ -20,7 +20,10 @@ from django.utils.module_loading import import_string
 logger = logging.getLogger("hashchat.worker")
 
 # (dotted path of a function taking no arguments, seconds between runs)
-PERIODIC_JOBS: list[tuple[str, float]] = []
+PERIODIC_JOBS: list[tuple[str, float]] = [
+    # Freeze the transcripts of events whose tail window has closed.
+    ("transcripts.actions.freeze_due", 60.0),
+]
 
 
 @dataclass
