@@ -92,7 +92,8 @@ def print_urls(base_url: str, live_event, past_event, log: Callable[[str], objec
 
     tag = live_event.series.hashtag
     log("")
-    log(f"The #{tag} demo chat starts at {live_event.starts_at:%H:%M:%S} UTC (in a minute).")
+    wait = max(0, round((live_event.starts_at - timezone.now()).total_seconds()))
+    log(f"The #{tag} demo chat starts at {live_event.starts_at:%H:%M:%S} UTC (in {wait} s).")
     log(f"  room:        {base_url}{room_path(tag, live_event.id)}")
     log(f"  event:       {base_url}{event_path(tag, live_event.id)}")
     log(f"  transcript:  {base_url}{transcript_path(tag, past_event.id)}  (last month's chat)")
