@@ -105,7 +105,7 @@ def find_token(token_string: str):
     )
     if row is None:
         return None
-    if row.user_id is not None:
+    if row.user is not None:
         if not row.user.is_active or row.profile is None:
             return None
         if row.profile.is_suspended or not row.may_act:

@@ -426,7 +426,7 @@ def relationship_entities(viewer: Profile, targets: Sequence[Profile]) -> list[d
     }
     out = []
     for target in targets:
-        row = rows.get(target.id, {})
+        row: Any = rows.get(target.id, {})
         out.append(
             {
                 "id": str(target.id),

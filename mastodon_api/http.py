@@ -246,7 +246,7 @@ def api(
                     found = _authenticate(request)
                     if found is False:
                         raise ApiError("The access token is invalid", 401)
-                    api_auth = found or None
+                    api_auth = found if isinstance(found, ApiAuth) else None
                     if api_auth is None and auth_mode in ("user", "app"):
                         raise ApiError("The access token is invalid", 401)
                     if (

@@ -37,7 +37,7 @@ SCOPE_LABELS = {
 
 
 def app_entity(app: Application, *, with_secret: bool) -> dict:
-    entity = {
+    entity: dict[str, object] = {
         "id": str(app.pk),
         "name": app.name,
         "website": app.website or None,
@@ -217,7 +217,7 @@ def authorize(request: HttpRequest) -> HttpResponse:
 # ----- /oauth/token, /oauth/revoke --------------------------------------------------------
 
 
-def _oauth_error(e: actions.OAuthError) -> JsonResponse:
+def _oauth_error(e: actions.OAuthError) -> HttpResponse:
     response = JsonResponse({"error": e.code, "error_description": e.description}, status=e.status)
     return cors(response)
 

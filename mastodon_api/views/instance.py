@@ -40,7 +40,7 @@ def _streaming_url() -> str:
 
 
 def _limits() -> int:
-    return int(settings.HASHCHAT["MAX_POST_CHARS"])
+    return int(settings.HASHCHAT["MAX_POST_CHARS"])  # type: ignore[call-overload]
 
 
 def _configuration() -> dict:
@@ -71,7 +71,7 @@ def _configuration() -> dict:
 
 
 def _title() -> str:
-    return settings.HASHCHAT["SITE_NAME"]
+    return str(settings.HASHCHAT["SITE_NAME"])
 
 
 DESCRIPTION = "Recurring hashtag chats: follow along, answer the questions, read the transcript."

@@ -39,8 +39,10 @@ def save_markers(request: HttpRequest):
     if not positions:
         raise ApiError("Give home[last_read_id] or notifications[last_read_id].", 422)
     saved = actions.save_markers(
-        user=request.api_user, profile=request.profile, positions=positions
-    )  # type: ignore[attr-defined]
+        user=request.api_user,  # type: ignore[attr-defined]
+        profile=request.profile,  # type: ignore[attr-defined]
+        positions=positions,
+    )
     return {m.timeline: _marker(m) for m in saved}
 
 
