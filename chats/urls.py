@@ -1,3 +1,49 @@
-from django.urls import path  # noqa: F401
+"""/chats/...: the directory, series and event pages, calendars, RSVPs and the
+host pages. The live room (/chats/<hashtag>/events/<id>/room/) and the transcript
+(/chats/<hashtag>/events/<id>/transcript/) live in their own apps."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from chats import views
+
+app_name = "chats"
+
+urlpatterns = [
+    path("chats/", views.directory, name="directory"),
+    path("chats/new/", views.series_new, name="series-new"),
+    path("chats/<str:hashtag>/", views.series_detail, name="series"),
+    path("chats/<str:hashtag>/edit/", views.series_edit, name="series-edit"),
+    path("chats/<str:hashtag>/calendar.ics", views.series_ics, name="series-ics"),
+    path("chats/<str:hashtag>/occurrences/", views.occurrence_change, name="occurrence-change"),
+    path("chats/<str:hashtag>/events/new/", views.event_new, name="event-new"),
+    path("chats/<str:hashtag>/events/<int:event_id>/", views.event_detail, name="event"),
+    path("chats/<str:hashtag>/events/<int:event_id>/edit/", views.event_edit, name="event-edit"),
+    path("chats/<str:hashtag>/events/<int:event_id>/event.ics", views.event_ics, name="event-ics"),
+    path("chats/<str:hashtag>/events/<int:event_id>/log/", views.event_log, name="event-log"),
+    path("chats/<str:hashtag>/events/<int:event_id>/rsvp/", views.rsvp, name="rsvp"),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/questions/",
+        views.question_add,
+        name="question-add",
+    ),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/questions/<int:question_id>/",
+        views.question_edit,
+        name="question-edit",
+    ),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/questions/<int:question_id>/move/",
+        views.question_move,
+        name="question-move",
+    ),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/questions/<int:question_id>/delete/",
+        views.question_delete,
+        name="question-delete",
+    ),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/posts/<int:post_id>/hide/",
+        views.hide,
+        name="hide-post",
+    ),
+]

@@ -16,6 +16,8 @@ from posts import parsing
 
 MAX_DURATION = 24 * 60
 MAX_TAIL_HOURS = 24 * 30
+# Words the chats pages use as paths of their own (/chats/new/).
+RESERVED = {"new", "api", "feeds", "calendar"}
 
 
 def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
@@ -28,6 +30,8 @@ def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
             "with at least one letter.",
             field="hashtag",
         )
+    if name.lower() in RESERVED:
+        raise InvalidInput(f"“#{name}” is reserved; choose another hashtag.", field="hashtag")
     taken = Series.objects.filter(hashtag__iexact=name)
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)

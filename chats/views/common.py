@@ -1,0 +1,42 @@
+from django import forms
+from django.http import Http404
+
+from chats.models import Event, Series
+from chats.queries import series_by_hashtag
+from hashchat.errors import ActionError
+
+
+def get_series(hashtag: str) -> Series:
+    series = series_by_hashtag(hashtag)
+    if series is None:
+        raise Http404("No such chat.")
+    return series
+
+
+def get_event(hashtag: str, event_id: int) -> Event:
+    series = get_series(hashtag)
+    event = (
+        Event.objects.select_related("series__organiser").filter(pk=event_id, series=series).first()
+    )
+    if event is None:
+        raise Http404("No such event.")
+    return event
+
+
+def apply_error(form: forms.Form, error: ActionError) -> None:
+    """Put an action's error on the form field it names, or on the form."""
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def viewer_zone(request) -> str:
+    """The viewer's zone: ?tz= (filled in by localtime.js), else the profile's, else UTC."""
+    from chats.timefmt import zone_or_none
+
+    wanted = request.GET.get("tz", "")
+    if zone_or_none(wanted):
+        return wanted
+    profile = getattr(request, "profile", None)
+    if profile is not None and zone_or_none(profile.timezone):
+        return profile.timezone
+    return "UTC"

@@ -1,0 +1,435 @@
+"""Host pages: create and edit series and events, plan and reorder questions,
+skip or move occurrences, and see what was posted and when."""
+
+import functools
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import Profile
+from chats import actions, queries
+from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, QuestionForm, SeriesForm
+from chats.models import Event, Question
+from chats.permissions import can_edit_series, can_host
+from chats.timefmt import fmt
+from chats.views.common import apply_error, get_event, get_series
+from hashchat.errors import ActionError, NotAllowed
+
+
+def host_page(view):
+    """Render a plain 403 page with the action's message when the login is no host."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotAllowed as e:
+            return render(request, "chats/forbidden.html", {"message": e.message}, status=403)
+
+    return wrapper
+
+
+def _series_initial(series) -> dict:
+    return {
+        "organiser": str(series.organiser_id),
+        "hashtag": series.hashtag,
+        "title": series.title,
+        "description": series.description,
+        "timezone": series.timezone,
+        "rrule": series.rrule,
+        "start_time": series.start_time,
+        "start_date": series.start_date,
+        "duration_minutes": series.duration_minutes,
+        "tail_hours": series.tail_hours,
+        "cohosts": " ".join(p.handle for p in series.cohosts.all()),
+        "questions_public": series.questions_public,
+        "is_public": series.is_public,
+    }
+
+
+@login_required
+@host_page
+def series_new(request):
+    organisers = list(Profile.objects.managed_by(request.user).order_by("kind", "handle"))
+    initial = {
+        "timezone": getattr(request.profile, "timezone", "UTC"),
+        "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+    }
+    initial["start_date"] = timezone.now().date()
+    form = SeriesForm(request.POST or None, organisers=organisers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organiser = next(p for p in organisers if str(p.id) == data["organiser"])
+        try:
+            series = actions.create_series(
+                user=request.user,
+                organiser=organiser,
+                hashtag=data["hashtag"],
+                title=data["title"],
+                description=data["description"],
+                timezone=data["timezone"],
+                rrule=data["rrule"],
+                start_time=data["start_time"],
+                start_date=data["start_date"],
+                duration_minutes=data["duration_minutes"],
+                tail_hours=data["tail_hours"],
+                cohosts=data["cohosts"],
+                questions_public=data["questions_public"],
+                is_public=data["is_public"],
+            )
+        except ActionError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, f"#{series.hashtag} is ready. Plan its first event.")
+            return redirect("chats:series", series.hashtag)
+    return render(
+        request, "chats/series_form.html", {"form": form, "zones": _zones(), "series": None}
+    )
+
+
+def _zones() -> list[str]:
+    from chats.forms import ZONE_CHOICES
+
+    return ZONE_CHOICES
+
+
+@login_required
+@host_page
+def series_edit(request, hashtag):
+    series = get_series(hashtag)
+    if not can_edit_series(request.user, series):
+        raise NotAllowed(f"Only the organiser @{series.organiser.handle} can edit this series.")
+    organisers = [series.organiser]
+    form = SeriesForm(request.POST or None, organisers=organisers, initial=_series_initial(series))
+    form.fields["organiser"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {k: v for k, v in data.items() if k != "organiser"}
+        try:
+            series = actions.update_series(user=request.user, series=series, **changes)
+        except ActionError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("chats:series", series.hashtag)
+    return render(
+        request, "chats/series_form.html", {"form": form, "zones": _zones(), "series": series}
+    )
+
+
+def _parse_original(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if timezone.is_aware(moment) else None
+
+
+@login_required
+@require_POST
+@host_page
+def occurrence_change(request, hashtag):
+    """Skip, move or restore one occurrence (forms on the series page)."""
+    series = get_series(hashtag)
+    original = _parse_original(request.POST.get("original", ""))
+    what = request.POST.get("action")
+    back = redirect("chats:series", series.hashtag)
+    if original is None or what not in ("skip", "move", "restore"):
+        messages.error(request, "Choose an occurrence and what to do with it.")
+        return back
+    try:
+        if what == "skip":
+            actions.skip_occurrence(user=request.user, series=series, original=original)
+            messages.success(request, f"Skipped {fmt(original, series.timezone)}.")
+        elif what == "restore":
+            actions.restore_occurrence(user=request.user, series=series, original=original)
+            messages.success(request, f"Restored {fmt(original, series.timezone)}.")
+        else:
+            form = OccurrenceMoveForm(request.POST)
+            with timezone.override(ZoneInfo(series.timezone)):
+                valid = form.is_valid()
+            if not valid:
+                messages.error(request, "Give the new start as a date and time.")
+                return back
+            actions.move_occurrence(
+                user=request.user,
+                series=series,
+                original=original,
+                new_start=form.cleaned_data["new_start"],
+            )
+            messages.success(request, "Moved.")
+    except ActionError as e:
+        messages.error(request, e.message)
+    return back
+
+
+@login_required
+@host_page
+def event_new(request, hashtag):
+    series = get_series(hashtag)
+    if not can_host(request.user, series):
+        raise NotAllowed(f"Only the hosts of #{series.hashtag} can do that.")
+    now = timezone.now()
+    free = [o for o in queries.upcoming(series, now, 12) if o.event is None and o.original]
+    choices = [(o.original.isoformat(), fmt(o.starts_at, series.timezone)) for o in free]
+    wanted = request.GET.get("occurrence", "")
+    initial = {
+        "occurrence": wanted or (choices[0][0] if choices else ""),
+        "questions_public": series.questions_public,
+    }
+    form = EventForm(request.POST or None, occurrences=choices, initial=initial)
+    if request.method == "POST":
+        with timezone.override(ZoneInfo(series.timezone)):
+            valid = form.is_valid()
+        if valid:
+            data = form.cleaned_data
+            try:
+                event = actions.create_event(
+                    user=request.user,
+                    series=series,
+                    topic=data["topic"],
+                    description=data["description"],
+                    occurrence_start=_parse_original(data["occurrence"]),
+                    starts_at=None if data["occurrence"] else data["starts_at"],
+                    questions_public=data["questions_public"],
+                    draft=data["draft"],
+                )
+            except ActionError as e:
+                apply_error(form, e)
+            else:
+                messages.success(request, "Event planned: now write its questions.")
+                return redirect("chats:event-edit", series.hashtag, event.id)
+    return render(request, "chats/event_new.html", {"form": form, "series": series})
+
+
+def _host_event(request, hashtag, event_id) -> Event:
+    event = get_event(hashtag, event_id)
+    if not can_host(request.user, event.series):
+        raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can do that.")
+    return event
+
+
+@login_required
+@host_page
+def event_edit(request, hashtag, event_id):
+    event = _host_event(request, hashtag, event_id)
+    series = event.series
+    zone = ZoneInfo(series.timezone)
+    initial = {
+        "topic": event.topic,
+        "description": event.description,
+        "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
+        "questions_public": event.questions_public,
+        "draft": event.state == Event.State.DRAFT,
+    }
+    form = EventEditForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        with timezone.override(zone):
+            valid = form.is_valid()
+        if valid:
+            data = form.cleaned_data
+            try:
+                actions.update_event(
+                    user=request.user,
+                    event=event,
+                    topic=data["topic"],
+                    description=data["description"],
+                    starts_at=data["starts_at"],
+                    questions_public=data["questions_public"],
+                    state=_wanted_state(event, data["draft"]),
+                )
+            except ActionError as e:
+                apply_error(form, e)
+            else:
+                messages.success(request, "Saved.")
+                return redirect("chats:event-edit", series.hashtag, event.id)
+    return _edit_page(request, event, form)
+
+
+def _wanted_state(event: Event, draft: bool) -> str | None:
+    if draft:
+        return Event.State.DRAFT
+    if event.state == Event.State.DRAFT:
+        return Event.State.SCHEDULED
+    return None
+
+
+def _edit_page(request, event, form, question_form=None, bad_question=None, status=200):
+    questions = list(event.questions.all())
+    forms = []
+    for q in questions:
+        if bad_question is not None and bad_question[0] == q.pk:
+            forms.append((q, bad_question[1]))
+        else:
+            forms.append(
+                (
+                    q,
+                    QuestionForm(
+                        initial={"kind": q.kind, "text": q.text, "offset": q.offset_minutes},
+                        prefix=f"q{q.pk}",
+                    ),
+                )
+            )
+    return render(
+        request,
+        "chats/event_edit.html",
+        {
+            "event": event,
+            "series": event.series,
+            "form": form,
+            "question_forms": forms,
+            "new_question": question_form or QuestionForm(initial={"offset": _next_offset(event)}),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _next_offset(event: Event) -> int:
+    last = event.questions.order_by("-offset_minutes").first()
+    duration = int((event.ends_at - event.starts_at).total_seconds() // 60)
+    return min(duration - 1, (last.offset_minutes + 10) if last else 0)
+
+
+def _event_form(event: Event) -> EventEditForm:
+    zone = ZoneInfo(event.series.timezone)
+    return EventEditForm(
+        initial={
+            "topic": event.topic,
+            "description": event.description,
+            "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
+            "questions_public": event.questions_public,
+            "draft": event.state == Event.State.DRAFT,
+        }
+    )
+
+
+@login_required
+@require_POST
+@host_page
+def question_add(request, hashtag, event_id):
+    event = _host_event(request, hashtag, event_id)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_question(
+                user=request.user,
+                event=event,
+                kind=data["kind"],
+                text=data["text"],
+                offset=data["offset"],
+            )
+        except ActionError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, "Question added.")
+            return redirect("chats:event-edit", event.series.hashtag, event.id)
+    return _edit_page(request, event, _event_form(event), question_form=form, status=422)
+
+
+def _question(event: Event, question_id: int) -> Question:
+    question = event.questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+@login_required
+@require_POST
+@host_page
+def question_edit(request, hashtag, event_id, question_id):
+    event = _host_event(request, hashtag, event_id)
+    question = _question(event, question_id)
+    form = QuestionForm(request.POST, prefix=f"q{question.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_question(
+                user=request.user,
+                question=question,
+                kind=data["kind"],
+                text=data["text"],
+                offset=data["offset"],
+            )
+        except ActionError as e:
+            apply_error(form, e)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("chats:event-edit", event.series.hashtag, event.id)
+    return _edit_page(
+        request, event, _event_form(event), bad_question=(question.pk, form), status=422
+    )
+
+
+@login_required
+@require_POST
+@host_page
+def question_move(request, hashtag, event_id, question_id):
+    event = _host_event(request, hashtag, event_id)
+    question = _question(event, question_id)
+    try:
+        actions.move_question(
+            user=request.user, question=question, direction=request.POST.get("direction", "")
+        )
+    except ActionError as e:
+        messages.error(request, e.message)
+    return redirect("chats:event-edit", event.series.hashtag, event.id)
+
+
+@login_required
+@require_POST
+@host_page
+def question_delete(request, hashtag, event_id, question_id):
+    event = _host_event(request, hashtag, event_id)
+    question = _question(event, question_id)
+    try:
+        actions.delete_question(user=request.user, question=question)
+        messages.success(request, "Question removed.")
+    except ActionError as e:
+        messages.error(request, e.message)
+    return redirect("chats:event-edit", event.series.hashtag, event.id)
+
+
+@login_required
+@host_page
+def event_log(request, hashtag, event_id):
+    """What was posted and when: each timed post's due time, posting time and delay."""
+    event = _host_event(request, hashtag, event_id)
+    counts = _answer_counts(event)
+    rows = [
+        {
+            "question": q,
+            "due": fmt(q.due_at(), event.series.timezone),
+            "posted": fmt(q.posted_at, event.series.timezone) if q.posted_at else "",
+            "answers": counts.get(q.pk, 0),
+        }
+        for q in event.questions.select_related("post")
+    ]
+    return render(
+        request,
+        "chats/event_log.html",
+        {
+            "event": event,
+            "series": event.series,
+            "rows": rows,
+            "state": event.current_state(timezone.now()),
+        },
+    )
+
+
+def _answer_counts(event: Event) -> dict[int, int]:
+    from django.db.models import Count
+
+    return {
+        row["question"]: row["n"]
+        for row in event.chat_posts.exclude(question=None)
+        .values("question")
+        .annotate(n=Count("id"))
+    }

@@ -1,0 +1,166 @@
+"""Pages anyone can read: the directory, a series, an event, and calendars."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.permissions import can_act_as
+from chats import calendars, queries
+from chats.actions.rsvps import REMIND_CHOICES
+from chats.forms import RsvpForm
+from chats.models import Event, Rsvp
+from chats.permissions import can_edit_series, can_host, is_host_profile
+from chats.timefmt import fmt, world_times
+from chats.views.common import get_event, get_series, viewer_zone
+
+
+def directory(request):
+    """Every public series with its next occurrence; words, weekday, time of day."""
+    zone = viewer_zone(request)
+    words = request.GET.get("q", "").strip()[:200]
+    weekday = request.GET.get("weekday", "")
+    if weekday not in queries.WEEKDAYS:
+        weekday = ""
+    part = request.GET.get("time", "")
+    if part not in queries.TIMES_OF_DAY:
+        part = ""
+    from zoneinfo import ZoneInfo
+
+    entries = queries.directory(words=words, weekday=weekday, time_of_day=part, zone=ZoneInfo(zone))
+    return render(
+        request,
+        "chats/directory.html",
+        {
+            "entries": entries,
+            "q": words,
+            "weekday": weekday,
+            "time": part,
+            "tz": zone,
+            "weekdays": queries.WEEKDAYS,
+            "times_of_day": list(queries.TIMES_OF_DAY),
+        },
+    )
+
+
+def series_detail(request, hashtag):
+    series = get_series(hashtag)
+    if not series.is_public and not can_host(request.user, series):
+        raise Http404("No such chat.")
+    now = timezone.now()
+    zone = viewer_zone(request)
+    upcoming = queries.upcoming(series, now, 6)
+    hosting = can_host(request.user, series)
+    past = list(
+        series.events.filter(ends_at__lte=now)
+        .exclude(state=Event.State.DRAFT)
+        .order_by("-starts_at")[:12]
+    )
+    drafts = list(series.events.filter(state=Event.State.DRAFT)) if hosting else []
+    changes = list(series.changes.order_by("original_start")) if hosting else []
+    return render(
+        request,
+        "chats/series.html",
+        {
+            "series": series,
+            "cohosts": list(series.cohosts.all()),
+            "upcoming": upcoming,
+            "past": past,
+            "drafts": drafts,
+            "changes": changes,
+            "hosting": hosting,
+            "editing": can_edit_series(request.user, series),
+            "viewer_zone": zone,
+            "now": now,
+            "feed_url": calendars.series_url(series) + "calendar.ics",
+        },
+    )
+
+
+def event_detail(request, hashtag, event_id):
+    event = get_event(hashtag, event_id)
+    series = event.series
+    hosting = can_host(request.user, series)
+    if event.state == Event.State.DRAFT and not hosting:
+        raise Http404("No such event.")
+    now = timezone.now()
+    state = event.current_state(now)
+    questions = list(event.questions.all())
+    show_questions = hosting or event.questions_public or state != Event.State.SCHEDULED
+    if not show_questions:
+        questions = []
+    elif not hosting and not event.questions_public:
+        # Before the end only the questions already asked are shown.
+        questions = [q for q in questions if q.post_id is not None]
+    profile = getattr(request, "profile", None)
+    my_rsvp = Rsvp.objects.filter(profile=profile, event=event).first() if profile else None
+    rsvp_form = RsvpForm(
+        initial={
+            "remind_minutes": my_rsvp.remind_minutes if my_rsvp else REMIND_CHOICES[2][0],
+            "remind_email": my_rsvp.remind_email if my_rsvp else True,
+        }
+    )
+    question_filter = request.GET.get("question", "")
+    number = int(question_filter) if question_filter.isdigit() else None
+    posts = []
+    if state != Event.State.SCHEDULED:
+        posts = list(queries.event_posts(event, number)[:200])
+    viewer_zone_name = profile.timezone if profile else ""
+    return render(
+        request,
+        "chats/event.html",
+        {
+            "event": event,
+            "series": series,
+            "state": state,
+            "questions": questions,
+            "asked": [q for q in event.questions.all() if q.kind == "question"],
+            "hosting": hosting,
+            "my_rsvp": my_rsvp,
+            "rsvp_form": rsvp_form,
+            "rsvp_count": event.rsvps.count(),
+            "organiser_time": fmt(event.starts_at, series.timezone),
+            "utc_time": fmt(event.starts_at, "UTC"),
+            "profile_time": fmt(event.starts_at, viewer_zone_name) if viewer_zone_name else "",
+            "profile_zone": viewer_zone_name,
+            "world": world_times(event.starts_at),
+            "links": calendars.calendar_links(event),
+            "seconds_to_start": max(0, int((event.starts_at - now).total_seconds())),
+            "posts": posts,
+            "question_filter": number,
+            "hide_as": hide_as(request, series) if hosting else None,
+        },
+    )
+
+
+def hide_as(request, series):
+    """The host profile this login hides posts as: the active one if it is a host,
+    else the organiser."""
+    profile = getattr(request, "profile", None)
+    if is_host_profile(profile, series):
+        return profile
+    if can_act_as(request.user, series.organiser):
+        return series.organiser
+    for cohost in series.cohosts.all():
+        if can_act_as(request.user, cohost):
+            return cohost
+    return None
+
+
+def _ics(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def series_ics(request, hashtag):
+    series = get_series(hashtag)
+    if not series.is_public and not can_host(request.user, series):
+        raise Http404("No such chat.")
+    return _ics(calendars.series_calendar(series), f"{series.hashtag}.ics")
+
+
+def event_ics(request, hashtag, event_id):
+    event = get_event(hashtag, event_id)
+    if event.state == Event.State.DRAFT and not can_host(request.user, event.series):
+        raise Http404("No such event.")
+    return _ics(calendars.event_calendar(event), f"{event.series.hashtag}-{event.id}.ics")

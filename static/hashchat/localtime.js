@@ -1,0 +1,68 @@
+// Times in the viewer's own zone. Server-rendered pages show the organiser's
+// zone and UTC (or the profile's zone); this rewrites <time data-localtime> in
+// the browser's zone, fills hidden tz inputs for the directory's filters, and
+// counts down to a start.
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+const formatter = new Intl.DateTimeFormat(undefined, {
+  weekday: "short", day: "numeric", month: "short", year: "numeric",
+  hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+});
+
+function renderTimes(root) {
+  for (const el of root.querySelectorAll("time[data-localtime]")) {
+    const when = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(when.getTime())) continue;
+    el.textContent = formatter.format(when) + (el.hasAttribute("data-zone-label") ? ` (${zone})` : "");
+    el.title = el.getAttribute("datetime");
+  }
+}
+
+function fillZones(root) {
+  for (const input of root.querySelectorAll("input[data-viewer-tz]")) {
+    const params = new URLSearchParams(window.location.search);
+    if (!params.get("tz") && zone) input.value = zone;
+  }
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function countdownText(seconds) {
+  const days = Math.floor(seconds / 86400);
+  const hours = Math.floor((seconds % 86400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  if (days) return `${plural(days, "day")} ${plural(hours, "hour")}`;
+  if (hours) return `${plural(hours, "hour")} ${plural(minutes, "minute")}`;
+  if (minutes) return `${plural(minutes, "minute")} ${plural(seconds % 60, "second")}`;
+  return plural(seconds, "second");
+}
+
+function startCountdowns(root) {
+  for (const el of root.querySelectorAll("[data-countdown]")) {
+    const start = new Date(el.getAttribute("data-countdown")).getTime();
+    const tick = () => {
+      const left = Math.round((start - Date.now()) / 1000);
+      if (left <= 0) {
+        el.textContent = "Starting now: reload the page to join.";
+        return;
+      }
+      el.textContent = `Starts in ${countdownText(left)}.`;
+      setTimeout(tick, left > 3600 ? 60000 : 1000);
+    };
+    tick();
+  }
+}
+
+renderTimes(document);
+fillZones(document);
+startCountdowns(document);
+
+// If the directory was filtered without a zone, ask again with the browser's.
+const params = new URLSearchParams(window.location.search);
+const form = document.querySelector("form.chats-filter");
+if (form && !params.get("tz") && (params.get("weekday") || params.get("time")) && zone) {
+  params.set("tz", zone);
+  window.location.replace(`${window.location.pathname}?${params}`);
+}
