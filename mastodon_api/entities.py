@@ -402,8 +402,8 @@ def relationship_entities(viewer: Profile, targets: Sequence[Profile]) -> list[d
     """Relationships from `viewer` to each target, in one query."""
     ids = [t.id for t in targets]
     rows = {
-        row["id"]: row
-        for row in Profile.objects.filter(id__in=ids)
+        found["id"]: found
+        for found in Profile.objects.filter(id__in=ids)
         .annotate(
             r_following=Exists(Follow.objects.filter(follower=viewer, followee=OuterRef("pk"))),
             r_followed_by=Exists(Follow.objects.filter(follower=OuterRef("pk"), followee=viewer)),
