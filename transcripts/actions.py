@@ -56,12 +56,17 @@ def _transcript(event: Event) -> Transcript:
     return transcript
 
 
-def _member_post(event: Event, transcript: Transcript, post_id: int | str) -> Post:
-    """The post, if it belongs to the transcript (a cheap check, not a full build)."""
-    try:
-        pid = int(post_id)
-    except (TypeError, ValueError):
+def _post_id(value: int | str | None) -> int:
+    if isinstance(value, int):
+        return value
+    if value is None or not value.strip().isdigit():
         raise InvalidInput("Choose a post of this transcript.", field="post")
+    return int(value)
+
+
+def _member_post(event: Event, transcript: Transcript, post_id: int | str | None) -> Post:
+    """The post, if it belongs to the transcript (a cheap check, not a full build)."""
+    pid = _post_id(post_id)
     post = Post.objects.filter(pk=pid, repost_of__isnull=True).first()
     if post is None:
         raise NotFound("No such post.")
@@ -69,7 +74,8 @@ def _member_post(event: Event, transcript: Transcript, post_id: int | str) -> Po
         member = TranscriptEntry.objects.filter(transcript=transcript, post_id=pid).exists()
     else:
         member = event.starts_at <= post.created_at < event.window_ends_at and (
-            post.author_id in {event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)}
+            post.author_id
+            in {event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)}
             or Post.objects.filter(
                 Q(hashtags__name_lower=event.series.hashtag.lower()),
                 Q(id=post.thread_root_id or pid) | Q(thread_root_id=post.thread_root_id or pid),
@@ -87,7 +93,7 @@ def mark_post(
     *,
     user: User,
     event: Event,
-    post_id: int | str,
+    post_id: int | str | None,
     hidden: bool | None = None,
     highlighted: bool | None = None,
 ) -> PostCuration:
@@ -106,15 +112,12 @@ def mark_post(
     return mark
 
 
-def move_post(*, user: User, event: Event, post_id: int | str, direction: str) -> list[int]:
+def move_post(*, user: User, event: Event, post_id: int | str | None, direction: str) -> list[int]:
     """Move a thread one place up or down within its group; returns the new order."""
     check_curate(user, event.series)
     if direction not in ("up", "down"):
         raise InvalidInput("Move a post up or down.", field="direction")
-    try:
-        pid = int(post_id)
-    except (TypeError, ValueError):
-        raise InvalidInput("Choose a post of this transcript.", field="post")
+    pid = _post_id(post_id)
     with transaction.atomic():
         transcript = _transcript(event)
         built = build(event)
@@ -185,7 +188,10 @@ def _store_snapshot(transcript: Transcript, event: Event) -> None:
     """Replace the stored membership with what the posts say now."""
     built = build(event, live=True)
     TranscriptEntry.objects.filter(transcript=transcript).delete()
-    rows = [TranscriptEntry(transcript=transcript, post_id=i.id, group=i.group) for i in built.items.values()]
+    rows = [
+        TranscriptEntry(transcript=transcript, post_id=i.id, group=i.group)
+        for i in built.items.values()
+    ]
     rows += [TranscriptEntry(transcript=transcript, post_id=r.id, group="") for r in built.reposts]
     TranscriptEntry.objects.bulk_create(rows, batch_size=2000)
     Transcript.objects.filter(pk=transcript.pk).update(

@@ -1,10 +1,11 @@
 """GET /api/hashchat/v1/events/{id}/transcript?format=json|md|html|csv"""
 
-from typing import Literal
+from typing import Literal, cast
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
+from accounts.models import User
 from chats.models import Event
 from hashchat.errors import NotFound
 from transcripts.actions import can_curate
@@ -31,6 +32,6 @@ def transcript(request: HttpRequest, event_id: int, query: Query[TranscriptQuery
     if event is None:
         raise NotFound("No such event.")
     hidden = event.state == Event.State.DRAFT or not event.series.is_public
-    if hidden and not can_curate(request.user, event.series):  # type: ignore[arg-type]
+    if hidden and not can_curate(cast(User, request.user), event.series):
         raise NotFound("No such event.")
     return export_response(event, query.format)

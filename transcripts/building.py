@@ -177,7 +177,9 @@ def host_ids(series: Series) -> set[int]:
 
 def _tag_id(series: Series) -> int | None:
     return (
-        Hashtag.objects.filter(name_lower=series.hashtag.lower()).values_list("id", flat=True).first()
+        Hashtag.objects.filter(name_lower=series.hashtag.lower())
+        .values_list("id", flat=True)
+        .first()
     )
 
 
@@ -411,11 +413,7 @@ def _groups(
         if order:
             rank = {post_id: i for i, post_id in enumerate(order)}
             group.items.sort(key=lambda i: (rank.get(i.id, len(rank)), i.id))
-    return [
-        g
-        for g in groups.values()
-        if g.items or g.heading or g.note or g.question is not None
-    ]
+    return [g for g in groups.values() if g.items or g.heading or g.note or g.question is not None]
 
 
 def thread_size(item: Item) -> int:

@@ -135,7 +135,8 @@ def _md_paragraphs(text: str) -> str:
 def _md_post(built: Built, item: Item, depth: int) -> str:
     indent = "    " * depth
     star = "★ " if item.highlighted else ""
-    head = f"{star}**{md_escape(item.name)}** (@{md_escape(item.handle)}) · {local(built, item.created_at)}"
+    who = f"**{md_escape(item.name)}** (@{md_escape(item.handle)})"
+    head = f"{star}{who} · {local(built, item.created_at)}"
     return f"{indent}- {head}: {_md_lines(item.text, indent + '  ')}"
 
 
@@ -181,7 +182,8 @@ def markdown(built: Built, stats: Stats) -> str:
         )
     if stats.top_contributors:
         names = ", ".join(
-            f"{md_escape(c.name)} (@{md_escape(c.handle)}, {c.posts})" for c in stats.top_contributors
+            f"{md_escape(c.name)} (@{md_escape(c.handle)}, {c.posts})"
+            for c in stats.top_contributors
         )
         out.append(f"- Top contributors: {names}")
     if stats.locations:

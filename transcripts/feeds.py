@@ -112,4 +112,3 @@ def series_feed(request: HttpRequest, hashtag: str) -> HttpResponse:
 def site_feed(request: HttpRequest) -> HttpResponse:
     name = settings.HASHCHAT.get("SITE_NAME", "hashchat")
     return _feed(f"{name}: chat transcripts", "/chats/", "/transcripts.atom", published())
-

@@ -48,6 +48,9 @@ class TranscriptEntry(models.Model):
             models.UniqueConstraint(fields=["transcript", "post"], name="transcript_entry_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.post_id} in {self.group or 'reposts'}"
+
 
 class PostCuration(models.Model):
     """The hosts' marks on one post of one transcript (kept across rebuilds)."""
@@ -62,6 +65,9 @@ class PostCuration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["transcript", "post"], name="post_curation_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}: hidden={self.hidden} highlighted={self.highlighted}"
 
 
 class GroupCuration(models.Model):
@@ -79,3 +85,6 @@ class GroupCuration(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["transcript", "group"], name="group_curation_unique")
         ]
+
+    def __str__(self) -> str:
+        return self.group

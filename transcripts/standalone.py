@@ -129,7 +129,9 @@ def standalone_html(built: Built, stats: Stats) -> str:
         f'<a href="{escape(transcript_url(built))}">Permalink</a></p></header>',
     ]
     if built.transcript.introduction:
-        out.append(f'<div class="transcript-intro">{_paragraphs(built.transcript.introduction)}</div>')
+        out.append(
+            f'<div class="transcript-intro">{_paragraphs(built.transcript.introduction)}</div>'
+        )
     out += _stats_html(built, stats)
     highlights = [r.item for r in rows(built) if r.item.highlighted]
     if highlights:
@@ -147,8 +149,7 @@ def standalone_html(built: Built, stats: Stats) -> str:
             for link in stats.links
         ]
         out.append("</ul></section>")
-    out.append(
-        f"<footer>Transcript of #{escape(series.hashtag)} from {escape(settings.BASE_URL)}.</footer>"
-    )
+    site = escape(settings.BASE_URL)
+    out.append(f"<footer>Transcript of #{escape(series.hashtag)} from {site}.</footer>")
     out.append("</main></body></html>")
     return "\n".join(out)

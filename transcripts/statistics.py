@@ -87,9 +87,7 @@ class Stats:
                 {"handle": c.handle, "name": c.name, "posts": c.posts}
                 for c in self.top_contributors
             ],
-            "most_liked": [
-                {"id": str(i.id), "likes": i.like_count} for i in self.most_liked
-            ],
+            "most_liked": [{"id": str(i.id), "likes": i.like_count} for i in self.most_liked],
             "most_reposted": [
                 {"id": str(i.id), "reposts": i.repost_count} for i in self.most_reposted
             ],
@@ -123,9 +121,9 @@ def built_participants(built: Built) -> set[int]:
 
 def earlier_participants(event: Event) -> set[int]:
     seen: set[int] = set()
-    earlier = Event.objects.filter(series_id=event.series_id, starts_at__lt=event.starts_at).exclude(
-        state=Event.State.DRAFT
-    )
+    earlier = Event.objects.filter(
+        series_id=event.series_id, starts_at__lt=event.starts_at
+    ).exclude(state=Event.State.DRAFT)
     for other in earlier.select_related("series"):
         seen |= participant_ids(other)
     return seen
@@ -198,9 +196,9 @@ def compute(built: Built) -> Stats:
         returning_participants=len(everyone & earlier),
         per_group=per_group,
         top_contributors=[Contributor(names[a][0], names[a][1], n) for a, n in top],
-        most_liked=sorted(
-            (i for i in named if i.like_count), key=lambda i: (-i.like_count, i.id)
-        )[:MOST_N],
+        most_liked=sorted((i for i in named if i.like_count), key=lambda i: (-i.like_count, i.id))[
+            :MOST_N
+        ],
         most_reposted=sorted(
             (i for i in named if i.repost_count), key=lambda i: (-i.repost_count, i.id)
         )[:MOST_N],

@@ -1,6 +1,8 @@
 """Transcript pages: the public page (in parts), the activity chart, the exports,
 and the hosts' curation forms (which work without JavaScript)."""
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from chats.models import Event
 from hashchat.errors import ActionError
 from transcripts import actions
 from transcripts.building import build
 from transcripts.charts import activity_svg
-from transcripts.exports import when
 from transcripts.downloads import EXPORT_CSP, FORMATS, export_response
+from transcripts.exports import when
 from transcripts.pages import page_parts, part_of
 from transcripts.statistics import compute
 
@@ -29,7 +32,7 @@ def find_event(request: HttpRequest, hashtag: str, event_id: int) -> tuple[Event
     )
     if event is None:
         raise Http404("No such chat.")
-    host = actions.can_curate(request.user, event.series)  # type: ignore[arg-type]
+    host = actions.can_curate(cast(User, request.user), event.series)
     if not host and (event.state == Event.State.DRAFT or not event.series.is_public):
         raise Http404("No such chat.")
     return event, host
@@ -45,7 +48,9 @@ def _part_number(request: HttpRequest) -> int:
 def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
     event, host = find_event(request, hashtag, event_id)
     if event.series.hashtag != hashtag:  # the permalink spells the hashtag as the series does
-        return redirect(request.path.replace(f"/chats/{hashtag}/", f"/chats/{event.series.hashtag}/", 1))
+        return redirect(
+            request.path.replace(f"/chats/{hashtag}/", f"/chats/{event.series.hashtag}/", 1)
+        )
     built = build(event)
     parts = page_parts(built, public=not host)
     number = min(_part_number(request), len(parts))
@@ -119,31 +124,30 @@ def transcript_curate(request: HttpRequest, hashtag: str, event_id: int) -> Http
     """One form for every curation step: hide, show, highlight, unhighlight, up, down,
     note, introduction, rebuild."""
     event, _ = find_event(request, hashtag, event_id)
-    user = request.user
+    # find_event let anyone through who may read; the actions check who may curate.
+    user = cast(User, request.user)
     what = request.POST.get("action", "")
     post_id = request.POST.get("post")
     try:
         if what in ("hide", "show"):
-            actions.mark_post(user=user, event=event, post_id=post_id, hidden=what == "hide")  # type: ignore[arg-type]
+            actions.mark_post(user=user, event=event, post_id=post_id, hidden=what == "hide")
         elif what in ("highlight", "unhighlight"):
-            actions.mark_post(
-                user=user,  # type: ignore[arg-type]
-                event=event,
-                post_id=post_id,
-                highlighted=what == "highlight",
-            )
+            highlighted = what == "highlight"
+            actions.mark_post(user=user, event=event, post_id=post_id, highlighted=highlighted)
         elif what in ("up", "down"):
-            actions.move_post(user=user, event=event, post_id=post_id, direction=what)  # type: ignore[arg-type]
+            actions.move_post(user=user, event=event, post_id=post_id, direction=what)
         elif what == "note":
             group = request.POST.get("group", "")
-            actions.set_note(user=user, event=event, group=group, note=request.POST.get("note", ""))  # type: ignore[arg-type]
+            note = request.POST.get("note", "")
+            actions.set_note(user=user, event=event, group=group, note=note)
             messages.success(request, "Note saved.")
             return redirect(_back(event, request)["Location"] + f"#{group}")
         elif what == "introduction":
-            actions.set_introduction(user=user, event=event, text=request.POST.get("introduction", ""))  # type: ignore[arg-type]
+            text = request.POST.get("introduction", "")
+            actions.set_introduction(user=user, event=event, text=text)
             messages.success(request, "Introduction saved.")
         elif what == "rebuild":
-            actions.rebuild(user=user, event=event)  # type: ignore[arg-type]
+            actions.rebuild(user=user, event=event)
             messages.success(request, "The transcript was rebuilt from the posts as they are now.")
         else:
             messages.error(request, "Choose what to do.")

@@ -4,8 +4,8 @@ answered by Pat, HKLibConnect, Olly and Wendy (who asked to be left out of
 transcripts). `chat.post(minute, ...)` posts at that minute after the start."""
 
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -82,12 +82,16 @@ class Chat:
     def ask(self, minute: float, kind: str, number: int | None = None) -> Post:
         self.at(minute)
         question = self.event.questions.get(kind=kind, number=number)
-        scheduler.post_question(question, now=self.event.starts_at + timedelta(minutes=minute), worker="t")
+        scheduler.post_question(
+            question, now=self.event.starts_at + timedelta(minutes=minute), worker="t"
+        )
         question.refresh_from_db()
         assert question.post is not None
         return question.post
 
-    def post(self, name: str, minute: float, person, text: str, reply_to: str | None = None, profile=None) -> Post:
+    def post(
+        self, name: str, minute: float, person, text: str, reply_to: str | None = None, profile=None
+    ) -> Post:
         self.at(minute)
         post = post_actions.create_post(
             user=person.user,
