@@ -139,6 +139,8 @@ class Hub:
             from live.redis_bridge import RedisBridge
 
             self.bridge = RedisBridge(self, redis_url, prefix)
+            # Redis numbers the events: until this process listens, it vouches for none.
+            self._floor = 2**63
 
     # -- publishing (any thread) ------------------------------------------------
 
@@ -284,7 +286,7 @@ class Hub:
     def lost_events(self, floor: int) -> None:
         """The hub may have missed events up to `floor`: resumes from before it
         refetch, and every connected client is told to refetch now."""
-        self._floor = max(self._floor, floor)
+        self._floor = floor
         for subscriber in list(self._subscribers):
             subscriber.mark(refetch=True)
 

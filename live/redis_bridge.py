@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 PUBLISH_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[2]) end
 local id = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', KEYS[2], id .. ' ' .. ARGV[1])
+redis.call('PUBLISH', KEYS[2], string.format('%d', id) .. ' ' .. ARGV[1])
 return id
 """
 

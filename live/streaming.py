@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 import re
+from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -45,7 +46,7 @@ SSE_HEADERS = [
     (b"access-control-allow-origin", b"*"),
 ]
 
-Scope = dict[str, Any]
+Scope = MutableMapping[str, Any]
 
 
 def query(scope: Scope) -> dict[str, str]:

@@ -103,9 +103,10 @@ def posting_profile(request: HttpRequest) -> Profile:
             if str(profile.id) == wanted:
                 return profile
         raise InvalidInput("You cannot post as that profile.", field="profile")
-    if request.profile is None:
+    profile: Profile | None = getattr(request, "profile", None)
+    if profile is None:
         raise InvalidInput("Choose a profile to post as.", field="profile")
-    return request.profile
+    return profile
 
 
 @require_POST

@@ -2,6 +2,7 @@
 on loopback (with a chat event already planned) for the protocol tests."""
 
 from datetime import UTC, date, datetime, time
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -48,3 +49,18 @@ def chat(hana, ngac):
 
 def room_url(event) -> str:
     return f"/chats/{event.series.hashtag}/events/{event.id}/room/"
+
+
+@pytest.fixture(scope="session")
+def live_site():
+    """One real server for the protocol tests, with Pat and Hana logged in and a
+    #livetest event under way."""
+    from tests.live.helpers import login, set_up_chat
+    from tests.server import running_server
+
+    with running_server() as server:
+        event_id = set_up_chat(server)
+        pat, hana = login(server.url, "pat"), login(server.url, "hana")
+        yield SimpleNamespace(server=server, url=server.url, event_id=event_id, pat=pat, hana=hana)
+        pat.close()
+        hana.close()

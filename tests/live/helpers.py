@@ -14,7 +14,7 @@ SETUP = textwrap.dedent(
                             password="hana-secret-pw", timezone="UTC")
     pat = accounts.sign_up(username="pat", email="pat@example.org",
                            password="pat-secret-pw", timezone="UTC")
-    start = timezone.now() + timedelta(minutes=2)
+    start = timezone.now() - timedelta(minutes=1)
     series = chats.create_series(user=hana, organiser=hana.personal_profile, hashtag="livetest",
         title="Live test", timezone="UTC", rrule="FREQ=DAILY", start_time=time(0, 0))
     event = chats.create_event(user=hana, series=series, topic="Streams", starts_at=start,
@@ -54,3 +54,37 @@ def post_in_room(client: httpx.Client, event_id: str, text: str) -> dict:
     )
     assert response.status_code == 201, response.text
     return response.json()["item"]
+
+
+class SSEReader:
+    """Reads events off an SSE response, keeping the raw bytes for exact checks."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.chunks = response.iter_raw()
+        self.raw = b""
+        self.parsed = 0  # bytes of self.raw already turned into events
+
+    def events(self, count: int) -> list[dict]:
+        found: list[dict] = []
+        while len(found) < count:
+            end = self.raw.find(b"\n\n", self.parsed)
+            if end < 0:
+                self.raw += next(self.chunks)
+                continue
+            block, self.parsed = self.raw[self.parsed : end], end + 2
+            fields: dict = {}
+            for line in block.split(b"\n"):
+                if line and not line.startswith(b":"):
+                    key, _, value = line.decode().partition(": ")
+                    fields[key] = value
+            if "event" in fields:
+                found.append(fields)
+        return found
+
+
+def hide_in_room(client: httpx.Client, event_id: str, post_id: str) -> None:
+    response = client.post(
+        f"/chats/livetest/events/{event_id}/room/posts/{post_id}/hide",
+        headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": str(client.base_url)},
+    )
+    assert response.status_code == 200, response.text
