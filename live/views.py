@@ -99,9 +99,9 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
 def posting_profile(request: HttpRequest) -> Profile:
     wanted = request.POST.get("profile")
     if wanted:
-        for profile in profiles_for(request):
-            if str(profile.id) == wanted:
-                return profile
+        for mine in profiles_for(request):
+            if str(mine.id) == wanted:
+                return mine
         raise InvalidInput("You cannot post as that profile.", field="profile")
     profile: Profile | None = getattr(request, "profile", None)
     if profile is None:
