@@ -29,7 +29,8 @@ class SeriesForm(forms.Form):
         label="Recurrence (RFC 5545 RRULE)",
         max_length=500,
         help_text="FREQ=MONTHLY;BYDAY=1TU is the first Tuesday of each month; "
-        "FREQ=WEEKLY;BYDAY=WE every Wednesday; FREQ=WEEKLY;INTERVAL=2;BYDAY=TH every other Thursday.",
+        "FREQ=WEEKLY;BYDAY=WE every Wednesday; "
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH every other Thursday.",
     )
     start_time = forms.TimeField(
         label="Local start time", widget=forms.TimeInput(attrs={"type": "time"})

@@ -9,6 +9,7 @@ from chats.actions.events import (
     delete_event,
     delete_question,
     move_question,
+    set_questions,
     update_event,
     update_question,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "move_question",
     "restore_occurrence",
     "rsvp",
+    "set_questions",
     "skip_occurrence",
     "update_event",
     "update_question",
