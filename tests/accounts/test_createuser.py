@@ -1,12 +1,21 @@
 """`hashchat createuser`, non-interactive."""
 
-from hashchat.cli import main
-
 from accounts.models import User
+from hashchat.cli import main
 
 
 def test_it_creates_a_login_with_its_profile(db, capsys):
-    code = main(["createuser", "--username", "mei", "--email", "mei@example.org", "--password", "a-long-passphrase"])
+    code = main(
+        [
+            "createuser",
+            "--username",
+            "mei",
+            "--email",
+            "mei@example.org",
+            "--password",
+            "a-long-passphrase",
+        ]
+    )
     assert code == 0
     assert "Created user mei with the profile @mei." in capsys.readouterr().out
     user = User.objects.get(username="mei")
@@ -14,11 +23,35 @@ def test_it_creates_a_login_with_its_profile(db, capsys):
 
 
 def test_it_creates_an_admin(db, capsys):
-    assert main(["createuser", "--username", "boss", "--email", "b@example.org", "--password", "a-long-passphrase", "--admin"]) == 0
+    assert (
+        main(
+            [
+                "createuser",
+                "--username",
+                "boss",
+                "--email",
+                "b@example.org",
+                "--password",
+                "a-long-passphrase",
+                "--admin",
+            ]
+        )
+        == 0
+    )
     assert User.objects.get(username="boss").is_superuser
 
 
 def test_it_reports_a_taken_username_and_fails(pat, capsys):
-    code = main(["createuser", "--username", "pat", "--email", "p@example.org", "--password", "a-long-passphrase"])
+    code = main(
+        [
+            "createuser",
+            "--username",
+            "pat",
+            "--email",
+            "p@example.org",
+            "--password",
+            "a-long-passphrase",
+        ]
+    )
     assert code == 1
     assert "hashchat createuser:" in capsys.readouterr().err

@@ -55,13 +55,17 @@ def test_an_unknown_username_is_refused_without_saying_which_part_is_wrong(db):
 
 
 def test_the_login_page_logs_in_and_follows_a_safe_next(client, pat):
-    r = client.post("/login/", {"username": "pat", "password": pat.password, "next": "/notifications/"})
+    r = client.post(
+        "/login/", {"username": "pat", "password": pat.password, "next": "/notifications/"}
+    )
     assert r.status_code == 302 and r.url == "/notifications/"
     assert client.session["_auth_user_id"] == str(pat.user.pk)
 
 
 def test_the_login_page_ignores_a_next_on_another_site(client, pat):
-    r = client.post("/login/", {"username": "pat", "password": pat.password, "next": "https://evil.example/"})
+    r = client.post(
+        "/login/", {"username": "pat", "password": pat.password, "next": "https://evil.example/"}
+    )
     assert r.url == "/"
 
 

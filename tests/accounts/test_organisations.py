@@ -10,7 +10,9 @@ from posts import actions as post_actions
 
 
 def test_a_login_creates_an_organisation_it_owns(pat):
-    org = actions.create_organisation(user=pat.user, handle="SydLib", display_name="Sydney Libraries")
+    org = actions.create_organisation(
+        user=pat.user, handle="SydLib", display_name="Sydney Libraries"
+    )
     assert org.kind == Profile.Kind.ORGANISATION
     assert is_owner(pat.user, org)
 

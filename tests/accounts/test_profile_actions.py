@@ -35,7 +35,9 @@ def test_it_updates_the_profile_fields(pat):
 )
 def test_it_refuses_bad_fields_and_changes_nothing(pat, fields, field):
     with pytest.raises(InvalidInput) as e:
-        actions.update_profile(user=pat.user, profile=pat.profile, **{"location": "Changed", **fields})
+        actions.update_profile(
+            user=pat.user, profile=pat.profile, **{"location": "Changed", **fields}
+        )
     assert e.value.field == field
     pat.profile.refresh_from_db()
     assert pat.profile.location == "Sydney"
@@ -49,11 +51,16 @@ def test_olly_cannot_edit_hklibconnect_but_pat_can(pat, olly, hklibconnect):
     assert hklibconnect.bio == "Hong Kong libraries"
 
 
-def test_profile_updates_are_published_after_commit(pat, capture_events, django_capture_on_commit_callbacks):
+def test_profile_updates_are_published_after_commit(
+    pat, capture_events, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         actions.update_profile(user=pat.user, profile=pat.profile, bio="New")
     assert capture_events == [
-        ([f"profile:{pat.profile.id}"], {"type": "profile.updated", "profile_id": str(pat.profile.id)})
+        (
+            [f"profile:{pat.profile.id}"],
+            {"type": "profile.updated", "profile_id": str(pat.profile.id)},
+        )
     ]
 
 
@@ -111,7 +118,9 @@ def test_mute_and_unmute(pat, olly):
 def test_only_a_site_admin_suspends_and_a_suspended_profile_cannot_act(pat, olly):
     with pytest.raises(NotAllowed):
         actions.suspend(admin=pat.user, profile=olly.profile)
-    admin = actions.create_user(username="admin", email="a@example.org", password="a-long-passphrase", admin=True)
+    admin = actions.create_user(
+        username="admin", email="a@example.org", password="a-long-passphrase", admin=True
+    )
     actions.suspend(admin=admin, profile=olly.profile)
     with pytest.raises(NotAllowed) as e:
         actions.follow(user=olly.user, profile=olly.profile, target=pat.profile)

@@ -9,7 +9,12 @@ from posts import actions as post_actions
 
 
 def test_anyone_sees_a_profile_with_its_details_and_posts(client, hana):
-    actions.update_profile(user=hana.user, profile=hana.profile, bio="Host of #auslibchat", website="https://hana.example.org")
+    actions.update_profile(
+        user=hana.user,
+        profile=hana.profile,
+        bio="Host of #auslibchat",
+        website="https://hana.example.org",
+    )
     post_actions.create_post(user=hana.user, profile=hana.profile, text="Welcome to #auslibchat")
     with time_machine.travel("2026-03-03 11:00:00+00:00", tick=False):
         r = client.get("/@HANA/")
@@ -77,7 +82,11 @@ def test_switching_to_a_managed_profile(client, pat, hklibconnect):
 
 def test_switching_to_a_profile_one_does_not_manage_is_refused(client, olly, hklibconnect):
     client.force_login(olly.user)
-    r = client.post("/profiles/switch/", {"profile": hklibconnect.id, "next": "https://evil.example/"}, follow=True)
+    r = client.post(
+        "/profiles/switch/",
+        {"profile": hklibconnect.id, "next": "https://evil.example/"},
+        follow=True,
+    )
     assert SESSION_KEY not in client.session
     assert "You cannot act as that profile." in r.text
     assert r.redirect_chain[0][0] == "/"

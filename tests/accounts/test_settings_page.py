@@ -42,7 +42,11 @@ def test_saving_updates_the_profile_and_consent(client, pat):
     client.force_login(pat.user)
     r = client.post(
         "/settings/",
-        form_data(bio="Reference librarian", website="https://pat.example.org", exclude_from_transcripts="on"),
+        form_data(
+            bio="Reference librarian",
+            website="https://pat.example.org",
+            exclude_from_transcripts="on",
+        ),
     )
     assert r.status_code == 302
     pat.profile.refresh_from_db()
@@ -55,7 +59,10 @@ def test_saving_updates_the_profile_and_consent(client, pat):
 
 def test_a_bad_website_shows_the_form_again_and_saves_nothing(client, pat):
     client.force_login(pat.user)
-    r = client.post("/settings/", form_data(bio="Changed", website="javascript:alert(1)", exclude_from_transcripts="on"))
+    r = client.post(
+        "/settings/",
+        form_data(bio="Changed", website="javascript:alert(1)", exclude_from_transcripts="on"),
+    )
     assert r.status_code == 422
     assert "The website must be an http:// or https:// address." in r.text
     pat.profile.refresh_from_db()
@@ -105,7 +112,15 @@ def test_settings_edit_the_active_organisation_profile(client, pat, hklibconnect
 def test_creating_an_organisation_makes_it_active(client, pat):
     client.force_login(pat.user)
     assert client.get("/profiles/new/").status_code == 200
-    r = client.post("/profiles/new/", {"handle": "SydLib", "display_name": "Sydney Libraries", "bio": "", "timezone": "Australia/Sydney"})
+    r = client.post(
+        "/profiles/new/",
+        {
+            "handle": "SydLib",
+            "display_name": "Sydney Libraries",
+            "bio": "",
+            "timezone": "Australia/Sydney",
+        },
+    )
     org = Profile.objects.get(handle="SydLib")
     assert r.status_code == 302 and r.url == "/@SydLib/"
     assert is_owner(pat.user, org)

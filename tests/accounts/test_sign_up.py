@@ -29,24 +29,32 @@ def test_it_hashes_passwords_with_argon2_in_production_settings():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-@pytest.mark.parametrize("handle", ["has space", "way_too_long_for_a_handle_really", "dash-ed", "ü"])
+@pytest.mark.parametrize(
+    "handle", ["has space", "way_too_long_for_a_handle_really", "dash-ed", "ü"]
+)
 def test_it_refuses_an_invalid_handle_and_saves_nothing(db, handle):
     with pytest.raises(InvalidInput) as e:
-        actions.sign_up(username="mei", email="mei@example.org", password="a-long-passphrase", handle=handle)
+        actions.sign_up(
+            username="mei", email="mei@example.org", password="a-long-passphrase", handle=handle
+        )
     assert e.value.field == "handle"
     assert not User.objects.exists() and not Profile.objects.exists()
 
 
 def test_handles_are_unique_case_insensitively(pat):
     with pytest.raises(Conflict) as e:
-        actions.sign_up(username="other", email="o@example.org", password="a-long-passphrase", handle="PAT")
+        actions.sign_up(
+            username="other", email="o@example.org", password="a-long-passphrase", handle="PAT"
+        )
     assert "taken" in e.value.message
     assert User.objects.filter(username="other").count() == 0
 
 
 def test_usernames_are_unique_case_insensitively(pat):
     with pytest.raises(Conflict):
-        actions.sign_up(username="Pat", email="p2@example.org", password="a-long-passphrase", handle="pat2")
+        actions.sign_up(
+            username="Pat", email="p2@example.org", password="a-long-passphrase", handle="pat2"
+        )
 
 
 def test_it_refuses_a_weak_password(db):
@@ -66,6 +74,8 @@ def test_it_refuses_a_bad_email_and_a_bad_username(db):
 
 
 def test_create_user_can_make_a_site_admin(db):
-    user = actions.create_user(username="admin", email="a@example.org", password="a-long-passphrase", admin=True)
+    user = actions.create_user(
+        username="admin", email="a@example.org", password="a-long-passphrase", admin=True
+    )
     assert user.is_staff and user.is_superuser
     assert user.personal_profile.handle == "admin"

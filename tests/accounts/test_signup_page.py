@@ -13,7 +13,12 @@ def test_the_form_has_labelled_fields(client, db):
 def test_signing_up_logs_in_and_goes_home(client, db):
     r = client.post(
         "/signup/",
-        {"username": "mei", "email": "mei@example.org", "password": "a-long-passphrase", "handle": ""},
+        {
+            "username": "mei",
+            "email": "mei@example.org",
+            "password": "a-long-passphrase",
+            "handle": "",
+        },
     )
     assert r.status_code == 302 and r.url == "/"
     user = User.objects.get(username="mei")
@@ -25,7 +30,12 @@ def test_signing_up_logs_in_and_goes_home(client, db):
 def test_a_taken_handle_shows_the_form_again(client, pat):
     r = client.post(
         "/signup/",
-        {"username": "mei", "email": "mei@example.org", "password": "a-long-passphrase", "handle": "Pat"},
+        {
+            "username": "mei",
+            "email": "mei@example.org",
+            "password": "a-long-passphrase",
+            "handle": "Pat",
+        },
     )
     assert r.status_code == 422
     assert "The handle @Pat is taken." in r.text
@@ -36,7 +46,12 @@ def test_a_taken_handle_shows_the_form_again(client, pat):
 def test_an_invalid_handle_shows_what_is_wrong(client, db):
     r = client.post(
         "/signup/",
-        {"username": "mei", "email": "mei@example.org", "password": "a-long-passphrase", "handle": "no way"},
+        {
+            "username": "mei",
+            "email": "mei@example.org",
+            "password": "a-long-passphrase",
+            "handle": "no way",
+        },
     )
     assert r.status_code == 422
     assert "1 to 30 letters" in r.text

@@ -10,7 +10,13 @@ def compose(client, **data):
 
 def test_posting_goes_back_to_next(act_as, pat):
     client = act_as(pat)
-    r = compose(client, text="Hello #auslibchat", profile=pat.profile.id, next="/tags/auslibchat/", idempotency_key="k")
+    r = compose(
+        client,
+        text="Hello #auslibchat",
+        profile=pat.profile.id,
+        next="/tags/auslibchat/",
+        idempotency_key="k",
+    )
     assert r.status_code == 302 and r.url == "/tags/auslibchat/"
     post = Post.objects.get()
     assert post.author == pat.profile and post.created_by == pat.user
@@ -79,7 +85,13 @@ def test_a_reply_to_an_unknown_post_is_refused(act_as, pat):
 
 def test_a_reply_lands_in_the_thread(act_as, pat, hana):
     root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1")
-    r = compose(act_as(pat), text="A1", profile=pat.profile.id, in_reply_to=root.id, next=f"/posts/{root.id}/")
+    r = compose(
+        act_as(pat),
+        text="A1",
+        profile=pat.profile.id,
+        in_reply_to=root.id,
+        next=f"/posts/{root.id}/",
+    )
     assert r.url == f"/posts/{root.id}/"
     assert Post.objects.get(text="A1").in_reply_to == root
 

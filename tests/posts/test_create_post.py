@@ -8,7 +8,9 @@ from posts.models import Hashtag, Mention, Post
 
 
 def test_a_post_stores_its_hashtags_and_mentions(pat, hana):
-    post = actions.create_post(user=pat.user, profile=pat.profile, text="A1 yes! #AusLibChat @hana @nobody")
+    post = actions.create_post(
+        user=pat.user, profile=pat.profile, text="A1 yes! #AusLibChat @hana @nobody"
+    )
     assert post.author == pat.profile and post.created_by == pat.user
     assert [t.name for t in post.hashtags.all()] == ["AusLibChat"]
     assert [m.profile for m in Mention.objects.filter(post=post)] == [hana.profile]
@@ -47,24 +49,36 @@ def test_exactly_500_characters_is_allowed(pat):
 
 
 def test_the_same_idempotency_key_returns_the_same_post(pat):
-    first = actions.create_post(user=pat.user, profile=pat.profile, text="Once", idempotency_key="k1")
-    again = actions.create_post(user=pat.user, profile=pat.profile, text="Once", idempotency_key="k1")
+    first = actions.create_post(
+        user=pat.user, profile=pat.profile, text="Once", idempotency_key="k1"
+    )
+    again = actions.create_post(
+        user=pat.user, profile=pat.profile, text="Once", idempotency_key="k1"
+    )
     assert again.id == first.id
     assert Post.objects.count() == 1
-    other = actions.create_post(user=pat.user, profile=pat.profile, text="Twice", idempotency_key="k2")
+    other = actions.create_post(
+        user=pat.user, profile=pat.profile, text="Twice", idempotency_key="k2"
+    )
     assert other.id != first.id
 
 
 def test_idempotency_keys_belong_to_one_login(pat, hana):
-    mine = actions.create_post(user=pat.user, profile=pat.profile, text="Mine", idempotency_key="same")
-    theirs = actions.create_post(user=hana.user, profile=hana.profile, text="Theirs", idempotency_key="same")
+    mine = actions.create_post(
+        user=pat.user, profile=pat.profile, text="Mine", idempotency_key="same"
+    )
+    theirs = actions.create_post(
+        user=hana.user, profile=hana.profile, text="Theirs", idempotency_key="same"
+    )
     assert mine.id != theirs.id
 
 
 def test_a_reply_joins_the_thread_and_counts(pat, hana):
     root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1 #auslibchat")
     reply = actions.create_post(user=pat.user, profile=pat.profile, text="A1", in_reply_to=root)
-    deeper = actions.create_post(user=hana.user, profile=hana.profile, text="Thanks", in_reply_to=reply)
+    deeper = actions.create_post(
+        user=hana.user, profile=hana.profile, text="Thanks", in_reply_to=reply
+    )
     assert reply.thread_root_id == root.id and deeper.thread_root_id == root.id
     root.refresh_from_db()
     assert root.reply_count == 1
@@ -100,10 +114,14 @@ def test_unknown_visibility_is_refused(pat):
         actions.create_post(user=pat.user, profile=pat.profile, text="x", visibility="secret")
 
 
-def test_live_events_are_published_after_commit(pat, hana, capture_events, django_capture_on_commit_callbacks):
+def test_live_events_are_published_after_commit(
+    pat, hana, capture_events, django_capture_on_commit_callbacks
+):
     root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        post = actions.create_post(user=pat.user, profile=pat.profile, text="A1 #AusLibChat", in_reply_to=root)
+        post = actions.create_post(
+            user=pat.user, profile=pat.profile, text="A1 #AusLibChat", in_reply_to=root
+        )
         assert capture_events == []  # nothing before the commit
     assert callbacks
     kinds = [event["type"] for _, event in capture_events]
@@ -117,7 +135,11 @@ def test_live_events_are_published_after_commit(pat, hana, capture_events, djang
     assert note[0] == [f"user:{hana.profile.id}"] and note[1]["kind"] == "reply"
 
 
-def test_unlisted_posts_stay_off_public_streams(pat, capture_events, django_capture_on_commit_callbacks):
+def test_unlisted_posts_stay_off_public_streams(
+    pat, capture_events, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.create_post(user=pat.user, profile=pat.profile, text="Quiet #tag", visibility="unlisted")
+        actions.create_post(
+            user=pat.user, profile=pat.profile, text="Quiet #tag", visibility="unlisted"
+        )
     assert capture_events[0][0] == [f"profile:{pat.profile.id}"]

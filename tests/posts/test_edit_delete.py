@@ -59,15 +59,23 @@ def test_an_edit_is_checked_like_a_new_post(pat):
 
 
 def test_a_repost_cannot_be_edited(pat, hana):
-    boost = actions.repost(user=pat.user, profile=pat.profile, post=actions.create_post(user=hana.user, profile=hana.profile, text="x"))
+    boost = actions.repost(
+        user=pat.user,
+        profile=pat.profile,
+        post=actions.create_post(user=hana.user, profile=hana.profile, text="x"),
+    )
     with pytest.raises(InvalidInput):
         actions.edit_post(user=pat.user, post=boost, text="y")
 
 
 def test_a_delete_keeps_the_thread_whole(pat, hana):
     root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1 #auslibchat")
-    middle = actions.create_post(user=pat.user, profile=pat.profile, text="A1 @hana #auslibchat", in_reply_to=root)
-    leaf = actions.create_post(user=hana.user, profile=hana.profile, text="Nice", in_reply_to=middle)
+    middle = actions.create_post(
+        user=pat.user, profile=pat.profile, text="A1 @hana #auslibchat", in_reply_to=root
+    )
+    leaf = actions.create_post(
+        user=hana.user, profile=hana.profile, text="Nice", in_reply_to=middle
+    )
     actions.delete_post(user=pat.user, post=middle)
     middle.refresh_from_db()
     assert middle.is_deleted and middle.text == "" and middle.html == ""
@@ -94,7 +102,9 @@ def test_deleting_twice_or_editing_a_deleted_post_is_not_found(pat):
         actions.edit_post(user=pat.user, post=post, text="back")
 
 
-def test_edit_and_delete_events_follow_the_commit(pat, capture_events, django_capture_on_commit_callbacks):
+def test_edit_and_delete_events_follow_the_commit(
+    pat, capture_events, django_capture_on_commit_callbacks
+):
     post = actions.create_post(user=pat.user, profile=pat.profile, text="One #tag")
     with django_capture_on_commit_callbacks(execute=True):
         actions.edit_post(user=pat.user, post=post, text="Two #tag")

@@ -40,7 +40,9 @@ def test_an_empty_timeline_says_how_to_fill_it(act_as, pat):
 
 
 def test_older_posts_are_a_link_away(act_as, pat):
-    posts = [actions.create_post(user=pat.user, profile=pat.profile, text=f"post {i}") for i in range(21)]
+    posts = [
+        actions.create_post(user=pat.user, profile=pat.profile, text=f"post {i}") for i in range(21)
+    ]
     client = act_as(pat)
     r = client.get("/")
     assert f'href="?before={posts[1].id}"' in r.text

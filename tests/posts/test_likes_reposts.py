@@ -57,7 +57,9 @@ def test_a_repost_is_a_post_of_its_own_made_once(pat, question):
     assert Notification.objects.filter(kind="repost", recipient=question.author).count() == 1
 
 
-def test_unrepost_removes_the_repost(pat, question, capture_events, django_capture_on_commit_callbacks):
+def test_unrepost_removes_the_repost(
+    pat, question, capture_events, django_capture_on_commit_callbacks
+):
     boost = actions.repost(user=pat.user, profile=pat.profile, post=question)
     with django_capture_on_commit_callbacks(execute=True):
         actions.unrepost(user=pat.user, profile=pat.profile, post=question)
@@ -75,7 +77,9 @@ def test_deleting_the_repost_row_undoes_it(pat, question):
 
 
 def test_unlisted_posts_cannot_be_reposted(pat, hana):
-    quiet = actions.create_post(user=hana.user, profile=hana.profile, text="q", visibility="unlisted")
+    quiet = actions.create_post(
+        user=hana.user, profile=hana.profile, text="q", visibility="unlisted"
+    )
     with pytest.raises(InvalidInput):
         actions.repost(user=pat.user, profile=pat.profile, post=quiet)
 
@@ -88,13 +92,21 @@ def test_a_blocked_profile_cannot_like_or_repost(pat, hana, question):
         actions.repost(user=pat.user, profile=pat.profile, post=question)
 
 
-def test_counts_and_the_repost_are_published_after_commit(pat, question, capture_events, django_capture_on_commit_callbacks):
+def test_counts_and_the_repost_are_published_after_commit(
+    pat, question, capture_events, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         actions.like(user=pat.user, profile=pat.profile, post=question)
         boost = actions.repost(user=pat.user, profile=pat.profile, post=question)
     events = [e for _, e in capture_events]
     counts = [e for e in events if e["type"] == "post.counts"]
-    assert counts[-1] == {"type": "post.counts", "post_id": str(question.id), "like_count": 1, "repost_count": 1, "reply_count": 0}
+    assert counts[-1] == {
+        "type": "post.counts",
+        "post_id": str(question.id),
+        "like_count": 1,
+        "repost_count": 1,
+        "reply_count": 0,
+    }
     assert {"type": "post.created", "post_id": str(boost.id)} in events
 
 

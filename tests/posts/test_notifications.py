@@ -20,8 +20,18 @@ def test_reply_mention_like_repost_and_follow_each_notify(pat, hana, olly):
     actions.like(user=pat.user, profile=pat.profile, post=question)
     actions.repost(user=olly.user, profile=olly.profile, post=question)
     follow(user=pat.user, profile=pat.profile, target=hana.profile)
-    kinds = list(Notification.objects.filter(recipient=hana.profile).order_by("id").values_list("kind", "actor__handle"))
-    assert kinds == [("reply", "pat"), ("mention", "olly"), ("like", "pat"), ("repost", "olly"), ("follow", "pat")]
+    kinds = list(
+        Notification.objects.filter(recipient=hana.profile)
+        .order_by("id")
+        .values_list("kind", "actor__handle")
+    )
+    assert kinds == [
+        ("reply", "pat"),
+        ("mention", "olly"),
+        ("like", "pat"),
+        ("repost", "olly"),
+        ("follow", "pat"),
+    ]
     assert unread(hana.profile) == 5
 
 
@@ -39,15 +49,29 @@ def test_no_notification_for_ones_own_actions_or_from_muted_profiles(pat, hana):
     assert not Notification.objects.exists()
 
 
-def test_reminders_carry_a_message_and_a_link(pat, capture_events, django_capture_on_commit_callbacks):
+def test_reminders_carry_a_message_and_a_link(
+    pat, capture_events, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        note = actions.notify(recipient=pat.profile, kind="reminder", message="#auslibchat starts in 1 hour", link="/chats/auslibchat/")
+        note = actions.notify(
+            recipient=pat.profile,
+            kind="reminder",
+            message="#auslibchat starts in 1 hour",
+            link="/chats/auslibchat/",
+        )
     assert note.safe_link == "/chats/auslibchat/"
-    assert capture_events == [([f"user:{pat.profile.id}"], {"type": "notification.created", "notification_id": str(note.id), "kind": "reminder"})]
+    assert capture_events == [
+        (
+            [f"user:{pat.profile.id}"],
+            {"type": "notification.created", "notification_id": str(note.id), "kind": "reminder"},
+        )
+    ]
 
 
 def test_only_site_paths_and_web_addresses_are_links(pat):
-    note = actions.notify(recipient=pat.profile, kind="reminder", message="x", link="javascript:alert(1)")
+    note = actions.notify(
+        recipient=pat.profile, kind="reminder", message="x", link="javascript:alert(1)"
+    )
     assert note.safe_link == ""
     note.link = "//evil.example/"
     assert note.safe_link == ""

@@ -19,13 +19,25 @@ def test_each_kind_is_described_and_viewing_marks_them_read(client, pat, hana, o
     actions.like(user=pat.user, profile=pat.profile, post=question)
     actions.repost(user=olly.user, profile=olly.profile, post=question)
     follow(user=olly.user, profile=olly.profile, target=hana.profile)
-    actions.notify(recipient=hana.profile, kind="reminder", message="#auslibchat starts in 1 hour", link="/chats/auslibchat/")
+    actions.notify(
+        recipient=hana.profile,
+        kind="reminder",
+        message="#auslibchat starts in 1 hour",
+        link="/chats/auslibchat/",
+    )
     client.force_login(hana.user)
     assert badge(client.get("/").text) == "6 unread"
     r = client.get("/notifications/")
     assert r.status_code == 200
     text = r.text
-    for phrase in ("replied to your post", "mentioned you", "liked your post", "reposted your post", "followed you", "#auslibchat starts in 1 hour"):
+    for phrase in (
+        "replied to your post",
+        "mentioned you",
+        "liked your post",
+        "reposted your post",
+        "followed you",
+        "#auslibchat starts in 1 hour",
+    ):
         assert phrase in text
     assert 'href="/chats/auslibchat/"' in text
     assert "A1 smile" in text

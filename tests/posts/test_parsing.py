@@ -49,7 +49,10 @@ def test_mentions_need_a_word_boundary():
     [
         ("See https://example.org/a.", "https://example.org/a"),
         ("(see https://example.org/a)", "https://example.org/a"),
-        ("https://en.wikipedia.org/wiki/Library_(disambiguation)!", "https://en.wikipedia.org/wiki/Library_(disambiguation)"),
+        (
+            "https://en.wikipedia.org/wiki/Library_(disambiguation)!",
+            "https://en.wikipedia.org/wiki/Library_(disambiguation)",
+        ),
         ("Really? https://example.org/q?x=1&y=2, ok", "https://example.org/q?x=1&y=2"),
         ('"https://example.org/quoted"', "https://example.org/quoted"),
     ],
@@ -64,7 +67,10 @@ def test_render_links_tags_known_mentions_and_urls():
     assert '<a href="/@pat" class="mention" rel="nofollow noopener noreferrer">@pat</a>' in html
     assert "@ghost" in html and 'href="/@ghost"' not in html
     assert 'href="/tags/auslibchat" class="hashtag"' in html and ">#AusLibChat</a>" in html
-    assert '<a href="https://example.org/x" rel="nofollow noopener noreferrer">https://example.org/x</a>.' in html
+    assert (
+        '<a href="https://example.org/x" rel="nofollow noopener noreferrer">https://example.org/x</a>.'
+        in html
+    )
 
 
 def test_render_makes_paragraphs_and_line_breaks():
@@ -80,7 +86,7 @@ def test_unicode_tags_link_to_an_encoded_path():
     [
         "<script>alert(1)</script>",
         '<img src=x onerror="alert(1)">',
-        "<a href=\"javascript:alert(1)\">click</a>",
+        '<a href="javascript:alert(1)">click</a>',
         "&lt;script&gt;alert(1)&lt;/script&gt;",
         "&#60;script&#62;alert(1)&#60;/script&#62;",
         '<p onclick="alert(1)">hi</p>',

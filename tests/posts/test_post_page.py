@@ -4,9 +4,15 @@ from posts import actions
 
 
 def test_a_post_shows_its_ancestors_and_replies(client, pat, hana, olly):
-    root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1 about service #auslibchat")
-    answer = actions.create_post(user=pat.user, profile=pat.profile, text="A1 smile", in_reply_to=root)
-    actions.create_post(user=hana.user, profile=hana.profile, text="Great point", in_reply_to=answer)
+    root = actions.create_post(
+        user=hana.user, profile=hana.profile, text="Q1 about service #auslibchat"
+    )
+    answer = actions.create_post(
+        user=pat.user, profile=pat.profile, text="A1 smile", in_reply_to=root
+    )
+    actions.create_post(
+        user=hana.user, profile=hana.profile, text="Great point", in_reply_to=answer
+    )
     actions.create_post(user=olly.user, profile=olly.profile, text="Unrelated")
     r = client.get(f"/posts/{answer.id}/")
     assert r.status_code == 200
@@ -46,7 +52,9 @@ def test_the_viewers_like_and_repost_show_as_pressed(client, pat, hana):
 
 def test_a_deleted_post_keeps_its_place_without_its_text(client, pat, hana):
     root = actions.create_post(user=hana.user, profile=hana.profile, text="Q1")
-    middle = actions.create_post(user=pat.user, profile=pat.profile, text="Regrettable", in_reply_to=root)
+    middle = actions.create_post(
+        user=pat.user, profile=pat.profile, text="Regrettable", in_reply_to=root
+    )
     actions.create_post(user=hana.user, profile=hana.profile, text="Still here", in_reply_to=middle)
     actions.delete_post(user=pat.user, post=middle)
     r = client.get(f"/posts/{root.id}/")
@@ -70,7 +78,9 @@ def test_an_unknown_post_is_a_404_page(client, db):
     assert "Not found" in r.text
 
 
-def test_edit_and_delete_links_only_for_those_who_manage_the_author(client, pat, olly, hklibconnect):
+def test_edit_and_delete_links_only_for_those_who_manage_the_author(
+    client, pat, olly, hklibconnect
+):
     post = actions.create_post(user=pat.user, profile=hklibconnect, text="Org news")
     client.force_login(pat.user)
     assert f'href="/posts/{post.id}/edit/"' in client.get(f"/posts/{post.id}/").text
@@ -79,7 +89,11 @@ def test_edit_and_delete_links_only_for_those_who_manage_the_author(client, pat,
 
 
 def test_post_text_is_shown_safely(client, pat):
-    post = actions.create_post(user=pat.user, profile=pat.profile, text='<script>alert(1)</script> <a href="javascript:x()">x</a>')
+    post = actions.create_post(
+        user=pat.user,
+        profile=pat.profile,
+        text='<script>alert(1)</script> <a href="javascript:x()">x</a>',
+    )
     r = client.get(f"/posts/{post.id}/")
     assert "<script>alert(1)" not in r.text
     assert '<a href="javascript:' not in r.text

@@ -22,7 +22,9 @@ def test_home_has_followed_profiles_own_posts_and_followed_tags(pat, hana, olly,
     own = actions.create_post(user=pat.user, profile=pat.profile, text="Mine")
     tagged = actions.create_post(user=olly.user, profile=olly.profile, text="A1 #AusLibChat")
     untagged = actions.create_post(user=olly.user, profile=olly.profile, text="Elsewhere")
-    quiet_tagged = actions.create_post(user=olly.user, profile=olly.profile, text="#auslibchat", visibility="unlisted")
+    quiet_tagged = actions.create_post(
+        user=olly.user, profile=olly.profile, text="#auslibchat", visibility="unlisted"
+    )
     by_org = actions.create_post(user=pat.user, profile=hklibconnect, text="From the org")
     feed = list(Post.objects.home_feed(pat.profile).order_by("-id"))
     assert ids(feed) == [tagged.id, own.id, by_hana.id]
@@ -62,14 +64,19 @@ def test_viewer_state_marks_likes_and_reposts_of_the_original(pat, hana, olly):
 
 
 def test_paging_by_id_newest_first(pat):
-    posts = [actions.create_post(user=pat.user, profile=pat.profile, text=f"n{i}") for i in range(5)]
+    posts = [
+        actions.create_post(user=pat.user, profile=pat.profile, text=f"n{i}") for i in range(5)
+    ]
     first = page_by_id(Post.objects.profile_page(pat.profile), None, size=2)
     assert ids(first.items) == [posts[4].id, posts[3].id] and first.older == posts[3].id
     second = page_by_id(Post.objects.profile_page(pat.profile), first.older, size=2)
     assert ids(second.items) == [posts[2].id, posts[1].id]
     last = page_by_id(Post.objects.profile_page(pat.profile), second.older, size=2)
     assert ids(last.items) == [posts[0].id] and last.older is None
-    assert ids(page_by_id(Post.objects.profile_page(pat.profile), "junk", size=9).items)[0] == posts[4].id
+    assert (
+        ids(page_by_id(Post.objects.profile_page(pat.profile), "junk", size=9).items)[0]
+        == posts[4].id
+    )
 
 
 def test_a_thread_has_ancestors_and_descendants_in_reading_order(pat, hana, olly):
@@ -82,7 +89,12 @@ def test_a_thread_has_ancestors_and_descendants_in_reading_order(pat, hana, olly
     assert ids(ancestors) == [root.id, a.id]
     assert [(e.post.id, e.depth) for e in descendants] == [(a1x.id, 1)]
     _, from_root = thread_of(root, None)
-    assert [(e.post.id, e.depth) for e in from_root] == [(a.id, 1), (a1.id, 2), (a1x.id, 3), (b.id, 1)]
+    assert [(e.post.id, e.depth) for e in from_root] == [
+        (a.id, 1),
+        (a1.id, 2),
+        (a1x.id, 3),
+        (b.id, 1),
+    ]
 
 
 def test_a_deleted_post_keeps_its_place_in_the_thread(pat, hana):
@@ -97,7 +109,9 @@ def test_a_deleted_post_keeps_its_place_in_the_thread(pat, hana):
 
 def add_chat_round(pat, hana, olly, i):
     q = actions.create_post(user=hana.user, profile=hana.profile, text=f"Q{i} #auslibchat @olly")
-    r = actions.create_post(user=olly.user, profile=olly.profile, text=f"A{i} #auslibchat", in_reply_to=q)
+    r = actions.create_post(
+        user=olly.user, profile=olly.profile, text=f"A{i} #auslibchat", in_reply_to=q
+    )
     actions.repost(user=olly.user, profile=olly.profile, post=q)
     actions.like(user=pat.user, profile=pat.profile, post=r)
     return q
@@ -134,6 +148,8 @@ def test_a_thread_page_costs_the_same_queries_however_long_the_thread(pat, hana,
     few = count_queries(client, url)
     parent = root
     for i in range(6):
-        parent = actions.create_post(user=olly.user, profile=olly.profile, text=f"more {i}", in_reply_to=parent)
+        parent = actions.create_post(
+            user=olly.user, profile=olly.profile, text=f"more {i}", in_reply_to=parent
+        )
         actions.like(user=pat.user, profile=pat.profile, post=parent)
     assert count_queries(client, url) == few

@@ -7,7 +7,9 @@ from posts.models import TagFollow
 def test_it_lists_public_posts_with_the_tag(client, pat, olly):
     actions.create_post(user=pat.user, profile=pat.profile, text="A1 #AusLibChat")
     actions.create_post(user=olly.user, profile=olly.profile, text="Off topic #other")
-    actions.create_post(user=olly.user, profile=olly.profile, text="Quiet #auslibchat", visibility="unlisted")
+    actions.create_post(
+        user=olly.user, profile=olly.profile, text="Quiet #auslibchat", visibility="unlisted"
+    )
     r = client.get("/tags/auslibchat/")
     assert r.status_code == 200
     assert "<h1>#AusLibChat</h1>" in r.text
