@@ -33,14 +33,18 @@ from tests.server import start_server  # noqa: E402
 PASSWORD = "Bench-Password-42"
 TAG = "benchchat"
 PG_URL = "postgres://postgres@127.0.0.1:5432/hashchat_bench_mastodon"
-LIMITS = "post:profile=100000000/60,post:ip=100000000/60,api=100000000/60,login:ip=100000/60,login:username=100000/60"
+LIMITS = ",".join(
+    f"{name}=100000000/60"
+    for name in ("post:profile", "post:ip", "api", "login:ip", "login:username")
+)
 
 
 def _setup_code(users: int) -> str:
     return (
         "from accounts.actions import sign_up\n"
         f"for i in range({users}):\n"
-        f"    sign_up(username=f'bench{{i}}', email=f'bench{{i}}@example.org', password='{PASSWORD}')\n"
+        f"    sign_up(username=f'bench{{i}}', email=f'bench{{i}}@example.org',\n"
+        f"            password='{PASSWORD}')\n"
     )
 
 
