@@ -1,14 +1,13 @@
 """Forms for the host pages. They only gather input; the actions check it, and
 their errors are put back on the form (see views.common.apply_error)."""
 
-import zoneinfo
-
 from django import forms
 
 from chats.actions.rsvps import REMIND_CHOICES
 from chats.plans import KINDS
+from chats.recurrence import known_zones
 
-ZONE_CHOICES = sorted(zoneinfo.available_timezones())
+ZONE_CHOICES = sorted(known_zones())
 
 
 class SeriesForm(forms.Form):

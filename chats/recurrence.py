@@ -6,6 +6,7 @@ minute of DTSTART and attaches its tzinfo), so 19:00 in Asia/Hong_Kong stays
 moves across daylight-saving changes. Occurrences are returned in UTC.
 """
 
+import functools
 import zoneinfo
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,10 +24,16 @@ ALLOWED_FREQS = {DAILY, WEEKLY, MONTHLY, YEARLY}
 TIME_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART", "BYEASTER")
 
 
+@functools.cache
+def known_zones() -> frozenset[str]:
+    """The IANA zone names (read from disk once: the lookup walks the zone files)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
     """The IANA zone `name`, or InvalidInput."""
     name = (name or "").strip()
-    if not name or name not in zoneinfo.available_timezones():
+    if not name or name not in known_zones():
         raise InvalidInput(
             f"“{name}” is not a known IANA timezone (e.g. Asia/Hong_Kong).", field="timezone"
         )

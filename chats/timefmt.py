@@ -16,7 +16,9 @@ WORLD_CITIES = [
 
 
 def zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
-    if not name or name not in zoneinfo.available_timezones():
+    from chats.recurrence import known_zones
+
+    if not name or name not in known_zones():
         return None
     return zoneinfo.ZoneInfo(name)
 
