@@ -129,7 +129,10 @@ def chat(hana, ngac):
         )
 
 
-def test_the_worker_backs_off_while_the_database_is_away_and_posts_once_after(chat, ngac):
+def test_the_worker_backs_off_while_the_database_is_away_and_posts_once_after(
+    transactional_db, chat, ngac
+):
+    # transactional_db: the worker manages connections itself, outside a test transaction.
     from chats.scheduler import run_due
 
     job = Job("chats.scheduler.run_due", 1.0, run_due)
