@@ -21,6 +21,10 @@ logger = logging.getLogger("hashchat.worker")
 
 # (dotted path of a function taking no arguments, seconds between runs)
 PERIODIC_JOBS: list[tuple[str, float]] = [
+    # Post the welcome, questions and closing posts that are due (claimed once each).
+    ("chats.scheduler.run_due", 1.0),
+    # RSVP reminders, in-app and by e-mail.
+    ("chats.reminders.send_due", 15.0),
     # Freeze the transcripts of events whose tail window has closed.
     ("transcripts.actions.freeze_due", 60.0),
 ]
