@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from accounts.models import Block, Follow, Mute, Profile
@@ -206,9 +206,17 @@ def credential_account_entity(profile: Profile, *, base_url: str | None = None) 
 # ----- statuses -------------------------------------------------------------------------
 
 
+def with_status_joins(queryset):
+    """Join in what a Status needs: the author, the reposted post and its author, and
+    the author of the post replied to (as `reply_author_id`, without loading that post)."""
+    return queryset.select_related("author", "repost_of__author").annotate(
+        reply_author_id=F("in_reply_to__author_id")
+    )
+
+
 def status_queryset():
-    """Posts with what a Status needs joined in (author, reply target, reposted post)."""
-    return Post.objects.select_related("author", "in_reply_to", "repost_of__author")
+    """Posts with what a Status needs joined in."""
+    return with_status_joins(Post.objects.all())
 
 
 def status_entity(post: Post, *, viewer: Profile | None = None, base_url: str | None = None):
@@ -235,7 +243,9 @@ def status_entities(
     for post in everything.values():
         if post.in_reply_to_id is None:
             continue
-        if Post.in_reply_to.is_cached(post):  # type: ignore[attr-defined]
+        if getattr(post, "reply_author_id", None) is not None:
+            reply_authors[post.in_reply_to_id] = post.reply_author_id  # type: ignore[attr-defined]
+        elif Post.in_reply_to.is_cached(post):  # type: ignore[attr-defined]
             reply_authors[post.in_reply_to_id] = post.in_reply_to.author_id  # type: ignore[union-attr]
         else:
             need_reply.append(post.in_reply_to_id)

@@ -52,9 +52,7 @@ def status(request: HttpRequest, post: Post) -> dict:
 
 def statuses_page(request: HttpRequest, queryset, **kwargs) -> JsonResponse:
     """A paginated list of statuses (newest first) with its Link header."""
-    page = paginate(
-        request, queryset.select_related("author", "in_reply_to", "repost_of__author"), **kwargs
-    )
+    page = paginate(request, entities.with_status_joins(queryset), **kwargs)
     return page_response(request, page, [_post_of(item) for item in page.items])
 
 

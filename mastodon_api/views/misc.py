@@ -48,7 +48,7 @@ def save_markers(request: HttpRequest):
 
 def _posts_of(request: HttpRequest, rows):
     rows = rows.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True).select_related(
-        "post__author", "post__in_reply_to", "post__repost_of__author"
+        "post__author", "post__repost_of__author"
     )
     page = paginate(request, rows)
     return page_response(request, page, [row.post for row in page.items])

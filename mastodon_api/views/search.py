@@ -36,7 +36,7 @@ def search(request: HttpRequest):
             .public()
             .originals()
             .filter(text__icontains=query)
-            .select_related("author", "in_reply_to")
+            .select_related("author")
             .order_by("-id")[offset : offset + limit]
         )
         result["statuses"] = entities.status_entities(list(posts), viewer=request.profile)  # type: ignore[attr-defined]
