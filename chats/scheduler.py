@@ -153,9 +153,11 @@ def run_due(now: datetime | None = None, worker: str | None = None) -> int:
 
 
 def archive(now: datetime) -> int:
-    """Events past their tail window become archived."""
-    return (
-        Event.objects.filter(window_ends_at__lte=now)
-        .exclude(state__in=[Event.State.DRAFT, Event.State.ARCHIVED])
-        .update(state=Event.State.ARCHIVED)
+    """Events past their tail window become archived (read first, so an idle
+    worker takes no write lock)."""
+    due = Event.objects.filter(window_ends_at__lte=now).exclude(
+        state__in=[Event.State.DRAFT, Event.State.ARCHIVED]
     )
+    if not due.exists():
+        return 0
+    return due.update(state=Event.State.ARCHIVED)
