@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from chats.models import Event, Question, Series
@@ -41,13 +41,11 @@ POST_FIELDS = (
     "author__display_name",
     "author__location",
     "author__exclude_from_transcripts",
-    "author__is_suspended",
     "text",
     "html",
     "created_at",
     "edited_at",
-    "deleted_at",
-    "hidden_at",
+    "gone",
     "in_reply_to_id",
     "thread_root_id",
     "repost_of_id",
@@ -56,6 +54,23 @@ POST_FIELDS = (
     "reply_count",
     "chat__event_id",
     "chat__question_id",
+)
+
+# Deleted, hidden by a moderator, or by a suspended profile: not in the transcript.
+GONE = ExpressionWrapper(
+    Q(deleted_at__isnull=False) | Q(hidden_at__isnull=False) | Q(author__is_suspended=True),
+    output_field=BooleanField(),
+)
+
+REPOST_FIELDS = (
+    "id",
+    "author_id",
+    "author__handle",
+    "author__location",
+    "author__exclude_from_transcripts",
+    "created_at",
+    "repost_of_id",
+    "gone",
 )
 
 
@@ -201,7 +216,7 @@ def _live_rows(event: Event, series: Series, hosts: set[int]) -> tuple[list[dict
             )
         )
     candidates = Post.objects.filter(in_window, repost_of__isnull=True).filter(cond)
-    rows = list(candidates.order_by("id").values(*POST_FIELDS))
+    rows = list(candidates.order_by("id").annotate(gone=GONE).values(*POST_FIELDS))
     members: list[dict] = []
     member_ids: set[int] = set()
     for row in rows:
@@ -213,12 +228,17 @@ def _live_rows(event: Event, series: Series, hosts: set[int]) -> tuple[list[dict
         ):
             member_ids.add(row["id"])
             members.append(row)
+    # Reposts inside the window of posts made inside the window (members are among them).
     reposts = list(
         Post.objects.filter(
-            in_window, repost_of_id__in=candidates.values("id"), deleted_at__isnull=True
+            in_window,
+            repost_of__created_at__gte=start,
+            repost_of__created_at__lt=end,
+            deleted_at__isnull=True,
         )
         .order_by("id")
-        .values(*POST_FIELDS)
+        .annotate(gone=GONE)
+        .values(*REPOST_FIELDS)
     )
     return members, [r for r in reposts if r["repost_of_id"] in member_ids]
 
@@ -227,10 +247,13 @@ def _frozen_rows(transcript: Transcript) -> tuple[list[dict], list[dict], dict[i
     entries = TranscriptEntry.objects.filter(transcript=transcript)
     stored = dict(entries.values_list("post_id", "group"))
     rows = list(
-        Post.objects.filter(id__in=entries.values("post_id")).order_by("id").values(*POST_FIELDS)
+        Post.objects.filter(id__in=entries.values("post_id"))
+        .order_by("id")
+        .annotate(gone=GONE)
+        .values(*POST_FIELDS)
     )
     members = [r for r in rows if r["repost_of_id"] is None]
-    reposts = [r for r in rows if r["repost_of_id"] is not None and r["deleted_at"] is None]
+    reposts = [r for r in rows if r["repost_of_id"] is not None and not r["gone"]]
     return members, reposts, stored
 
 
@@ -279,7 +302,7 @@ def build(event: Event, *, live: bool = False) -> Built:
     reposts = []
     for r in repost_rows:
         target = items.get(r["repost_of_id"])
-        if target is None or r["author__is_suspended"]:
+        if target is None or r["gone"]:
             continue
         target.reposts += 1
         reposts.append(
@@ -300,7 +323,7 @@ def _make_items(members: list[dict], hosts: set[int]) -> dict[int, Item]:
     items: dict[int, Item] = {}
     gone: dict[int, int | None] = {}
     for r in members:
-        if r["deleted_at"] or r["hidden_at"] or r["author__is_suspended"]:
+        if r["gone"]:
             gone[r["id"]] = r["in_reply_to_id"]
             continue
         item = Item(
