@@ -15,7 +15,15 @@ def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
-class SignUpForm(forms.Form):
+class Form(forms.Form):
+    """Labels without a trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignUpForm(Form):
     username = forms.CharField(max_length=150, help_text="For logging in.")
     email = forms.EmailField(label="E-mail")
     password = forms.CharField(
@@ -30,7 +38,7 @@ class SignUpForm(forms.Form):
     )
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     username = forms.CharField(
         max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )
@@ -39,7 +47,7 @@ class LoginForm(forms.Form):
     )
 
 
-class PasswordForm(forms.Form):
+class PasswordForm(Form):
     old_password = forms.CharField(
         label="Current password",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -51,7 +59,7 @@ class PasswordForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     display_name = forms.CharField(max_length=100, required=False)
     bio = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     location = forms.CharField(max_length=100, required=False)
@@ -86,7 +94,7 @@ class ProfileForm(forms.Form):
         self.fields["avatar"].widget = forms.FileInput(attrs={"accept": "image/*"})
 
 
-class OrganisationForm(forms.Form):
+class OrganisationForm(Form):
     handle = forms.CharField(
         max_length=30, help_text="1 to 30 letters, digits or underscores, e.g. HKLibConnect."
     )
@@ -95,6 +103,6 @@ class OrganisationForm(forms.Form):
     timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(Form):
     username = forms.CharField(max_length=150, help_text="The login to add.")
     role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MANAGER)
