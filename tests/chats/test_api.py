@@ -290,3 +290,28 @@ def test_the_openapi_document_lists_the_chats_endpoints(client):
         "/api/hashchat/v1/events/{event_id}/posts",
     ):
         assert path in paths
+
+
+def bearer(client, method, path, token, body=None):
+    kwargs = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    if body is not None:
+        kwargs.update(data=json.dumps(body), content_type="application/json")
+    return getattr(client, method)(API + path, **kwargs)
+
+
+def test_a_bearer_token_acts_as_its_profile(client, clock, hana, ngac):
+    from mastodon_api.models import Token, digest
+
+    Token.objects.create(
+        token_digest=digest("s3cret"), user=hana.user, profile=ngac, scopes="read write"
+    )
+    Token.objects.create(
+        token_digest=digest("readonly"), user=hana.user, profile=ngac, scopes="read"
+    )
+    body = {k: v for k, v in SERIES.items() if k != "organiser"}
+    assert bearer(client, "post", "/series", "wrong", body).status_code == 401
+    assert bearer(client, "post", "/series", "readonly", body).status_code == 403
+    response = bearer(client, "post", "/series", "s3cret", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["organiser"]["handle"] == "NGAC"
+    assert bearer(client, "get", "/series/edchat", "readonly").status_code == 200
