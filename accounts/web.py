@@ -45,7 +45,10 @@ def profile_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            # After logging in, a button's POST cannot be replayed: come back to the
+            # page it was on instead.
+            back = request.get_full_path() if request.method == "GET" else safe_next(request)
+            return redirect_to_login(back)
         if request.profile is None:
             from django.core.exceptions import PermissionDenied
 

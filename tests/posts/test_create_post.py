@@ -143,3 +143,8 @@ def test_unlisted_posts_stay_off_public_streams(
             user=pat.user, profile=pat.profile, text="Quiet #tag", visibility="unlisted"
         )
     assert capture_events[0][0] == [f"profile:{pat.profile.id}"]
+
+
+def test_the_scheduler_posts_as_a_profile_without_a_login(ngac):
+    post = actions.create_post(user=None, profile=ngac, text="Q1 #auslibchat", system=True)
+    assert post.author == ngac and post.created_by is None

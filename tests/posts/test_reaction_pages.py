@@ -42,8 +42,8 @@ def test_liking_a_deleted_post_says_so(act_as, pat, hana, question):
 
 
 def test_reactions_need_a_login_and_a_post(client, pat, question):
-    r = client.post(f"/posts/{question.id}/like/")
-    assert r.status_code == 302 and r.url.startswith("/login/")
+    r = client.post(f"/posts/{question.id}/like/", {"next": "/tags/auslibchat/"})
+    assert r.status_code == 302 and r.url == "/login/?next=/tags/auslibchat/"
     assert not Like.objects.exists()
     client.force_login(pat.user)
     assert client.get(f"/posts/{question.id}/like/").status_code == 405
