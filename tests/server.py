@@ -4,10 +4,13 @@
         httpx.get(server.url + "/")
 
 Each server gets its own data dir (a fresh SQLite database) unless `data_dir`
-or `env` (DATABASE_URL, REDIS_URL) say otherwise, and is killed at the end.
+or `env` (DATABASE_URL, REDIS_URL) say otherwise, and is killed at the end. With
+DATABASE_URL on PostgreSQL, each data dir gets a fresh database of its own.
 """
 
+import atexit
 import contextlib
+import hashlib
 import os
 import signal
 import socket
@@ -18,6 +21,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -56,10 +60,50 @@ class Server:
             self.process.wait(timeout=20)
 
 
+_created_databases: set[str] = set()
+
+
+def _drop_created_databases() -> None:
+    for url in _created_databases:
+        with contextlib.suppress(Exception):
+            _admin(url, f'DROP DATABASE IF EXISTS "{_db_name(url)}" WITH (FORCE)')
+
+
+def _db_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def _admin(url: str, statement: str) -> None:
+    import psycopg
+
+    admin_url = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(statement)  # type: ignore[arg-type]
+
+
+def instance_database(url: str, data_dir: Path) -> str:
+    """On PostgreSQL, each data dir (one hashchat instance, however many processes)
+    gets a database of its own, created empty and dropped when the tests end; two
+    servers started on the same data dir share it. SQLite needs nothing."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return url
+    name = "hc_e2e_" + hashlib.sha1(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    own = urlunsplit(urlsplit(url)._replace(path="/" + name))
+    if own not in _created_databases:
+        _admin(own, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _admin(own, f'CREATE DATABASE "{name}"')
+        if not _created_databases:
+            atexit.register(_drop_created_databases)
+        _created_databases.add(own)
+    return own
+
+
 def server_env(data_dir: Path, extra: dict | None = None) -> dict:
     env = {**os.environ, "HASHCHAT_DATA_DIR": str(data_dir), "HASHCHAT_SECRET_KEY": "test-secret"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(extra or {})
+    if env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = instance_database(env["DATABASE_URL"], data_dir)
     return env
 
 
