@@ -165,20 +165,21 @@ class Hub:
             listener(names, event)
         if self.bridge is None and self._loop is None:
             return  # no stream can be open in this process, and no other process listens
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            self._build_and_emit(names, event)
-            return
-        # In the event loop's thread: the database may not be touched here.
+        # Building the payload queries the database: one publisher thread does it, in
+        # order, so neither the request that published nor the event loop waits for it.
         if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(1, "live-publish")
+            with self._lock:
+                if self._executor is None:
+                    self._executor = concurrent.futures.ThreadPoolExecutor(1, "live-publish")
         self._executor.submit(self._build_and_emit, names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
+        from django.db import close_old_connections
+
         from live.payloads import build
 
         try:
+            close_old_connections()
             payload = build(streams, event)
         except Exception:
             log.exception("could not build the live event %s", event.get("type"))

@@ -12,6 +12,8 @@ anything else (chat.question, chat.started, chat.ended, chat.post_hidden ...)
 """
 
 import json
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +34,9 @@ def status_json(post: Post) -> dict[str, Any]:
 
 
 def load_post(post_id: Any) -> Post | None:
-    return Post.objects.for_display().filter(pk=int(post_id)).first()
+    from mastodon_api.entities import status_queryset
+
+    return status_queryset().filter(pk=int(post_id)).first()
 
 
 def is_shown(post: Post) -> bool:
@@ -66,22 +70,50 @@ def event_id_of(streams: list[str]) -> int | None:
     return None
 
 
+# The Status JSON of posts published a moment ago: a new post in a chat is sent as
+# `update` and as `chat.post`, and is built once for both. Only the publisher
+# thread (live.hub) touches it.
+RECENT_SECONDS = 2.0
+_recent: OrderedDict[int, tuple[float, str, str, bool]] = OrderedDict()
+
+
+def status_payload(post_id: int) -> tuple[str, str, bool] | None:
+    """(Status JSON, author id, is repost) of a post that may be shown, or None."""
+    now = time.monotonic()
+    hit = _recent.get(post_id)
+    if hit is not None and now - hit[0] < RECENT_SECONDS:
+        return hit[1], hit[2], hit[3]
+    post = load_post(post_id)
+    if post is None or not is_shown(post):
+        _recent.pop(post_id, None)
+        return None
+    found = (now, dumps(status_json(post)), str(post.author_id), post.is_repost)
+    _recent[post_id] = found
+    while len(_recent) > 256:
+        _recent.popitem(last=False)
+    return found[1], found[2], found[3]
+
+
 def build(streams: list[str], event: dict[str, Any]) -> Payload | None:
     """The wire form of a domain event, or None when there is nothing to send
     (the post is already gone again)."""
     kind = event["type"]
+    if kind in ("post.updated", "post.deleted"):
+        _recent.pop(int(event["post_id"]), None)
     if kind in ("post.created", "post.updated", "chat.post"):
-        post = load_post(event["post_id"])
-        if post is None or not is_shown(post):
+        found = status_payload(int(event["post_id"]))
+        if found is None:
             return None
-        status = status_json(post)
-        author = str(post.author_id)
+        status, author, is_repost = found
         if kind == "post.created":
-            return "update", dumps(status), author, post.is_repost
+            return "update", status, author, is_repost
         if kind == "post.updated":
-            return "status.update", dumps(status), author, post.is_repost
-        number = question_number(post.id, event_id_of(streams))
-        return "chat.post", dumps({"status": status, "question": number}), author, post.is_repost
+            return "status.update", status, author, is_repost
+        number = event.get("question")
+        if number is None and "question" not in event:
+            number = question_number(int(event["post_id"]), event_id_of(streams))
+        data = f'{{"status":{status},"question":{dumps(number)}}}'
+        return "chat.post", data, author, is_repost
     if kind == "post.deleted":
         return "delete", str(event["post_id"]), None, False
     if kind == "post.counts":
