@@ -17,7 +17,14 @@ function attach(textarea) {
       ? `${left} character${left === 1 ? "" : "s"} left`
       : `${-left} character${left === -1 ? "" : "s"} too many`;
     counter.classList.toggle("over", left < 0);
-    textarea.toggleAttribute("aria-invalid", left < 0);
+    if (left < 0) {
+      textarea.setAttribute("aria-invalid", "true");
+      textarea.dataset.overLimit = "1";
+    } else if (textarea.dataset.overLimit) {
+      // Only undo what this counter set; an error from the server stays marked.
+      textarea.removeAttribute("aria-invalid");
+      delete textarea.dataset.overLimit;
+    }
     if (button) button.disabled = left < 0;
   };
   textarea.addEventListener("input", update);
