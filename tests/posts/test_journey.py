@@ -16,7 +16,7 @@ def sign_up(client, username):
     assert r.status_code == 302
 
 
-def test_two_new_users_chat_through_the_pages(client):
+def test_two_new_users_chat_through_the_pages(client, db):
     mei, raj = client, Client()
     sign_up(mei, "mei")
     sign_up(raj, "raj")
