@@ -189,7 +189,7 @@ def exchange_code(
     app = find_app(client_id, client_secret)
     with transaction.atomic():
         row = (
-            AuthorizationCode.objects.select_for_update()
+            AuthorizationCode.objects.select_for_update(of=("self",))
             .select_related("user", "profile")
             .filter(code_digest=digest(code or ""), application=app)
             .first()
@@ -257,7 +257,7 @@ def refresh(
     app = find_app(client_id, client_secret)
     with transaction.atomic():
         row = (
-            Token.objects.select_for_update()
+            Token.objects.select_for_update(of=("self",))
             .select_related("user", "profile")
             .filter(
                 refresh_digest=digest(refresh_token or ""),
