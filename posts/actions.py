@@ -1,6 +1,7 @@
 """Writes about posts: create, edit, delete, like, repost, bookmark, follow a
-hashtag, and the notifications they cause. Each validates, writes in one
-transaction and publishes live events after commit."""
+hashtag, and the notifications they cause (posts.notifications, re-exported
+here). Each validates, writes in one transaction and publishes live events
+after commit."""
 
 from typing import cast
 
@@ -9,13 +10,37 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import Block, Mute, Profile, User
+from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
 from hashchat import ratelimit
 from hashchat.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import parsing
-from posts.models import Bookmark, Hashtag, Like, Mention, Notification, Post, PostEdit, TagFollow
+from posts.models import Bookmark, Hashtag, Like, Mention, Post, PostEdit, TagFollow
+from posts.notifications import (  # notifications live in their own module
+    clear_notifications,
+    dismiss_notification,
+    mark_notifications_read,
+    notify,
+)
+
+__all__ = [
+    "bookmark",
+    "clear_notifications",
+    "create_post",
+    "delete_post",
+    "dismiss_notification",
+    "edit_post",
+    "follow_tag",
+    "like",
+    "mark_notifications_read",
+    "notify",
+    "repost",
+    "unbookmark",
+    "unfollow_tag",
+    "unlike",
+    "unrepost",
+]
 
 
 def _max_chars() -> int:
@@ -339,54 +364,3 @@ def follow_tag(*, user: User, profile: Profile, name: str) -> TagFollow:
 def unfollow_tag(*, user: User, profile: Profile, name: str) -> None:
     check_act_as(user, profile)
     TagFollow.objects.filter(profile=profile, hashtag__name_lower=name.lstrip("#").lower()).delete()
-
-
-def notify(
-    *,
-    recipient: Profile,
-    kind: str,
-    actor: Profile | None = None,
-    post: Post | None = None,
-    message: str = "",
-    link: str = "",
-) -> Notification | None:
-    """A notification for `recipient`, unless it comes from itself or from a profile
-    it blocks or mutes (with notifications)."""
-    if actor is not None:
-        if actor.id == recipient.id:
-            return None
-        if Block.objects.filter(profile=recipient, target=actor).exists():
-            return None
-        if Mute.objects.filter(profile=recipient, target=actor, notifications=True).exists():
-            return None
-    note = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, post=post, message=message, link=link
-    )
-    publish_on_commit(
-        f"user:{recipient.id}",
-        {"type": "notification.created", "notification_id": str(note.id), "kind": kind},
-    )
-    return note
-
-
-def mark_notifications_read(*, user: User, profile: Profile) -> int:
-    check_act_as(user, profile)
-    return Notification.objects.filter(recipient=profile, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def dismiss_notification(*, user: User, profile: Profile, notification_id: int) -> None:
-    check_act_as(user, profile)
-    updated = Notification.objects.filter(
-        recipient=profile, pk=notification_id, dismissed_at__isnull=True
-    ).update(dismissed_at=timezone.now(), read_at=timezone.now())
-    if not updated:
-        raise NotFound("No such notification.")
-
-
-def clear_notifications(*, user: User, profile: Profile) -> None:
-    check_act_as(user, profile)
-    Notification.objects.filter(recipient=profile, dismissed_at__isnull=True).update(
-        dismissed_at=timezone.now(), read_at=timezone.now()
-    )

@@ -1,0 +1,61 @@
+"""Notification actions: `notify` (used by the other actions and by other apps,
+e.g. chat reminders), and reading, dismissing and clearing them."""
+
+from django.utils import timezone
+
+from accounts.models import Block, Mute, Profile, User
+from accounts.permissions import check_act_as
+from hashchat.errors import NotFound
+from live.publish import publish_on_commit
+from posts.models import Notification, Post
+
+
+def notify(
+    *,
+    recipient: Profile,
+    kind: str,
+    actor: Profile | None = None,
+    post: Post | None = None,
+    message: str = "",
+    link: str = "",
+) -> Notification | None:
+    """A notification for `recipient`, unless it comes from itself or from a profile
+    it blocks or mutes (with notifications)."""
+    if actor is not None:
+        if actor.id == recipient.id:
+            return None
+        if Block.objects.filter(profile=recipient, target=actor).exists():
+            return None
+        if Mute.objects.filter(profile=recipient, target=actor, notifications=True).exists():
+            return None
+    note = Notification.objects.create(
+        recipient=recipient, kind=kind, actor=actor, post=post, message=message, link=link
+    )
+    publish_on_commit(
+        f"user:{recipient.id}",
+        {"type": "notification.created", "notification_id": str(note.id), "kind": kind},
+    )
+    return note
+
+
+def mark_notifications_read(*, user: User, profile: Profile) -> int:
+    check_act_as(user, profile)
+    return Notification.objects.filter(recipient=profile, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def dismiss_notification(*, user: User, profile: Profile, notification_id: int) -> None:
+    check_act_as(user, profile)
+    updated = Notification.objects.filter(
+        recipient=profile, pk=notification_id, dismissed_at__isnull=True
+    ).update(dismissed_at=timezone.now(), read_at=timezone.now())
+    if not updated:
+        raise NotFound("No such notification.")
+
+
+def clear_notifications(*, user: User, profile: Profile) -> None:
+    check_act_as(user, profile)
+    Notification.objects.filter(recipient=profile, dismissed_at__isnull=True).update(
+        dismissed_at=timezone.now(), read_at=timezone.now()
+    )
