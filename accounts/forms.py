@@ -92,6 +92,12 @@ class ProfileForm(Form):
         super().__init__(*args, **kwargs)
         # A plain file input: the "remove" checkbox below does the clearing.
         self.fields["avatar"].widget = forms.FileInput(attrs={"accept": "image/*"})
+        # Keep a zone set elsewhere (e.g. "GMT" through the API) selectable as it is.
+        current = self.initial.get("timezone")
+        if current and current not in dict(timezone_choices()):
+            field = self.fields["timezone"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(current, current), *timezone_choices()]
 
 
 class OrganisationForm(Form):

@@ -133,3 +133,14 @@ def test_a_taken_organisation_handle_shows_the_form_again(client, pat, hklibconn
     assert r.status_code == 422
     assert "The handle @hklibconnect is taken." in r.text
     assert Profile.objects.filter(handle__iexact="hklibconnect").count() == 1
+
+
+def test_a_zone_outside_the_list_stays_selected(client, pat):
+    from accounts.actions import update_profile
+
+    update_profile(user=pat.user, profile=pat.profile, timezone="GMT")
+    client.force_login(pat.user)
+    assert '<option value="GMT" selected>' in client.get("/settings/").text
+    client.post("/settings/", form_data(timezone="GMT"))
+    pat.profile.refresh_from_db()
+    assert pat.profile.timezone == "GMT"
