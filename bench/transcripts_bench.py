@@ -179,7 +179,7 @@ def measure(event_id: int) -> dict[str, float]:
     from chats.models import Event
     from transcripts import exports, standalone
     from transcripts.building import build
-    from transcripts.pages import page_parts
+    from transcripts.pages import page_part
     from transcripts.statistics import compute
 
     event = Event.objects.select_related("series").get(pk=event_id)
@@ -192,16 +192,16 @@ def measure(event_id: int) -> dict[str, float]:
     stats = compute(built)
     times["stats"] = time.perf_counter() - t
     t = time.perf_counter()
-    parts = page_parts(built, public=True)
+    page = page_part(built, public=True, number=1)
     request = RequestFactory().get("/")
     render_to_string(
         "transcripts/_part.html",
         {
-            "blocks": parts[0],
+            "blocks": page.blocks,
             "series": event.series,
             "host": False,
             "part": 1,
-            "parts": len(parts),
+            "parts": page.parts,
             "next_part": 2,
             "base": "/",
         },

@@ -106,6 +106,8 @@ _MD_SPECIAL = str.maketrans(
 
 def md_escape(text: str) -> str:
     """Escape text so Markdown shows it as typed; links become <autolinks>."""
+    if "://" not in text:
+        return text.translate(_MD_SPECIAL)
     out, last = [], 0
     for entity in parsing.find_entities(text):
         if entity.kind != "url":
@@ -271,7 +273,7 @@ def as_json_data(built: Built, stats: Stats) -> dict:
 
 
 def as_json(built: Built, stats: Stats) -> str:
-    return json.dumps(as_json_data(built, stats), ensure_ascii=False, indent=1)
+    return json.dumps(as_json_data(built, stats), ensure_ascii=False)
 
 
 def schema() -> dict:

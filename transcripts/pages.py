@@ -35,8 +35,19 @@ class Block:
     entries: list[Entry] = field(default_factory=list)
 
 
-def page_parts(built: Built, *, public: bool) -> list[list[Block]]:
+@dataclass
+class Page:
+    blocks: list[Block]
+    # How many parts there are, and post id -> the part (from 1) it is shown in.
+    parts: int
+    where: dict[int, int]
+
+
+def page_part(built: Built, *, public: bool, number: int) -> Page:
+    """Part `number` (from 1; past the end: the last part)."""
+    number = max(number, 1)
     parts: list[list[Block]] = [[]]
+    where: dict[int, int] = {}
     size = 0
     for group in built.groups:
         rank = {item.id: i for i, item in enumerate(group.items)}
@@ -50,21 +61,16 @@ def page_parts(built: Built, *, public: bool) -> list[list[Block]]:
                 size = 0
                 block = Block(group, start=False)
                 parts[-1].append(block)
+            size += 1
+            where[item.id] = len(parts)
+            if len(parts) != number:
+                continue  # only the wanted part is filled
             entry = Entry(item, depth, heading)
             if depth == 0 and not heading and item.id in rank:
                 entry.movable = True
                 entry.first = rank[item.id] == 0
                 entry.last = rank[item.id] == last
             block.entries.append(entry)
-            size += 1
-    return parts
-
-
-def part_of(parts: list[list[Block]]) -> dict[int, int]:
-    """Post id -> the part (from 1) it is shown in."""
-    where: dict[int, int] = {}
-    for number, blocks in enumerate(parts, start=1):
-        for block in blocks:
-            for entry in block.entries:
-                where[entry.item.id] = number
-    return where
+    if number > len(parts):
+        return page_part(built, public=public, number=len(parts))
+    return Page(parts[number - 1], len(parts), where)

@@ -153,16 +153,18 @@ def compute(built: Built) -> Stats:
 
     locations: Counter[str] = Counter()
     located: set[int] = set()
-    people = [(i.author_id, i.location, i.withheld) for i in items]
-    people += [(r.author_id, r.location, r.withheld) for r in built.reposts]
-    for author_id, location, withheld in people:
-        if author_id in located or withheld or not location.strip():
+    people = [(i.author_id, i.location) for i in named]
+    people += [(r.author_id, r.location) for r in built.reposts if not r.withheld]
+    for author_id, location in people:
+        if author_id in located or not location.strip():
             continue
         located.add(author_id)
         locations[location.strip()] += 1
 
     links: dict[str, Link] = {}
     for item in named:
+        if "://" not in item.text:
+            continue
         for entity in parsing.find_entities(item.text):
             if entity.kind != "url":
                 continue

@@ -18,7 +18,7 @@ from transcripts.building import build
 from transcripts.charts import activity_svg
 from transcripts.downloads import EXPORT_CSP, FORMATS, export_response
 from transcripts.exports import when
-from transcripts.pages import page_parts, part_of
+from transcripts.pages import page_part
 from transcripts.statistics import compute
 
 
@@ -52,8 +52,8 @@ def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpRe
             request.path.replace(f"/chats/{hashtag}/", f"/chats/{event.series.hashtag}/", 1)
         )
     built = build(event)
-    parts = page_parts(built, public=not host)
-    number = min(_part_number(request), len(parts))
+    page = page_part(built, public=not host, number=_part_number(request))
+    number = page.parts if _part_number(request) > page.parts else _part_number(request)
     base = f"/chats/{event.series.hashtag}/events/{event.id}/transcript/"
     context = {
         "base": base,
@@ -63,22 +63,20 @@ def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpRe
         "event": event,
         "series": event.series,
         "host": host,
-        "blocks": parts[number - 1],
+        "blocks": page.blocks,
         "part": number,
-        "parts": len(parts),
-        "next_part": number + 1 if number < len(parts) else None,
+        "parts": page.parts,
+        "next_part": number + 1 if number < page.parts else None,
         "now": timezone.now(),
     }
     if request.GET.get("fragment"):
         return render(request, "transcripts/_part.html", context)
     stats = compute(built)
-    where = part_of(parts)
+    where = page.where
     highlights = [
-        (entry.item, where.get(entry.item.id, 1))
-        for blocks in parts
-        for block in blocks
-        for entry in block.entries
-        if entry.item.highlighted and not entry.item.withheld and not entry.item.omitted
+        (item, where.get(item.id, 1))
+        for item in built.items.values()
+        if item.highlighted and not item.withheld and not item.omitted and item.id in where
     ]
     context.update(
         stats=stats,

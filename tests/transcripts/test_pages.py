@@ -100,3 +100,9 @@ def test_the_series_trend_include_renders(chat):
     )
     assert "Transcripts and turnout" in html
     assert "Customer Service" in html and "<td>6</td>" in html
+
+
+def test_the_series_page_shows_the_trend(chat, client):
+    body = client.get("/chats/auslibchat/").content.decode()
+    assert "Transcripts and turnout" in body
+    assert f"/chats/auslibchat/events/{chat.event.id}/transcript/" in body
