@@ -7,6 +7,7 @@ moves across daylight-saving changes. Occurrences are returned in UTC.
 """
 
 import functools
+import re
 import zoneinfo
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -140,3 +141,52 @@ def is_occurrence(series: "Series", moment: datetime) -> bool:
 def next_occurrence(series: "Series", now: datetime) -> datetime | None:
     found = occurrences(series, now, 1)
     return found[0] if found else None
+
+
+DAY_NAMES = {
+    "MO": "Monday",
+    "TU": "Tuesday",
+    "WE": "Wednesday",
+    "TH": "Thursday",
+    "FR": "Friday",
+    "SA": "Saturday",
+    "SU": "Sunday",
+}
+ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"}
+UNITS = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month", "YEARLY": "year"}
+
+
+def describe(rule: str) -> str:
+    """Common rules in words ("the first Tuesday of every month"); others as written."""
+    try:
+        parts = dict(p.split("=", 1) for p in normalise_rule(rule).split(";") if p)
+    except ValueError:
+        return rule
+    freq = parts.pop("FREQ", "")
+    interval_text = parts.pop("INTERVAL", "1")
+    interval = int(interval_text) if interval_text.isdigit() else 0
+    days = parts.pop("BYDAY", "")
+    if freq not in UNITS or interval < 1 or set(parts) - {"WKST"}:
+        return rule
+    unit = UNITS[freq]
+    every = f"every {unit}" if interval == 1 else f"every {interval} {unit}s"
+    if interval == 2:
+        every = f"every other {unit}"
+    if not days:
+        return every.capitalize()
+    named = []
+    for day in days.split(","):
+        m = re.fullmatch(r"([+-]?\d{1,2})?([A-Z]{2})", day)
+        if m is None or m.group(2) not in DAY_NAMES:
+            return rule
+        number = int(m.group(1)) if m.group(1) else None
+        if number is not None and number not in ORDINALS:
+            return rule
+        name = DAY_NAMES[m.group(2)]
+        named.append(f"the {ORDINALS[number]} {name}" if number else name)
+    listed = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+    if freq == "WEEKLY" and interval <= 2:
+        return f"{'Every' if interval == 1 else 'Every other'} {listed}"
+    if freq == "WEEKLY" or not named[0].startswith("the "):
+        return f"{listed}, {every}"
+    return f"{listed[0].upper()}{listed[1:]} of {every}"

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import can_act_as
-from chats import calendars, queries
+from chats import calendars, queries, recurrence
 from chats.actions.rsvps import REMIND_CHOICES
 from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
@@ -72,6 +72,7 @@ def series_detail(request, hashtag):
             "viewer_zone": zone,
             "now": now,
             "feed_url": calendars.series_url(series) + "calendar.ics",
+            "rule_text": recurrence.describe(series.rrule),
         },
     )
 

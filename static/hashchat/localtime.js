@@ -19,10 +19,10 @@ function renderTimes(root) {
 }
 
 function fillZones(root) {
-  for (const input of root.querySelectorAll("input[data-viewer-tz]")) {
-    const params = new URLSearchParams(window.location.search);
-    if (!params.get("tz") && zone) input.value = zone;
-  }
+  const params = new URLSearchParams(window.location.search);
+  if (params.get("tz") || !zone) return;
+  for (const input of root.querySelectorAll("input[data-viewer-tz]")) input.value = zone;
+  for (const label of root.querySelectorAll("[data-viewer-tz-label]")) label.textContent = zone;
 }
 
 function plural(n, word) {

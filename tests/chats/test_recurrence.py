@@ -133,3 +133,18 @@ def test_rule_is_normalised():
         recurrence.validate("rrule:freq=monthly; byday=1tu", "UTC", date(2026, 1, 1), time(9, 0))
         == "FREQ=MONTHLY;BYDAY=1TU"
     )
+
+
+@pytest.mark.parametrize(
+    "rule,words",
+    [
+        ("FREQ=MONTHLY;BYDAY=1TU", "The first Tuesday of every month"),
+        ("FREQ=MONTHLY;BYDAY=-1FR", "The last Friday of every month"),
+        ("FREQ=WEEKLY;BYDAY=WE", "Every Wednesday"),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "Every other Thursday"),
+        ("FREQ=DAILY", "Every day"),
+        ("FREQ=MONTHLY;BYMONTHDAY=3", "FREQ=MONTHLY;BYMONTHDAY=3"),
+    ],
+)
+def test_rules_in_words(rule, words):
+    assert recurrence.describe(rule) == words
