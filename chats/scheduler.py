@@ -45,9 +45,13 @@ def question_payload(question: Question) -> dict:
 
 
 def post_question(question: Question, *, now: datetime, worker: str) -> bool:
-    """Claim and post `question`; False when another worker has it already."""
+    """Claim and post `question`; False when another worker has it already, or
+    when the event has ended (then it is recorded as skipped, never posted)."""
     event = question.event
     series = event.series
+    if now >= event.ends_at:
+        skip_question(question, now=now, worker=worker)
+        return False
     with transaction.atomic():
         claimed = Question.objects.filter(pk=question.pk, claimed_at__isnull=True).update(
             claimed_at=now, claimed_by=worker

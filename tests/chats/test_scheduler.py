@@ -242,3 +242,10 @@ def test_two_workers_racing_post_each_question_once(hana, ngac):
     assert event.questions.filter(post__isnull=False).count() == 6
     texts = list(Post.objects.values_list("text", flat=True))
     assert len(texts) == len(set(texts))
+
+
+def test_post_question_itself_refuses_after_the_end(clock, event):
+    q1 = event.questions.get(number=1)
+    assert scheduler.post_question(q1, now=event.ends_at, worker="late") is False
+    q1.refresh_from_db()
+    assert q1.post is None and q1.skipped_reason == scheduler.ENDED_REASON
