@@ -4,6 +4,8 @@ hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo]
 hashchat worker
 hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
 hashchat createuser --username U --email E --password P [--admin]
+hashchat export --series TAG [-o FILE]
+hashchat import FILE [--owner USERNAME]
 hashchat manage ARGS...
 """
 
@@ -94,6 +96,60 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from hashchat.backup import dumps, export_series
+    from hashchat.errors import ActionError
+
+    try:
+        data = export_series(args.series)
+    except ActionError as e:
+        print(f"hashchat export: {e.message}", file=sys.stderr)
+        return 1
+    text = dumps(data)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import json
+
+    setup_django()
+    migrate()
+    from accounts.models import User
+    from hashchat.backup import import_series
+    from hashchat.errors import ActionError
+
+    try:
+        if args.path == "-":
+            data = json.load(sys.stdin)
+        else:
+            with open(args.path, encoding="utf-8") as f:
+                data = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"hashchat import: cannot read {args.path}: {e}", file=sys.stderr)
+        return 1
+    owner = None
+    if args.owner:
+        owner = User.objects.filter(username__iexact=args.owner).first()
+        if owner is None:
+            print(f"hashchat import: there is no login called {args.owner}.", file=sys.stderr)
+            return 1
+    try:
+        series = import_series(data, owner=owner)
+    except ActionError as e:
+        print(f"hashchat import: {e.message}", file=sys.stderr)
+        return 1
+    events = series.events.count()
+    print(f"Imported #{series.hashtag} with {events} event{'s' if events != 1 else ''}.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -143,6 +199,16 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", required=True)
     create.add_argument("--admin", action="store_true")
     create.set_defaults(func=cmd_createuser)
+
+    export = sub.add_parser("export", help="write a whole series as JSON (a backup)")
+    export.add_argument("--series", required=True, help="the series' hashtag")
+    export.add_argument("--output", "-o", help="a file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import", help="restore a series written by `hashchat export`")
+    imp.add_argument("path", help="the JSON file ('-' for standard input)")
+    imp.add_argument("--owner", help="a login to make owner of the series' organiser profile")
+    imp.set_defaults(func=cmd_import)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

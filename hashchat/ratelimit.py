@@ -28,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -131,7 +132,8 @@ def peek(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
 
 def configured(name: str) -> tuple[int, int] | None:
     """(limit, window) for a limit in settings.HASHCHAT["RATE_LIMITS"]; None when off."""
-    value = settings.HASHCHAT.get("RATE_LIMITS", {}).get(name)
+    limits = cast(dict[str, tuple[int, int]], settings.HASHCHAT.get("RATE_LIMITS", {}))
+    value = limits.get(name)
     if not value or value[0] <= 0:
         return None
     return int(value[0]), int(value[1])
@@ -189,25 +191,26 @@ def check_new_profile_entities(profile, text: str) -> None:
     from hashchat.errors import InvalidInput
     from posts import parsing
 
-    conf = settings.HASHCHAT
+    conf = cast(dict[str, int], settings.HASHCHAT)
+    hours = conf["NEW_PROFILE_HOURS"]
+    max_mentions = conf["NEW_PROFILE_MAX_MENTIONS"]
+    max_links = conf["NEW_PROFILE_MAX_LINKS"]
     created = getattr(profile, "created_at", None)
-    if created is None or created <= timezone.now() - timedelta(hours=conf["NEW_PROFILE_HOURS"]):
+    if created is None or created <= timezone.now() - timedelta(hours=hours):
         return
     entities = parsing.find_entities(text)
     mentions = {e.value.lower() for e in entities if e.kind == "mention"}
     links = [e for e in entities if e.kind == "url"]
-    hours = conf["NEW_PROFILE_HOURS"]
-    if len(mentions) > conf["NEW_PROFILE_MAX_MENTIONS"]:
+    if len(mentions) > max_mentions:
         raise InvalidInput(
-            f"In its first {hours} hours a profile can mention at most "
-            f"{conf['NEW_PROFILE_MAX_MENTIONS']} people in a post; this one mentions "
-            f"{len(mentions)}.",
+            f"In its first {hours} hours a profile can mention at most {max_mentions} people "
+            f"in a post; this one mentions {len(mentions)}.",
             field="text",
         )
-    if len(links) > conf["NEW_PROFILE_MAX_LINKS"]:
+    if len(links) > max_links:
         raise InvalidInput(
-            f"In its first {hours} hours a profile can share at most "
-            f"{conf['NEW_PROFILE_MAX_LINKS']} links in a post; this one has {len(links)}.",
+            f"In its first {hours} hours a profile can share at most {max_links} links in a "
+            f"post; this one has {len(links)}.",
             field="text",
         )
 

@@ -11,6 +11,7 @@ HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -159,6 +160,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # The cache holds the rate-limit counters (hashchat/ratelimit.py): Redis when several
 # processes share it, otherwise a table in the database (`createcachetable`, run by
 # `hashchat serve` and `hashchat worker`).
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
