@@ -52,6 +52,28 @@ class SeriesForm(forms.Form):
         label="Show questions before they are posted", required=False
     )
     is_public = forms.BooleanField(label="List in the directory", required=False, initial=True)
+    welcome_text = forms.CharField(
+        label="Default welcome post",
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Posted at the start of each event.",
+    )
+    questions_text = forms.CharField(
+        label="Default questions, one per line",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Spread evenly from minute 5 (five questions: 5, 15, 25, 35, 45). "
+        "Each event starts with these; change them per event.",
+    )
+    closing_text = forms.CharField(
+        label="Default closing post",
+        required=False,
+        max_length=400,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Posted five minutes before the end.",
+    )
 
     def __init__(self, *args, organisers=(), **kwargs):
         super().__init__(*args, **kwargs)

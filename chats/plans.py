@@ -112,3 +112,35 @@ def clean_plan(items: Any, duration_minutes: int, hashtag: str) -> list[dict[str
         plan.append({"kind": kind, "text": text, "offset": offset})
     plan.sort(key=lambda item: int(item["offset"]))
     return plan
+
+
+def plan_from_text(welcome: str, questions: str, closing: str, duration_minutes: int) -> list:
+    """A plan from a welcome, questions one per line and a closing post: the welcome
+    at 0, the questions evenly from minute 5, the closing post 5 minutes before the
+    end (the standard hour: 0, 5, 15, 25, 35, 45, 55)."""
+    lines = [line.strip() for line in (questions or "").splitlines() if line.strip()]
+    plan: list[dict[str, Any]] = []
+    if welcome.strip():
+        plan.append({"kind": "welcome", "text": welcome.strip(), "offset": 0})
+    if lines:
+        step = max(1, (duration_minutes - 10) // len(lines))
+        for index, text in enumerate(lines):
+            plan.append({"kind": "question", "text": text, "offset": 5 + index * step})
+    if closing.strip():
+        plan.append(
+            {"kind": "closing", "text": closing.strip(), "offset": max(0, duration_minutes - 5)}
+        )
+    return plan
+
+
+def text_from_plan(plan: list) -> dict[str, str]:
+    """The welcome, question lines and closing text of a plan (for the series form)."""
+
+    def texts(kind: str) -> list[str]:
+        return [str(item.get("text", "")) for item in plan if item.get("kind") == kind]
+
+    return {
+        "welcome_text": "\n".join(texts("welcome")),
+        "questions_text": "\n".join(texts("question")),
+        "closing_text": "\n".join(texts("closing")),
+    }

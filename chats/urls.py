@@ -19,6 +19,11 @@ urlpatterns = [
     path("chats/<str:hashtag>/events/<int:event_id>/", views.event_detail, name="event"),
     path("chats/<str:hashtag>/events/<int:event_id>/edit/", views.event_edit, name="event-edit"),
     path("chats/<str:hashtag>/events/<int:event_id>/event.ics", views.event_ics, name="event-ics"),
+    path(
+        "chats/<str:hashtag>/events/<int:event_id>/delete/",
+        views.event_delete,
+        name="event-delete",
+    ),
     path("chats/<str:hashtag>/events/<int:event_id>/log/", views.event_log, name="event-log"),
     path("chats/<str:hashtag>/events/<int:event_id>/rsvp/", views.rsvp, name="rsvp"),
     path(

@@ -2,6 +2,7 @@
 and the host pages."""
 
 from chats.views.host import (
+    event_delete,
     event_edit,
     event_log,
     event_new,
@@ -18,6 +19,7 @@ from chats.views.taking_part import hide, rsvp
 
 __all__ = [
     "directory",
+    "event_delete",
     "event_detail",
     "event_edit",
     "event_ics",

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
-from chats import actions, queries
+from chats import actions, plans, queries
 from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, QuestionForm, SeriesForm
 from chats.models import Event, Question
 from chats.permissions import can_edit_series, can_host
@@ -50,7 +50,19 @@ def _series_initial(series) -> dict:
         "cohosts": " ".join(p.handle for p in series.cohosts.all()),
         "questions_public": series.questions_public,
         "is_public": series.is_public,
+        **plans.text_from_plan(series.default_plan),
     }
+
+
+def _default_plan(data: dict) -> list | None:
+    """The plan from the form's three text fields (None: the standard plan)."""
+    texts = (data["welcome_text"], data["questions_text"], data["closing_text"])
+    if not any(t.strip() for t in texts):
+        return None
+    return plans.plan_from_text(*texts, duration_minutes=data["duration_minutes"] or 60)
+
+
+PLAN_FIELDS = ("welcome_text", "questions_text", "closing_text")
 
 
 @login_required
@@ -82,6 +94,7 @@ def series_new(request):
                 cohosts=data["cohosts"],
                 questions_public=data["questions_public"],
                 is_public=data["is_public"],
+                default_plan=_default_plan(data),
             )
         except ActionError as e:
             apply_error(form, e)
@@ -110,7 +123,8 @@ def series_edit(request, hashtag):
     form.fields["organiser"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        changes = {k: v for k, v in data.items() if k != "organiser"}
+        changes = {k: v for k, v in data.items() if k != "organiser" and k not in PLAN_FIELDS}
+        changes["default_plan"] = _default_plan(data)
         try:
             series = actions.update_series(user=request.user, series=series, **changes)
         except ActionError as e:
@@ -308,6 +322,20 @@ def _event_form(event: Event) -> EventEditForm:
             "draft": event.state == Event.State.DRAFT,
         }
     )
+
+
+@login_required
+@require_POST
+@host_page
+def event_delete(request, hashtag, event_id):
+    event = _host_event(request, hashtag, event_id)
+    try:
+        actions.delete_event(user=request.user, event=event)
+    except ActionError as e:
+        messages.error(request, e.message)
+        return redirect("chats:event-edit", event.series.hashtag, event.id)
+    messages.success(request, f"Deleted “{event.topic}”.")
+    return redirect("chats:series", event.series.hashtag)
 
 
 @login_required

@@ -104,7 +104,7 @@ def event_detail(request, hashtag, event_id):
     number = int(question_filter) if question_filter.isdigit() else None
     posts = []
     if state != Event.State.SCHEDULED:
-        posts = list(queries.event_posts(event, number)[:200])
+        posts = list(queries.event_posts(event, number).not_hidden_for(profile)[:200])
     viewer_zone_name = profile.timezone if profile else ""
     return render(
         request,

@@ -177,3 +177,36 @@ def test_skip_and_restore_an_occurrence_from_the_series_page(client, series, han
         {"original": FEB_CHAT.isoformat(), "action": "move", "new_start": "2027-02-03T19:00"},
     )
     assert OccurrenceChange.objects.get().new_start == FEB_CHAT + timedelta(days=1)
+
+
+def test_a_host_deletes_an_event_before_it_begins(client, event, hana, olly):
+    client.force_login(olly.user)
+    assert client.post(f"/chats/auslibchat/events/{event.id}/delete/").status_code == 403
+    client.force_login(hana.user)
+    response = client.post(f"/chats/auslibchat/events/{event.id}/delete/")
+    assert response.status_code == 302 and response["Location"] == "/chats/auslibchat/"
+    assert not Event.objects.exists()
+
+
+def test_the_series_form_sets_the_default_questions(client, clock, hana, ngac):
+    client.force_login(hana.user)
+    form = client.get("/chats/new/").content.decode()
+    assert "Question 5" in form  # the standard plan, ready to edit
+    client.post(
+        "/chats/new/",
+        {
+            **NEW_SERIES,
+            "organiser": str(ngac.id),
+            "welcome_text": "Hello all!",
+            "questions_text": "First?\nSecond?\n\nThird?",
+            "closing_text": "Bye!",
+        },
+    )
+    series = Series.objects.get()
+    assert [(p["kind"], p["text"], p["offset"]) for p in series.default_plan] == [
+        ("welcome", "Hello all!", 0),
+        ("question", "First?", 5),
+        ("question", "Second?", 21),
+        ("question", "Third?", 37),
+        ("closing", "Bye!", 55),
+    ]
