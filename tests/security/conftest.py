@@ -1,0 +1,126 @@
+"""A small world for the security tests: #auslibchat hosted by NGAC (Hana), an event
+live now with a question asked, posts by Pat and Olly, and every page's URL."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from chats import actions as chat_actions
+from chats.scheduler import run_due
+from posts import actions as post_actions
+from posts.models import Notification
+
+NOW = datetime(2027, 2, 2, 11, 20, tzinfo=UTC)
+# Paths that are not pages: token-authenticated APIs, static and generated files.
+NOT_PAGES = ("admin/", "api/", "oauth/", ".well-known/", "nodeinfo/", "^media/", "^api/")
+
+
+@dataclass
+class World:
+    series: object
+    event: object
+    pat_post: object
+    olly_post: object
+    org_post: object
+    params: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None) -> World:
+    texts = texts or {}
+    start = datetime(2027, 2, 2, 11, 0, tzinfo=UTC)
+    with time_machine.travel(start - timedelta(days=3), tick=False):
+        series = chat_actions.create_series(
+            user=hana.user,
+            organiser=ngac,
+            hashtag="auslibchat",
+            title=texts.get("title", "Australian library chat"),
+            description=texts.get("description", "Monthly."),
+            timezone="Asia/Hong_Kong",
+            rrule="FREQ=MONTHLY;BYDAY=1TU",
+            start_time="19:00",
+        )
+        event = chat_actions.create_event(
+            user=hana.user,
+            series=series,
+            occurrence_start=start,
+            topic=texts.get("topic", "Customer Service"),
+            questions=[
+                {"kind": "welcome", "text": "Welcome!", "offset": 0},
+                {
+                    "kind": "question",
+                    "text": texts.get("question", "What is service?"),
+                    "offset": 5,
+                },
+                {"kind": "closing", "text": "Thanks!", "offset": 55},
+            ],
+        )
+    with time_machine.travel(start + timedelta(minutes=6), tick=False):
+        run_due()
+        pat_post = post_actions.create_post(
+            user=pat.user,
+            profile=pat.profile,
+            text=texts.get("pat", "A1 listening #auslibchat @olly"),
+        )
+        olly_post = post_actions.create_post(
+            user=olly.user,
+            profile=olly.profile,
+            text=texts.get("olly", "A1 queues #auslibchat"),
+            in_reply_to=pat_post,
+        )
+        org_post = post_actions.create_post(
+            user=pat.user, profile=hklibconnect, text="A1 from the library #auslibchat"
+        )
+    question = event.questions.get(kind="question")
+    notification = Notification.objects.filter(recipient=pat.profile).first()
+    params = {
+        "handle": "pat",
+        "name": "auslibchat",
+        "hashtag": "auslibchat",
+        "post_id": pat_post.id,
+        "event_id": event.id,
+        "question_id": question.id,
+        "notification_id": notification.id if notification else 1,
+        "verb": "like",
+        "fmt": "html",
+    }
+    return World(series, event, pat_post, olly_post, org_post, params)
+
+
+@pytest.fixture
+def world(clock, hana, ngac, pat, olly, hklibconnect) -> World:
+    return make_world(hana, ngac, pat, olly, hklibconnect)
+
+
+def page_routes() -> list[tuple[str, str]]:
+    """(route pattern, name) of every page of the site, from the URL configuration."""
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                yield prefix + str(p.pattern), p.name or ""
+
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns)
+        if not route.startswith(NOT_PAGES) and name
+    ]
+
+
+def fill(route: str, params: dict) -> str:
+    import re
+
+    def value(m):
+        return str(params[m.group(2)])
+
+    return "/" + re.sub(r"<(\w+:)?(\w+)>", value, route)
