@@ -72,8 +72,9 @@ def series_new(request):
     initial = {
         "timezone": getattr(request.profile, "timezone", "UTC"),
         "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+        "start_date": timezone.now().date(),
+        **plans.text_from_plan(plans.default_plan(None)),
     }
-    initial["start_date"] = timezone.now().date()
     form = SeriesForm(request.POST or None, organisers=organisers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
