@@ -7,14 +7,11 @@ from chats.views.host import (
     event_log,
     event_new,
     occurrence_change,
-    question_add,
-    question_delete,
-    question_edit,
-    question_move,
     series_edit,
     series_new,
 )
 from chats.views.public import directory, event_detail, event_ics, series_detail, series_ics
+from chats.views.questions import question_add, question_delete, question_edit, question_move
 from chats.views.taking_part import hide, rsvp
 
 __all__ = [

@@ -1,9 +1,13 @@
+import functools
+
 from django import forms
 from django.http import Http404
+from django.shortcuts import render
 
 from chats.models import Event, Series
+from chats.permissions import can_host
 from chats.queries import series_by_hashtag
-from hashchat.errors import ActionError
+from hashchat.errors import ActionError, NotAllowed
 
 
 def get_series(hashtag: str) -> Series:
@@ -40,3 +44,23 @@ def viewer_zone(request) -> str:
     if profile is not None and zone_or_none(profile.timezone):
         return profile.timezone
     return "UTC"
+
+
+def host_page(view):
+    """Render a plain 403 page with the action's message when the login is no host."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotAllowed as e:
+            return render(request, "chats/forbidden.html", {"message": e.message}, status=403)
+
+    return wrapper
+
+
+def host_event(request, hashtag, event_id) -> Event:
+    event = get_event(hashtag, event_id)
+    if not can_host(request.user, event.series):
+        raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can do that.")
+    return event

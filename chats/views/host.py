@@ -1,38 +1,24 @@
 """Host pages: create and edit series and events, plan and reorder questions,
 skip or move occurrences, and see what was posted and when."""
 
-import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
 from chats import actions, plans, queries
-from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, QuestionForm, SeriesForm
-from chats.models import Event, Question
+from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, SeriesForm
+from chats.models import Event
 from chats.permissions import can_edit_series, can_host
 from chats.timefmt import fmt
-from chats.views.common import apply_error, get_event, get_series
+from chats.views.common import apply_error, get_series, host_event, host_page
+from chats.views.questions import edit_page
 from hashchat.errors import ActionError, NotAllowed
-
-
-def host_page(view):
-    """Render a plain 403 page with the action's message when the login is no host."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotAllowed as e:
-            return render(request, "chats/forbidden.html", {"message": e.message}, status=403)
-
-    return wrapper
 
 
 def _series_initial(series) -> dict:
@@ -223,17 +209,10 @@ def event_new(request, hashtag):
     return render(request, "chats/event_new.html", {"form": form, "series": series})
 
 
-def _host_event(request, hashtag, event_id) -> Event:
-    event = get_event(hashtag, event_id)
-    if not can_host(request.user, event.series):
-        raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can do that.")
-    return event
-
-
 @login_required
 @host_page
 def event_edit(request, hashtag, event_id):
-    event = _host_event(request, hashtag, event_id)
+    event = host_event(request, hashtag, event_id)
     series = event.series
     zone = ZoneInfo(series.timezone)
     initial = {
@@ -264,7 +243,7 @@ def event_edit(request, hashtag, event_id):
             else:
                 messages.success(request, "Saved.")
                 return redirect("chats:event-edit", series.hashtag, event.id)
-    return _edit_page(request, event, form)
+    return edit_page(request, event, form)
 
 
 def _wanted_state(event: Event, draft: bool) -> str | None:
@@ -275,61 +254,11 @@ def _wanted_state(event: Event, draft: bool) -> str | None:
     return None
 
 
-def _edit_page(request, event, form, question_form=None, bad_question=None, status=200):
-    questions = list(event.questions.all())
-    forms = []
-    for q in questions:
-        if bad_question is not None and bad_question[0] == q.pk:
-            forms.append((q, bad_question[1]))
-        else:
-            forms.append(
-                (
-                    q,
-                    QuestionForm(
-                        initial={"kind": q.kind, "text": q.text, "offset": q.offset_minutes},
-                        prefix=f"q{q.pk}",
-                    ),
-                )
-            )
-    return render(
-        request,
-        "chats/event_edit.html",
-        {
-            "event": event,
-            "series": event.series,
-            "form": form,
-            "question_forms": forms,
-            "new_question": question_form or QuestionForm(initial={"offset": _next_offset(event)}),
-            "now": timezone.now(),
-        },
-        status=status,
-    )
-
-
-def _next_offset(event: Event) -> int:
-    last = event.questions.order_by("-offset_minutes").first()
-    duration = int((event.ends_at - event.starts_at).total_seconds() // 60)
-    return min(duration - 1, (last.offset_minutes + 10) if last else 0)
-
-
-def _event_form(event: Event) -> EventEditForm:
-    zone = ZoneInfo(event.series.timezone)
-    return EventEditForm(
-        initial={
-            "topic": event.topic,
-            "description": event.description,
-            "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
-            "questions_public": event.questions_public,
-            "draft": event.state == Event.State.DRAFT,
-        }
-    )
-
-
 @login_required
 @require_POST
 @host_page
 def event_delete(request, hashtag, event_id):
-    event = _host_event(request, hashtag, event_id)
+    event = host_event(request, hashtag, event_id)
     try:
         actions.delete_event(user=request.user, event=event)
     except ActionError as e:
@@ -340,97 +269,10 @@ def event_delete(request, hashtag, event_id):
 
 
 @login_required
-@require_POST
-@host_page
-def question_add(request, hashtag, event_id):
-    event = _host_event(request, hashtag, event_id)
-    form = QuestionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_question(
-                user=request.user,
-                event=event,
-                kind=data["kind"],
-                text=data["text"],
-                offset=data["offset"],
-            )
-        except ActionError as e:
-            apply_error(form, e)
-        else:
-            messages.success(request, "Question added.")
-            return redirect("chats:event-edit", event.series.hashtag, event.id)
-    return _edit_page(request, event, _event_form(event), question_form=form, status=422)
-
-
-def _question(event: Event, question_id: int) -> Question:
-    question = event.questions.filter(pk=question_id).first()
-    if question is None:
-        raise Http404("No such question.")
-    return question
-
-
-@login_required
-@require_POST
-@host_page
-def question_edit(request, hashtag, event_id, question_id):
-    event = _host_event(request, hashtag, event_id)
-    question = _question(event, question_id)
-    form = QuestionForm(request.POST, prefix=f"q{question.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_question(
-                user=request.user,
-                question=question,
-                kind=data["kind"],
-                text=data["text"],
-                offset=data["offset"],
-            )
-        except ActionError as e:
-            apply_error(form, e)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("chats:event-edit", event.series.hashtag, event.id)
-    return _edit_page(
-        request, event, _event_form(event), bad_question=(question.pk, form), status=422
-    )
-
-
-@login_required
-@require_POST
-@host_page
-def question_move(request, hashtag, event_id, question_id):
-    event = _host_event(request, hashtag, event_id)
-    question = _question(event, question_id)
-    try:
-        actions.move_question(
-            user=request.user, question=question, direction=request.POST.get("direction", "")
-        )
-    except ActionError as e:
-        messages.error(request, e.message)
-    return redirect("chats:event-edit", event.series.hashtag, event.id)
-
-
-@login_required
-@require_POST
-@host_page
-def question_delete(request, hashtag, event_id, question_id):
-    event = _host_event(request, hashtag, event_id)
-    question = _question(event, question_id)
-    try:
-        actions.delete_question(user=request.user, question=question)
-        messages.success(request, "Question removed.")
-    except ActionError as e:
-        messages.error(request, e.message)
-    return redirect("chats:event-edit", event.series.hashtag, event.id)
-
-
-@login_required
 @host_page
 def event_log(request, hashtag, event_id):
     """What was posted and when: each timed post's due time, posting time and delay."""
-    event = _host_event(request, hashtag, event_id)
+    event = host_event(request, hashtag, event_id)
     counts = _answer_counts(event)
     rows = [
         {
