@@ -45,7 +45,8 @@ def caller(request: HttpRequest, *, write: bool = False) -> tuple[User | None, P
     """(user, profile) of the request: a bearer token's, else the session's."""
     if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
         found = _bearer(request)
-        if found is None or found[0] is None:
+        if found is None or (write and found[0] is None):
+            # An unknown or revoked token; an app-only token may only read.
             raise AuthenticationError()
         user, profile, scopes = found
         needed = "write" if write else "read"

@@ -62,7 +62,8 @@ def _parent_chat(post: Post) -> ChatPost | None:
     ids = [i for i in (post.in_reply_to_id, post.thread_root_id) if i and i != post.id]
     if not ids:
         return None
-    rows = {row.post_id: row for row in ChatPost.objects.filter(post_id__in=ids)}
+    links = ChatPost.objects.filter(post_id__in=ids).select_related("event", "question")
+    rows = {row.post_id: row for row in links}
     for i in ids:
         if i in rows:
             return rows[i]
