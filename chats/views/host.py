@@ -274,11 +274,18 @@ def event_log(request, hashtag, event_id):
     """What was posted and when: each timed post's due time, posting time and delay."""
     event = host_event(request, hashtag, event_id)
     counts = _answer_counts(event)
+    zone = ZoneInfo(event.series.timezone)
+
+    def clock(moment: datetime | None) -> str:
+        return moment.astimezone(zone).strftime("%H:%M:%S") if moment else ""
+
     rows = [
         {
             "question": q,
-            "due": fmt(q.due_at(), event.series.timezone),
-            "posted": fmt(q.posted_at, event.series.timezone) if q.posted_at else "",
+            "due": clock(q.due_at()),
+            "posted": clock(q.posted_at),
+            "late_day": bool(q.posted_at)
+            and q.posted_at.astimezone(zone).date() != q.due_at().astimezone(zone).date(),
             "answers": counts.get(q.pk, 0),
         }
         for q in event.questions.select_related("post")
@@ -291,6 +298,7 @@ def event_log(request, hashtag, event_id):
             "series": event.series,
             "rows": rows,
             "state": event.current_state(timezone.now()),
+            "day": fmt(event.starts_at, event.series.timezone),
         },
     )
 
@@ -301,6 +309,7 @@ def _answer_counts(event: Event) -> dict[int, int]:
     return {
         row["question"]: row["n"]
         for row in event.chat_posts.exclude(question=None)
+        .exclude(via="question")
         .values("question")
         .annotate(n=Count("id"))
     }

@@ -153,7 +153,8 @@ def test_the_log_shows_what_was_posted_and_the_delays(client, clock, event, hana
     client.force_login(hana.user)
     page = client.get(f"/chats/auslibchat/events/{event.id}/log/").content.decode()
     assert "420 s" in page and "120 s" in page
-    assert "Tue 2 Feb 2027, 19:07 HKT" in page
+    assert "Started Tue 2 Feb 2027, 19:00 HKT" in page
+    assert "<td>19:07:00</td>" in page
     assert "Not yet" in page
     client.force_login(olly.user)
     assert client.get(f"/chats/auslibchat/events/{event.id}/log/").status_code == 403
