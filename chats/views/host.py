@@ -234,7 +234,7 @@ def event_edit(request, hashtag, event_id):
                     event=event,
                     topic=data["topic"],
                     description=data["description"],
-                    starts_at=data["starts_at"],
+                    starts_at=_changed_start(event, data["starts_at"]),
                     questions_public=data["questions_public"],
                     state=_wanted_state(event, data["draft"]),
                 )
@@ -244,6 +244,14 @@ def event_edit(request, hashtag, event_id):
                 messages.success(request, "Saved.")
                 return redirect("chats:event-edit", series.hashtag, event.id)
     return edit_page(request, event, form)
+
+
+def _changed_start(event: Event, wanted: datetime | None) -> datetime | None:
+    """The new start, or None when the form gave back the current one (it shows
+    minutes only)."""
+    if wanted is None or wanted == event.starts_at.replace(second=0, microsecond=0):
+        return None
+    return wanted
 
 
 def _wanted_state(event: Event, draft: bool) -> str | None:

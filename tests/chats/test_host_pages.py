@@ -211,3 +211,20 @@ def test_the_series_form_sets_the_default_questions(client, clock, hana, ngac):
         ("question", "Third?", 37),
         ("closing", "Bye!", 55),
     ]
+
+
+def test_saving_the_topic_of_a_live_event_keeps_its_start(client, clock, event, hana):
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=FEB_CHAT + timedelta(seconds=42), ends_at=FEB_CHAT + timedelta(minutes=60)
+    )
+    clock.move_to(FEB_CHAT + timedelta(minutes=6))
+    scheduler.run_due()
+    client.force_login(hana.user)
+    response = client.post(
+        f"/chats/auslibchat/events/{event.id}/edit/",
+        {"topic": "Service, live", "description": "", "starts_at": "2027-02-02T19:00"},
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.topic == "Service, live"
+    assert event.starts_at == FEB_CHAT + timedelta(seconds=42)
