@@ -25,6 +25,7 @@ class World:
     pat_post: object
     olly_post: object
     org_post: object
+    next_event: object = None
     params: dict = field(default_factory=dict)
 
 
@@ -63,6 +64,16 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
                 {"kind": "closing", "text": "Thanks!", "offset": 55},
             ],
         )
+        next_event = chat_actions.create_event(
+            user=hana.user,
+            series=series,
+            occurrence_start=datetime(2027, 3, 2, 11, 0, tzinfo=UTC),
+            topic="Reference desks",
+            questions=[
+                {"kind": "question", "text": "First?", "offset": 5},
+                {"kind": "question", "text": "Second?", "offset": 15},
+            ],
+        )
     with time_machine.travel(start + timedelta(minutes=6), tick=False):
         run_due()
         pat_post = post_actions.create_post(
@@ -92,7 +103,7 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
         "verb": "like",
         "fmt": "html",
     }
-    return World(series, event, pat_post, olly_post, org_post, params)
+    return World(series, event, pat_post, olly_post, org_post, next_event, params)
 
 
 @pytest.fixture
