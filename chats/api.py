@@ -28,6 +28,7 @@ from chats.schemas import (
     iso,
     series_dict,
 )
+from chats.views.common import parse_id
 from hashchat.errors import InvalidInput, NotFound
 
 router = Router(tags=["chats"])
@@ -77,8 +78,9 @@ def _series(hashtag: str, user: User | None = None) -> Series:
 
 def _event(event_id: str, user: User | None = None) -> Event:
     event = None
-    if str(event_id).isdigit():
-        event = Event.objects.select_related("series__organiser").filter(pk=int(event_id)).first()
+    pk = parse_id(event_id)
+    if pk is not None:
+        event = Event.objects.select_related("series__organiser").filter(pk=pk).first()
     if event is None:
         raise NotFound("No such event.")
     if event.state == Event.State.DRAFT and not can_host(user, event.series):
@@ -223,7 +225,7 @@ def event_posts(request: HttpRequest, event_id: str, query: Query[PostsQuery]):
     answer no question."""
     user, _ = caller(request)
     event = _event(event_id, user)
-    if query.question is not None and query.question < 0:
+    if query.question is not None and not 0 <= query.question <= 32767:
         raise InvalidInput("question is a question number (0 for none).")
     posts = queries.event_posts(event, query.question).select_related("chat__question")[:1000]
     zone = event.series.timezone

@@ -164,7 +164,7 @@ def describe(rule: str) -> str:
         return rule
     freq = parts.pop("FREQ", "")
     interval_text = parts.pop("INTERVAL", "1")
-    interval = int(interval_text) if interval_text.isdigit() else 0
+    interval = int(interval_text) if re.fullmatch(r"[0-9]{1,4}", interval_text) else 0
     days = parts.pop("BYDAY", "")
     if freq not in UNITS or interval < 1 or set(parts) - {"WKST"}:
         return rule

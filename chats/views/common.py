@@ -1,4 +1,5 @@
 import functools
+import re
 
 from django import forms
 from django.http import Http404
@@ -64,3 +65,12 @@ def host_event(request, hashtag, event_id) -> Event:
     if not can_host(request.user, event.series):
         raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can do that.")
     return event
+
+
+def parse_id(value: object, limit: int = 2**63 - 1) -> int | None:
+    """A non-negative whole number written in ASCII digits, at most `limit`; else None."""
+    text = str(value or "")
+    if not re.fullmatch(r"[0-9]{1,19}", text):
+        return None
+    number = int(text)
+    return number if number <= limit else None

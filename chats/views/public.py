@@ -11,7 +11,7 @@ from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
 from chats.permissions import can_edit_series, can_host, is_host_profile
 from chats.timefmt import fmt, world_times
-from chats.views.common import get_event, get_series, viewer_zone
+from chats.views.common import get_event, get_series, parse_id, viewer_zone
 
 
 def directory(request):
@@ -101,7 +101,7 @@ def event_detail(request, hashtag, event_id):
         }
     )
     question_filter = request.GET.get("question", "")
-    number = int(question_filter) if question_filter.isdigit() else None
+    number = parse_id(question_filter, limit=32767)
     posts = []
     if state != Event.State.SCHEDULED:
         posts = list(queries.event_posts(event, number).not_hidden_for(profile)[:200])

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Profile
 from chats import actions
 from chats.forms import RsvpForm
-from chats.views.common import get_event
+from chats.views.common import get_event, parse_id
 from hashchat.errors import ActionError
 from posts.models import Post
 
@@ -49,7 +49,7 @@ def hide(request, hashtag, event_id, post_id):
     event = get_event(hashtag, event_id)
     post = get_object_or_404(Post, pk=post_id)
     as_id = request.POST.get("as", "")
-    profile = get_object_or_404(Profile, pk=int(as_id) if as_id.isdigit() else 0)
+    profile = get_object_or_404(Profile, pk=parse_id(as_id) or 0)
     try:
         actions.hide_post(user=request.user, profile=profile, event=event, post=post)
         messages.success(request, "The post is hidden from the chat.")

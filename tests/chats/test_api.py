@@ -315,3 +315,14 @@ def test_a_bearer_token_acts_as_its_profile(client, clock, hana, ngac):
     assert response.status_code == 201, response.content
     assert response.json()["organiser"]["handle"] == "NGAC"
     assert bearer(client, "get", "/series/edchat", "readonly").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "event_id", ["²", "99999999999999999999", "9300000000000000000", "-1", "abc"]
+)
+def test_odd_ids_are_not_found(client, event_id):
+    assert call(client, "get", f"/events/{event_id}").status_code in (404, 422)
+
+
+def test_odd_question_numbers_are_refused(client, event):
+    assert call(client, "get", f"/events/{event.id}/posts?question=99999999").status_code == 422

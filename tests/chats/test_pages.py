@@ -129,3 +129,11 @@ def test_private_series_are_not_in_the_directory(client, series):
 def test_pages_use_no_inline_script(client, event, path):
     body = client.get(path).content.decode()
     assert "<script>" not in body and "style=" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/chats/auslibchat/events/9300000000000000000/", "/chats/auslibchat/events/1/?question=²"],
+)
+def test_odd_ids_on_pages_are_not_found(client, series, path):
+    assert client.get(path).status_code == 404
