@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership
 from chats.actions.rsvps import MAX_REMIND_MINUTES
 from chats.models import Event, Rsvp
+from chats.timefmt import fmt
 from posts.actions import notify
 
 logger = logging.getLogger("hashchat.chats.reminders")
@@ -62,7 +63,8 @@ def send_one(rsvp: Rsvp, now: datetime) -> bool:
         if addresses:
             body = (
                 f"{message}\n\n"
-                f"Starts: {event.starts_at:%Y-%m-%d %H:%M} UTC\n"
+                f"Starts: {fmt(event.starts_at, rsvp.profile.timezone)} your time\n"
+                f"        {fmt(event.starts_at, event.series.timezone)} for the organiser\n\n"
                 f"{settings.BASE_URL}{link}\n"
             )
             try:

@@ -24,6 +24,9 @@ def test_it_reminds_once_in_app_and_by_email(clock, event, pat):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["pat@example.org"]
     assert f"/chats/auslibchat/events/{event.id}/" in mail.outbox[0].body
+    # Pat is in Sydney: 22:00 there, 19:00 in Hong Kong.
+    assert "Tue 2 Feb 2027, 22:00 AEDT your time" in mail.outbox[0].body
+    assert "Tue 2 Feb 2027, 19:00 HKT for the organiser" in mail.outbox[0].body
 
 
 def test_no_email_when_not_wanted(clock, event, pat):
