@@ -23,6 +23,7 @@ the demo and the command line are never throttled.
 import contextlib
 import contextvars
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -30,11 +31,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
 from hashchat.errors import RateLimited
+
+logger = logging.getLogger("hashchat.ratelimit")
+# Errors of a cache that cannot be reached (Redis); the database cache's errors are
+# the database's, which the request cannot do without anyway.
+_CACHE_DOWN: tuple[type[Exception], ...] = (redis.RedisError, ConnectionError, TimeoutError)
 
 # Part of every key; the test suite changes it per test so counters never leak between tests.
 NAMESPACE = "rl"
@@ -116,7 +123,12 @@ def hit(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
     """Count one request for `key` in `bucket`; raise RateLimited past `limit` per `window` s."""
     now = time.time()
     start, reset = _window(window, now)
-    count = _increment(_key(bucket, key, window, start), window + 5)
+    try:
+        count = _increment(_key(bucket, key, window, start), window + 5)
+    except _CACHE_DOWN as e:
+        # Redis away for a moment: let the request through rather than fail it.
+        logger.warning("rate limit %s not counted: the cache is unavailable (%s)", bucket, e)
+        return _status(limit, 0, reset)
     if count > limit:
         retry_after = max(1, math.ceil(reset - now))
         raise RateLimited(_message(bucket, retry_after), retry_after=retry_after)
@@ -126,7 +138,10 @@ def hit(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
 def peek(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
     """The state of the counter without counting a request."""
     start, reset = _window(window, time.time())
-    count = int(cache.get(_key(bucket, key, window, start), 0))
+    try:
+        count = int(cache.get(_key(bucket, key, window, start), 0))
+    except _CACHE_DOWN:
+        count = 0
     return _status(limit, count, reset)
 
 

@@ -336,3 +336,17 @@ def test_hosts_are_limited_again_once_the_event_is_over(hana, ngac, live_chat, l
         create_post(user=hana.user, profile=ngac, text="Thanks all #auslibchat")
         with pytest.raises(RateLimited):
             create_post(user=hana.user, profile=ngac, text="One more #auslibchat")
+
+
+def test_requests_are_let_through_when_redis_is_away(db, frozen, monkeypatch, caplog):
+    import redis
+
+    def refuse(*args, **kwargs):
+        raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(ratelimit, "_increment", refuse)
+    monkeypatch.setattr(ratelimit.cache, "get", refuse)
+    for _ in range(3):
+        assert ratelimit.hit("t", "k", limit=1, window=60).remaining == 1
+    assert ratelimit.peek("t", "k", limit=1, window=60).remaining == 1
+    assert "cache is unavailable" in caplog.text
