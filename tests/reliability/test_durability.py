@@ -84,6 +84,16 @@ def test_acknowledged_posts_survive_a_sigkill(tmp_path: Path):
     assert len(acknowledged) >= KILL_AFTER
     server = start_server(data_dir=tmp_path, env=env, args=("--no-worker",))
     try:
+        # What makes an acknowledged commit survive: WAL, fsync'd at every commit.
+        pragmas = server.hashchat(
+            "manage",
+            "shell",
+            "-c",
+            "from django.db import connection; c = connection.cursor(); "
+            "print(c.execute('PRAGMA journal_mode').fetchone()[0], "
+            "c.execute('PRAGMA synchronous').fetchone()[0])",
+        )
+        assert pragmas.stdout.split()[-2:] == ["wal", "2"]  # 2 is FULL
         stored = count_posts(server)
         lost = sorted(set(acknowledged) - set(stored))
         assert lost == [], f"acknowledged posts lost after SIGKILL: {lost}"
