@@ -49,7 +49,7 @@ PIECES = st.sampled_from(
         "_",
     ]
 )
-CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00")
+CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\r\x00")
 TEXT = st.lists(st.one_of(PIECES, st.text(CHARS, max_size=8)), max_size=30).map("".join)
 
 

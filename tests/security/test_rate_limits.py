@@ -350,3 +350,47 @@ def test_requests_are_let_through_when_redis_is_away(db, frozen, monkeypatch, ca
         assert ratelimit.hit("t", "k", limit=1, window=60).remaining == 1
     assert ratelimit.peek("t", "k", limit=1, window=60).remaining == 1
     assert "cache is unavailable" in caplog.text
+
+
+# What clients see -----------------------------------------------------------------------
+
+
+def test_the_mastodon_api_answers_429_with_retry_after(pat, frozen, limits):
+    from django.test import Client
+
+    from mastodon_api import actions as oauth
+    from tests.mastodon_api.conftest import make_token
+
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    app = oauth.register_app(name="t", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="write")
+    headers = {"Authorization": f"Bearer {make_token(app, pat, scopes='write')}"}
+    client = Client()
+    assert client.post("/api/v1/statuses", {"status": "one"}, headers=headers).status_code == 200
+    response = client.post("/api/v1/statuses", {"status": "two"}, headers=headers)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "posting too fast" in response.json()["error"]
+
+
+def test_the_login_page_shows_the_limit(pat, frozen, limits):
+    from django.test import Client
+
+    limits(login__ip=(1, 300), login__username=(100, 300))
+    client = Client()
+    client.post("/login/", {"username": "pat", "password": "wrong-password"})
+    response = client.post("/login/", {"username": "pat", "password": pat.password})
+    assert response.status_code == 429
+    assert "Too many login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_sign_up_page_shows_the_limit(db, frozen, limits):
+    from django.test import Client
+
+    limits(signup__ip=(1, 3600))
+    client = Client()
+    form = {"username": "new1", "email": "n1@example.org", "password": "a-long-passphrase"}
+    client.post("/signup/", form)
+    client.logout()
+    response = Client().post("/signup/", {**form, "username": "new2", "email": "n2@example.org"})
+    assert "Too many sign-ups" in response.content.decode()
