@@ -11,7 +11,7 @@ import sys
 
 from django.conf import settings
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
 from hashchat import ratelimit
@@ -66,17 +66,21 @@ def is_unavailable_error(exc: BaseException | None) -> bool:
 
 def _mark_request(sender, request=None, **kwargs) -> None:
     exc = sys.exc_info()[1]
-    if request is not None and is_unavailable_error(exc):
+    if request is None:
+        return
+    if is_unavailable_error(exc):
         request._hashchat_db_unavailable = True
+    elif isinstance(exc, DataError):
+        # A value the database cannot store (PostgreSQL refuses NUL characters in
+        # text; a number out of range): the client's input, not the server, is wrong.
+        request._hashchat_bad_data = True
 
 
 got_request_exception.connect(_mark_request, dispatch_uid="hashchat-db-unavailable")
 
 
 def unavailable_response(request) -> HttpResponse:
-    if request.path.startswith(API_PREFIXES) or "application/json" in request.headers.get(
-        "Accept", ""
-    ):
+    if wants_json(request):
         response: HttpResponse = JsonResponse({"error": UNAVAILABLE_MESSAGE}, status=503)
     else:
         # A page that needs nothing from the database (base.html would query it).
@@ -95,14 +99,45 @@ def unavailable_response(request) -> HttpResponse:
     return response
 
 
+def wants_json(request) -> bool:
+    return request.path.startswith(API_PREFIXES) or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+BAD_DATA_MESSAGE = (
+    "The request holds a value that cannot be stored (a NUL character, or a number out "
+    "of range). Nothing was saved."
+)
+
+
+def bad_data_response(request) -> HttpResponse:
+    if wants_json(request):
+        return JsonResponse({"error": BAD_DATA_MESSAGE}, status=422)
+    return HttpResponse(
+        "<!doctype html><html lang=en><head><meta charset=utf-8>"
+        '<meta name=viewport content="width=device-width, initial-scale=1">'
+        "<title>That cannot be stored</title>"
+        '<link rel=stylesheet href="/static/hashchat/site.css"></head>'
+        f'<body><main class="card"><h1>That cannot be stored</h1><p>{BAD_DATA_MESSAGE} '
+        "Go back and change what you typed.</p></main></body></html>",
+        status=422,
+        content_type="text/html; charset=utf-8",
+    )
+
+
 class DatabaseUnavailableMiddleware:
-    """Outermost: turns a 500 caused by an unreachable database into a 503."""
+    """Outermost: turns a 500 caused by an unreachable database into a 503, and one
+    caused by a value the database refuses into a 422."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 500 and getattr(request, "_hashchat_db_unavailable", False):
-            return unavailable_response(request)
+        if response.status_code == 500:
+            if getattr(request, "_hashchat_db_unavailable", False):
+                return unavailable_response(request)
+            if getattr(request, "_hashchat_bad_data", False):
+                return bad_data_response(request)
         return response

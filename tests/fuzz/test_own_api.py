@@ -5,7 +5,9 @@ number of examples per operation."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from mastodon_api import actions as oauth
@@ -16,7 +18,17 @@ EXAMPLES = 40
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/hashchat/v1/openapi.json", get_wsgi_application())
+    # As Django's test client does: a request must not close the test's connection
+    # (that would end the test transaction on PostgreSQL).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/hashchat/v1/openapi.json", get_wsgi_application()
+        )
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -152,3 +152,22 @@ def test_the_worker_backs_off_while_the_database_is_away_and_posts_once_after(
     questions = list(chat.questions.order_by("position"))
     assert all(q.post_id is not None for q in questions)
     assert Post.objects.filter(author=ngac).count() == len(questions) == 2
+
+
+def test_a_value_the_database_refuses_is_a_422_not_a_500(db, client):
+    """PostgreSQL refuses NUL characters in text: the client's input is at fault."""
+    from django.db import DataError
+
+    from hashchat.middleware import BAD_DATA_MESSAGE
+
+    def refuse(self, *args, **kwargs):
+        raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(db_utils.CursorWrapper, "execute", refuse)
+        api = client.get("/api/v1/timelines/public")
+        page = client.get("/tags/auslibchat/")
+    assert api.status_code == 422
+    assert api.json() == {"error": BAD_DATA_MESSAGE}
+    assert page.status_code == 422
+    assert "cannot be stored" in page.content.decode()
