@@ -4,7 +4,8 @@
   with a clear message (JSON `{"error": ...}` on API paths) instead of a bare 500.
 - ContentSecurityPolicyMiddleware: the Content-Security-Policy and the other
   security headers on every response.
-- ClientMiddleware: records the client's address for the rate limits.
+- ClientMiddleware: records the client's address for the rate limits, and adds
+  Retry-After to any 429 answer a rate limit caused.
 """
 
 import sys
@@ -56,7 +57,11 @@ class ClientMiddleware:
     def __call__(self, request):
         # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
         with ratelimit.serving(request.META.get("REMOTE_ADDR")):
-            return self.get_response(request)
+            response = self.get_response(request)
+            wait = ratelimit.refused_for()
+        if response.status_code == 429 and wait and "Retry-After" not in response:
+            response["Retry-After"] = str(wait)
+        return response
 
 
 def is_unavailable_error(exc: BaseException | None) -> bool:

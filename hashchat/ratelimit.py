@@ -57,6 +57,13 @@ _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
+# Seconds to wait after a limit refused something in this request (the middleware
+# adds Retry-After to a 429 answer that lacks it: pages, the room, any API).
+_refused_for: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "hashchat_refused_for", default=None
+)
+
+
 @dataclass(frozen=True)
 class RateStatus:
     limit: int
@@ -131,6 +138,7 @@ def hit(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
         return _status(limit, 0, reset)
     if count > limit:
         retry_after = max(1, math.ceil(reset - now))
+        _refused_for.set(retry_after)
         raise RateLimited(_message(bucket, retry_after), retry_after=retry_after)
     return _status(limit, count, reset)
 
@@ -171,10 +179,17 @@ def client_ip() -> str | None:
 def serving(ip: str | None) -> Iterator[None]:
     """Mark the code inside as serving a client request from `ip` (the middleware does)."""
     token = _client_ip.set(ip or "unknown")
+    refused = _refused_for.set(None)
     try:
         yield
     finally:
         _client_ip.reset(token)
+        _refused_for.reset(refused)
+
+
+def refused_for() -> int | None:
+    """Seconds until a limit that refused something in this request lets it through."""
+    return _refused_for.get()
 
 
 def limit_client(name: str, key: str | None = None) -> RateStatus | None:

@@ -380,6 +380,7 @@ def test_the_login_page_shows_the_limit(pat, frozen, limits):
     client.post("/login/", {"username": "pat", "password": "wrong-password"})
     response = client.post("/login/", {"username": "pat", "password": pat.password})
     assert response.status_code == 429
+    assert response["Retry-After"] == "300"
     assert "Too many login attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -411,3 +412,19 @@ def settings_backend_is_database() -> bool:
     from django.conf import settings
 
     return settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+
+
+def test_the_chat_room_answers_429_with_retry_after(olly, live_chat, limits):
+    from django.test import Client
+
+    limits(post__profile=(1, 60), post__ip=(100, 60))
+    client = Client()
+    client.force_login(olly.user)
+    path = f"/chats/auslibchat/events/{live_chat.id}/room/post"
+    headers = {"Accept": "application/json"}
+    with time_machine.travel(T0 + timedelta(minutes=10), tick=False):
+        assert client.post(path, {"text": "A1 one"}, headers=headers).status_code == 201
+        response = client.post(path, {"text": "A1 two"}, headers=headers)
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "posting too fast" in response.json()["error"]
