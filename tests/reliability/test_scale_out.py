@@ -89,6 +89,21 @@ def deployment():
         yield a, b, event_id, server_env(data_dir, env)
 
 
+def updates(reader: SSEReader, count: int) -> list[dict]:
+    """The next `count` new posts on a stream (other events skipped)."""
+    found: list[dict] = []
+    while len(found) < count:
+        (event,) = reader.events(1)
+        if event["event"] == "update":
+            found.append(json.loads(event["data"]))
+    return found
+
+
+def wait_for_post(reader: SSEReader, post_id: str) -> None:
+    while updates(reader, 1)[0]["id"] != post_id:
+        pass
+
+
 def counts(server: Server) -> dict:
     return json.loads(server.hashchat("manage", "shell", "-c", COUNT_TIMED).stdout.splitlines()[-1])
 
@@ -101,13 +116,10 @@ def test_two_web_processes_and_two_workers_share_one_chat(deployment, tmp_path):
         # The timed posts are only posted now, by whichever worker claims each first.
         workers = [start_worker(env, tmp_path / f"worker-{n}.log") for n in range(2)]
         try:
-            timed = [json.loads(e["data"]) for e in reader.events(3) if e["event"] == "update"]
+            timed = updates(reader, 3)
             pat = login(a.url, "pat")
             item = post_in_room(pat, event_id, "A1 through process A")
-            while True:
-                (event,) = reader.events(1)
-                if event["event"] == "update" and json.loads(event["data"])["id"] == item["id"]:
-                    break
+            wait_for_post(reader, item["id"])
         finally:
             for worker in workers:
                 worker.send_signal(signal.SIGTERM)
@@ -177,8 +189,7 @@ def test_streams_recover_after_redis_restarts(deployment):
     with httpx.stream("GET", b.url + path, timeout=30) as response:
         reader = SSEReader(response)
         before = post_in_room(pat, event_id, "A2 before the restart")
-        while json.loads(reader.events(1)[0].get("data") or "{}").get("id") != before["id"]:
-            pass
+        wait_for_post(reader, before["id"])
         redis_down()
         try:
             during = post_in_room(pat, event_id, "A2 while Redis is away")
@@ -195,7 +206,4 @@ def test_streams_recover_after_redis_restarts(deployment):
     with httpx.stream("GET", b.url + path, timeout=30) as response:
         reader = SSEReader(response)
         after = post_in_room(pat, event_id, "A2 after the restart")
-        while True:
-            (event,) = reader.events(1)
-            if event["event"] == "update" and json.loads(event["data"])["id"] == after["id"]:
-                break
+        wait_for_post(reader, after["id"])
