@@ -206,12 +206,11 @@ def credential_account_entity(profile: Profile, *, base_url: str | None = None) 
 # ----- statuses -------------------------------------------------------------------------
 
 
-def with_status_joins(queryset):
+def with_status_joins(queryset, *, reposts: bool = True):
     """Join in what a Status needs: the author, the reposted post and its author, and
     the author of the post replied to (as `reply_author_id`, without loading that post)."""
-    return queryset.select_related("author", "repost_of__author").annotate(
-        reply_author_id=F("in_reply_to__author_id")
-    )
+    joins = ("author", "repost_of__author") if reposts else ("author",)
+    return queryset.select_related(*joins).annotate(reply_author_id=F("in_reply_to__author_id"))
 
 
 def status_queryset():

@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from mastodon_api.http import ApiError, api
-from mastodon_api.views.common import readable_posts, statuses_page
+from mastodon_api.views.common import statuses_page, timeline_posts
 from posts.models import Hashtag, Post
 
 MAX_TAGS = 4
@@ -19,7 +19,7 @@ def home(request: HttpRequest):
 
 def _public_posts(request: HttpRequest):
     viewer = request.profile  # type: ignore[attr-defined]
-    return readable_posts(viewer).public().with_live_originals().not_hidden_for(viewer)
+    return timeline_posts(viewer).with_live_originals()
 
 
 @api(scope="read:statuses", auth_mode="optional")
@@ -64,11 +64,11 @@ def tag(request: HttpRequest, hashtag: str):
     # is a correlated EXISTS: the database walks posts newest first and stops after
     # one page, which is what a busy chat hashtag needs (see docs/performance.md).
     viewer = request.profile  # type: ignore[attr-defined]
-    posts = readable_posts(viewer).public().not_hidden_for(viewer)
+    posts = timeline_posts(viewer)
     tag_ids = Hashtag.objects.filter(name_lower__in=wanted).values("id")
     posts = posts.filter(Exists(_through().filter(post_id=OuterRef("id"), hashtag_id__in=tag_ids)))
     for name in every:
         posts = posts.filter(id__in=_tagged([name]))
     if excluded:
         posts = posts.exclude(id__in=_tagged(excluded))
-    return statuses_page(request, posts)
+    return statuses_page(request, posts, reposts=False)

@@ -85,3 +85,14 @@ def test_a_timeline_page_costs_a_fixed_number_of_queries(
     assert len(small.json()) == 5 and len(big.json()) == 40
     assert len(home.json()) == 40 and len(public.json()) == 40
     assert any(s["favourited"] for s in big.json())
+
+
+def test_blocked_and_muted_authors_are_left_out(as_pat, pat, hana, olly):
+    from accounts import actions as account_actions
+
+    _post(hana, "from hana #chat")
+    _post(olly, "from olly #chat")
+    account_actions.mute(user=pat.user, profile=pat.profile, target=hana.profile)
+    account_actions.block(user=olly.user, profile=olly.profile, target=pat.profile)
+    assert as_pat.get("/api/v1/timelines/tag/chat").json() == []
+    assert as_pat.get("/api/v1/timelines/public").json() == []
