@@ -25,7 +25,9 @@ def make_person(username: str, *, timezone: str = "UTC", **fields) -> Person:
         timezone=timezone,
         **fields,
     )
-    return Person(user=user, profile=user.personal_profile, password=password)
+    profile = user.personal_profile
+    assert profile is not None
+    return Person(user=user, profile=profile, password=password)
 
 
 @pytest.fixture
