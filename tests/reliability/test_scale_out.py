@@ -146,6 +146,8 @@ def redis_down() -> None:
 
 def redis_up() -> None:
     """Start Redis again with the command this kind of machine starts it with."""
+    for folder in ("/var/lib/redis", "/var/log/redis"):
+        Path(folder).mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
             "redis-server",
