@@ -104,7 +104,9 @@ def _answer_text(rng: random.Random, topic: topics.Topic, number: int, tag: str)
         [f"A{number}", f"A{number}:", f"a{number}", f"A{number} -", f"A{number}."],
         weights=[6, 4, 2, 1, 1],
     )[0]
-    text = f"{prefix} {opening}. {detail}"
+    # "..., and feel they can come back." or "... . Every single time."
+    joiner = ", " if detail[:1].islower() else ". "
+    text = f"{prefix} {opening}{joiner}{detail}"
     if rng.random() < 0.97:
         text = f"{text} {tag}"
     return text
