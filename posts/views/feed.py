@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required, redirect_next
+from chats.models import Series
 from hashchat.errors import ActionError
 from posts import actions, parsing
 from posts.compose import compose_context
@@ -26,6 +27,16 @@ def home(request):
         "compose": compose_context(request),
         "followed_tags": followed_tags,
     }
+    if not page.items:
+        # An empty timeline suggests chats whose hashtag the profile could follow.
+        followed = {t.name_lower for t in followed_tags}
+        context["suggested_chats"] = [
+            s
+            for s in Series.objects.filter(is_public=True)
+            .select_related("organiser")
+            .order_by("hashtag")[:20]
+            if s.hashtag.lower() not in followed
+        ][:5]
     return render(request, "home.html", context)
 
 
@@ -53,6 +64,8 @@ def tag_page(request, name: str):
         and tag is not None
         and TagFollow.objects.filter(profile=viewer, hashtag=tag).exists(),
     }
+    # A hashtag that is a chat links to the chat's schedule.
+    context["series"] = Series.objects.filter(hashtag__iexact=name, is_public=True).first()
     if viewer is not None:
         context["compose"] = compose_context(request, text=f"#{shown} ")
     return render(request, "posts/tag.html", context)

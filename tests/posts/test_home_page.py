@@ -1,6 +1,9 @@
 """/ : the landing page for visitors, the home timeline for a login."""
 
+from datetime import date, time
+
 from accounts.actions import follow
+from chats.actions import create_series
 from posts import actions
 
 
@@ -36,7 +39,27 @@ def test_the_compose_box_posts_as_the_active_profile_by_default(act_as, pat, hkl
 
 def test_an_empty_timeline_says_how_to_fill_it(act_as, pat):
     r = act_as(pat).get("/")
-    assert "Your timeline is empty." in r.text
+    assert "Your timeline is empty" in r.text
+    assert 'href="/chats/"' in r.text
+
+
+def test_an_empty_timeline_suggests_chats_to_follow(act_as, pat, hana, ngac):
+    create_series(
+        user=hana.user,
+        organiser=ngac,
+        hashtag="AusLibChat",
+        title="Australian library chat",
+        timezone="Asia/Hong_Kong",
+        rrule="FREQ=MONTHLY;BYDAY=1TU",
+        start_time=time(19, 0),
+        start_date=date(2027, 1, 1),
+    )
+    client = act_as(pat)
+    r = client.get("/")
+    assert 'action="/tags/auslibchat/follow/"' in r.text
+    assert "Follow #AusLibChat" in r.text
+    client.post("/tags/auslibchat/follow/", {"next": "/"})
+    assert 'action="/tags/auslibchat/follow/"' not in client.get("/").text
 
 
 def test_older_posts_are_a_link_away(act_as, pat):
