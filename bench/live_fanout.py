@@ -1,0 +1,455 @@
+"""Live fan-out benchmark: N Server-Sent-Events subscribers on one hashtag, M posts a
+second through the API, delivery latency, missed events and server memory.
+
+    .venv/bin/python bench/live_fanout.py                       # the full matrix
+    .venv/bin/python bench/live_fanout.py --subscribers 1000 --processes 1 --seconds 10
+
+For each number of web processes (1: the in-process hub; 2: two servers sharing
+one data dir and Redis, subscribers split between them, posts sent to the first)
+and each N, it starts hashchat on loopback, opens N subscribers to
+/api/v1/streaming/hashtag?tag=benchchat from a separate client process (raw
+asyncio sockets, so the client stays light), posts at the given rate for the
+given time, waits for stragglers, and prints one Markdown table row:
+
+    latency = time a subscriber read the post's event - time the post request was sent
+
+so it includes the API request, the commit, building the Status JSON and the
+fan-out. "missed" counts (post, subscriber) pairs never delivered. RSS is the
+largest resident set size seen per server process while the subscribers were
+connected. It is a benchmark, never a test: nothing here asserts.
+"""
+
+import argparse
+import array
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TAG = "benchchat"
+MARK = re.compile(rb"bench-(\d+)-")
+CREATED = re.compile(rb'"created_at":"([^"]+)"')
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+# -- the subscriber client (a separate process) -----------------------------------
+
+
+class Subscriber(asyncio.Protocol):
+    def __init__(self, index: int, request: bytes, client: "Client") -> None:
+        self.index = index
+        self.request = request
+        self.client = client
+        self.tail = b""
+        self.seen: set[int] = set()
+        self.ready = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport) -> None:
+        transport.write(self.request)
+
+    def data_received(self, data: bytes) -> None:
+        now = time.time()
+        if not self.ready.done():
+            self.ready.set_result(data.startswith(b"HTTP/1.1 200"))
+        buffer = self.tail + data
+        for match in MARK.finditer(buffer):
+            seq = int(match[1])
+            if seq not in self.seen:
+                self.seen.add(seq)
+                if seq not in self.client.created:
+                    found = CREATED.findall(buffer, 0, match.start())
+                    if found:
+                        self.client.created[seq] = found[-1].decode()
+                self.client.receipts.extend((self.index, seq))
+                self.client.times.append(now)
+        if b"event: dropped" in buffer:
+            self.client.dropped += 1
+        self.tail = buffer[-48:]
+
+    def connection_lost(self, exc) -> None:
+        self.client.lost += 1
+        if not self.ready.done():
+            self.ready.set_result(False)
+
+
+class Client:
+    def __init__(self) -> None:
+        self.receipts = array.array("q")
+        self.times = array.array("d")
+        self.dropped = 0
+        self.lost = 0
+        # Each post's created_at (set in the server just before its commit).
+        self.created: dict[int, str] = {}
+
+
+async def run_client(urls: list[str], count: int, out: Path) -> None:
+    loop = asyncio.get_running_loop()
+    client = Client()
+    gate = asyncio.Semaphore(200)
+    transports = []
+
+    async def open_one(index: int) -> bool:
+        url = urls[index % len(urls)]
+        host, port = url.removeprefix("http://").split(":")
+        request = (
+            f"GET /api/v1/streaming/hashtag?tag={TAG} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            "Accept: text/event-stream\r\n\r\n"
+        ).encode()
+        async with gate:
+            transport, protocol = await loop.create_connection(
+                lambda: Subscriber(index, request, client), host, int(port)
+            )
+            transports.append(transport)
+            return await protocol.ready
+
+    results = await asyncio.gather(*(open_one(i) for i in range(count)), return_exceptions=True)
+    ok = sum(1 for r in results if r is True)
+    print(f"ready {ok}", flush=True)
+    await loop.run_in_executor(None, sys.stdin.readline)
+    with open(out, "wb") as f:
+        meta = {"dropped": client.dropped, "lost": client.lost, "ok": ok, "created": client.created}
+        f.write(json.dumps(meta).encode())
+        f.write(b"\n")
+        client.receipts.tofile(f)
+        client.times.tofile(f)
+    for transport in transports:
+        transport.close()
+
+
+def client_main(args: argparse.Namespace) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(run_client(args.urls.split(","), args.count, Path(args.out)))
+
+
+# -- the driver -----------------------------------------------------------------------
+
+
+def rss_mb(pid: int) -> float:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.peak = dict.fromkeys(pids, 0.0)
+        self.running = True
+
+    def run(self) -> None:
+        while self.running:
+            for pid in self.pids:
+                self.peak[pid] = max(self.peak[pid], rss_mb(pid))
+            time.sleep(0.25)
+
+
+def token_for(url: str, username: str, password: str) -> str | None:
+    """A bearer token through the Mastodon API (password grant), or None without it."""
+    import httpx
+
+    try:
+        app = httpx.post(
+            url + "/api/v1/apps",
+            data={
+                "client_name": "bench",
+                "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                "scopes": "read write",
+            },
+            timeout=10,
+        )
+        if app.status_code != 200:
+            return None
+        grant = httpx.post(
+            url + "/oauth/token",
+            data={
+                "grant_type": "password",
+                "username": username,
+                "password": password,
+                "client_id": app.json()["client_id"],
+                "client_secret": app.json()["client_secret"],
+                "scope": "read write",
+            },
+            timeout=10,
+        )
+        return grant.json().get("access_token") if grant.status_code == 200 else None
+    except httpx.HTTPError:
+        return None
+
+
+SETUP = """
+from datetime import time, timedelta
+from django.utils import timezone
+from accounts import actions as accounts
+from chats import actions as chats
+host = accounts.sign_up(username="benchhost", email="bench@example.org",
+                        password="bench-secret-pw", timezone="UTC")
+series = chats.create_series(user=host, organiser=host.personal_profile, hashtag="benchchat",
+    title="Bench", timezone="UTC", rrule="FREQ=DAILY", start_time=time(0, 0))
+event = chats.create_event(user=host, series=series, topic="Load",
+    starts_at=timezone.now() - timedelta(minutes=1), questions=[])
+print(event.id)
+"""
+
+
+async def post_all(urls: list[str], auth: dict, total: int, rate: float, sent: dict) -> int:
+    """Post `total` posts at `rate` a second without waiting for earlier answers,
+    taking the servers in turn."""
+    import httpx
+
+    ok = 0
+    limits = httpx.Limits(max_connections=64)
+    async with httpx.AsyncClient(timeout=30, limits=limits, **auth["client"]) as c:
+
+        async def one(seq: int) -> None:
+            nonlocal ok
+            text = f"bench-{seq}- load test #{TAG}"
+            sent[seq] = time.time()
+            url = urls[seq % len(urls)] + auth["path"]
+            try:
+                response = await c.post(url, **auth["body"](text))
+            except httpx.HTTPError as e:
+                sent.pop(seq, None)
+                print(f"  post {seq}: {type(e).__name__}", flush=True)
+                return
+            if response.status_code in (200, 201):
+                ok += 1
+            else:
+                sent.pop(seq, None)
+                print(f"  post {seq}: {response.status_code} {response.text[:60]}", flush=True)
+
+        start = time.monotonic()
+        tasks = []
+        for seq in range(total):
+            delay = start + seq / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.ensure_future(one(seq)))
+        await asyncio.gather(*tasks)
+    return ok
+
+
+def posting_auth(url: str, event_id: str) -> dict:
+    token = token_for(url, "benchhost", "bench-secret-pw")
+    if token:
+        return {
+            "how": "Mastodon API (POST /api/v1/statuses)",
+            "client": {"headers": {"Authorization": f"Bearer {token}"}},
+            "path": "/api/v1/statuses",
+            "body": lambda text: {"json": {"status": text}},
+        }
+    import httpx
+
+    session = httpx.Client(base_url=url, timeout=10)
+    session.get("/login/")
+    session.post(
+        "/login/",
+        data={
+            "username": "benchhost",
+            "password": "bench-secret-pw",
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+    )
+    cookies = dict(session.cookies)
+    return {
+        "how": "room endpoint with a logged-in session",
+        "client": {
+            "cookies": cookies,
+            "headers": {"X-CSRFToken": cookies["csrftoken"], "Accept": "application/json"},
+        },
+        "path": f"/chats/{TAG}/events/{event_id}/room/post",
+        "body": lambda text: {"data": {"text": text}},
+    }
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dict:
+    urls = [s.url for s in servers]
+    with tempfile.NamedTemporaryFile(prefix="bench-", delete=False) as tmp:
+        out = Path(tmp.name)
+    client = subprocess.Popen(
+        [
+            sys.executable,
+            __file__,
+            "client",
+            "--urls",
+            ",".join(urls),
+            "--count",
+            str(count),
+            "--out",
+            str(out),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    sampler = RssSampler([s.process.pid for s in servers])
+    sampler.start()
+    line = client.stdout.readline().split()
+    connected = int(line[1]) if len(line) == 2 else 0
+    time.sleep(1.0)
+    idle_rss = {pid: rss_mb(pid) for pid in sampler.pids}
+    sent: dict[int, float] = {}
+    total = int(rate * seconds)
+    posted = asyncio.run(post_all(urls, auth, total, rate, sent))
+    time.sleep(3.0)  # stragglers
+    client.stdin.write("stop\n")
+    client.stdin.flush()
+    client.wait(timeout=120)
+    sampler.running = False
+    with open(out, "rb") as f:
+        meta = json.loads(f.readline())
+        rest = f.read()
+    out.unlink()
+    n = len(rest) // 24
+    receipts = array.array("q")
+    receipts.frombytes(rest[: n * 16])
+    times = array.array("d")
+    times.frombytes(rest[n * 16 :])
+    latencies = sorted(
+        (times[i] - sent[receipts[2 * i + 1]]) * 1000
+        for i in range(n)
+        if receipts[2 * i + 1] in sent
+    )
+    created = {
+        int(seq): datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        for seq, value in meta["created"].items()
+    }
+    fanout = sorted(
+        (times[i] - created[receipts[2 * i + 1]]) * 1000
+        for i in range(n)
+        if receipts[2 * i + 1] in created
+    )
+    expected = posted * connected
+    return {
+        "subscribers": connected,
+        "posted": posted,
+        "rate": rate,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": latencies[-1] if latencies else float("nan"),
+        "mean": statistics.fmean(latencies) if latencies else float("nan"),
+        "fanout_p50": percentile(fanout, 50),
+        "fanout_p99": percentile(fanout, 99),
+        "missed": expected - len(latencies),
+        "dropped": meta["dropped"],
+        "rss_idle": idle_rss,
+        "rss_peak": dict(sampler.peak),
+    }
+
+
+def start_servers(processes: int, data_dir: Path):
+    from tests.server import start_server
+
+    env = {
+        "HASHCHAT_RATE_LIMITS": "post:profile=0/60,post:ip=0/60,api=1000000/300",
+        "HASHCHAT_LOG_LEVEL": "WARNING",
+    }
+    if processes > 1:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).ping()
+        env["REDIS_URL"] = REDIS_URL
+    servers = [start_server(data_dir=data_dir, env=env)]
+    for _ in range(processes - 1):
+        servers.append(start_server(data_dir=data_dir, env=env, args=("--no-worker",)))
+    return servers
+
+
+def run_matrix(args: argparse.Namespace) -> None:
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print(
+        f"# live fan-out, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}",
+        flush=True,
+    )
+    print(
+        "| processes | subscribers | posts/s | posts | p50 ms | p95 ms | p99 ms | max ms "
+        "| fan-out p50 / p99 ms | missed | dropped | server RSS idle / peak MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    for processes in args.processes:
+        with tempfile.TemporaryDirectory(prefix="hashchat-bench-") as tmp:
+            servers = start_servers(processes, Path(tmp))
+            try:
+                done = servers[0].hashchat("manage", "shell", "-c", SETUP)
+                event_id = done.stdout.strip().splitlines()[-1]
+                auth = posting_auth(servers[0].url, event_id)
+                print(f"<!-- posting through the {auth['how']} -->", flush=True)
+                for count in args.subscribers:
+                    rate = args.rate_5000 if count >= 5000 else args.rate
+                    r = measure(servers, auth, count, rate, args.seconds)
+                    rss = ", ".join(
+                        f"{r['rss_idle'][pid]:.0f} / {r['rss_peak'][pid]:.0f}"
+                        for pid in r["rss_peak"]
+                    )
+                    print(
+                        f"| {processes} | {r['subscribers']} | {r['rate']:g} | {r['posted']} "
+                        f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
+                        f"| {r['fanout_p50']:.0f} / {r['fanout_p99']:.0f} "
+                        f"| {r['missed']} | {r['dropped']} | {rss} |",
+                        flush=True,
+                    )
+            finally:
+                for server in servers:
+                    server.kill(signal.SIGTERM)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    client = sub.add_parser("client", help="(internal) the subscriber process")
+    client.add_argument("--urls", required=True)
+    client.add_argument("--count", type=int, required=True)
+    client.add_argument("--out", required=True)
+    parser.add_argument("--subscribers", default="100,1000,5000")
+    parser.add_argument("--processes", default="1,2")
+    parser.add_argument("--rate", type=float, default=20.0, help="posts per second")
+    parser.add_argument(
+        "--rate-5000", type=float, default=20.0, help="posts per second with 5,000 or more"
+    )
+    parser.add_argument("--seconds", type=float, default=15.0, help="how long to post")
+    args = parser.parse_args()
+    if args.command == "client":
+        client_main(args)
+        return
+    args.subscribers = [int(x) for x in args.subscribers.split(",")]
+    args.processes = [int(x) for x in args.processes.split(",")]
+    run_matrix(args)
+
+
+if __name__ == "__main__":
+    main()
