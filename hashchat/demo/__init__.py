@@ -196,6 +196,10 @@ def start_with_server(args: argparse.Namespace, base_url: str) -> threading.Thre
             pass
         except Exception:
             logger.exception("the demo stopped")
+        finally:
+            from django.db import connection
+
+            connection.close()
 
     thread = threading.Thread(target=run, name="hashchat-demo", daemon=True)
     thread.start()
