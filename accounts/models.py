@@ -5,6 +5,7 @@ Profile. A login owns one personal profile and may manage organisation
 profiles (HKLibConnect) through Membership rows.
 """
 
+import functools
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -20,10 +21,15 @@ handle_validator = RegexValidator(
 )
 
 
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_timezone(value: str) -> None:
     from django.core.exceptions import ValidationError
 
-    if value not in zoneinfo.available_timezones():
+    if value not in known_timezones():
         raise ValidationError(f"“{value}” is not a known IANA timezone (e.g. Asia/Hong_Kong).")
 
 

@@ -30,6 +30,8 @@ def migrate() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # Links, avatars and streaming URLs name the server's own address unless told otherwise.
+    os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
     setup_django()
     migrate()
     import uvicorn
