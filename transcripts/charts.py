@@ -49,6 +49,8 @@ def activity_svg(stats: Stats, *, title: str = "Posts per minute") -> str:
     chart.x_labels_major = [labels[m] for m in sorted(majors)] or [labels[0]]
     chart.add("Posts", stats.per_minute)
     peak = max(stats.per_minute, default=0) or 1
+    step = max(1, -(-peak // 8))  # whole posts on the axis, at most about 8 labels
+    chart.y_labels = list(range(0, peak + step, step))
     marks: list[int | None] = [None] * minutes
     for m in majors:
         marks[m] = peak

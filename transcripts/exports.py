@@ -121,7 +121,7 @@ def md_escape(text: str) -> str:
 
 def _md_lines(text: str, indent: str) -> str:
     """A multi-line text inside a list item: hard line breaks, lines kept in the item."""
-    lines = [md_escape(line) for line in text.splitlines() if line.strip()] or [""]
+    lines = [md_escape(line.strip()) for line in text.splitlines() if line.strip()] or [""]
     safe = []
     for line in lines:
         if line[:1] in "#+-=|" or line[:1].isdigit():

@@ -10,7 +10,7 @@ from django.conf import settings
 
 from transcripts.building import Built, Item
 from transcripts.charts import activity_svg
-from transcripts.exports import local, rows, transcript_url, when
+from transcripts.exports import local, plural, rows, transcript_url, when
 from transcripts.statistics import Stats
 
 CSS_PATH = settings.BASE_DIR / "static" / "hashchat" / "transcript.css"
@@ -44,9 +44,9 @@ def _post(built: Built, item: Item) -> str:
     stamp = local(built, item.created_at, "%Y-%m-%d %H:%M")
     counts = []
     if item.like_count:
-        counts.append(f"{item.like_count} likes")
+        counts.append(plural(item.like_count, "like"))
     if item.reposts:
-        counts.append(f"{item.reposts} reposts")
+        counts.append(plural(item.reposts, "repost"))
     return (
         f'<article class="{" ".join(classes)}" id="p{item.id}">'
         f'<div class="t-post-meta"><strong>{escape(item.name)}</strong>'
