@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Exists, F, OuterRef
 
 from accounts.models import Block, Follow, Mute, Profile
 from posts import parsing
@@ -68,47 +68,49 @@ def status_url(post: Post, base_url: str | None = None) -> str:
 # ----- accounts -------------------------------------------------------------------------
 
 
-def _count_subquery(queryset, outer_field: str, group_field: str) -> Coalesce:
-    counted = (
-        queryset.filter(**{group_field: OuterRef(outer_field)})
-        .order_by()
-        .values(group_field)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _placeholders(values: Sequence) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
-def with_account_counts(queryset):
-    """Annotate profiles with what an Account shows (one query for any number)."""
-    visible_posts = Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True)
-    last = (
-        visible_posts.filter(author=OuterRef("pk"))
-        .order_by()
-        .values("author")
-        .annotate(m=Max("created_at"))
-        .values("m")
-    )
-    return queryset.annotate(
-        n_followers=_count_subquery(Follow.objects.all(), "pk", "followee"),
-        n_following=_count_subquery(Follow.objects.all(), "pk", "follower"),
-        n_statuses=_count_subquery(visible_posts, "pk", "author"),
-        last_status=Subquery(last),
-    )
+def account_counts(profile_ids: Sequence[int]) -> dict[int, tuple[int, int, int, Any]]:
+    """(followers, following, statuses, last status time) for each profile, in one
+    query. Plain SQL: the ORM's compile time for four correlated subqueries cost
+    more than running them."""
+    if not profile_ids:
+        return {}
+    follow = Follow._meta.db_table
+    post = Post._meta.db_table
+    ids = list(profile_ids)
+    sql = f"""
+        SELECT p.id,
+            (SELECT COUNT(*) FROM {follow} f WHERE f.followee_id = p.id),
+            (SELECT COUNT(*) FROM {follow} f WHERE f.follower_id = p.id),
+            (SELECT COUNT(*) FROM {post} s
+                WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL),
+            (SELECT MAX(s.created_at) FROM {post} s
+                WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL)
+        FROM {Profile._meta.db_table} p WHERE p.id IN ({_placeholders(ids)})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return {row[0]: (row[1], row[2], row[3], row[4]) for row in cursor.fetchall()}
 
 
 def _counts_for(profiles: Iterable[Profile]) -> dict[int, Profile]:
-    """Profiles (by id) carrying the count annotations; one query for those lacking them."""
+    """Profiles by id, each carrying n_followers, n_following, n_statuses and
+    last_status; one query for those that do not carry them yet."""
     have: dict[int, Profile] = {}
-    missing: set[int] = set()
     for p in profiles:
-        if hasattr(p, "n_followers"):
-            have[p.id] = p
-        else:
-            missing.add(p.id)
-    if missing:
-        for p in with_account_counts(Profile.objects.filter(id__in=missing)):
-            have[p.id] = p
+        have[p.id] = p
+    missing = [pid for pid, p in have.items() if not hasattr(p, "n_followers")]
+    counts = account_counts(missing)
+    for pid in missing:
+        followers, following, statuses, last = counts.get(pid, (0, 0, 0, None))
+        profile = have[pid]
+        profile.n_followers = followers  # type: ignore[attr-defined]
+        profile.n_following = following  # type: ignore[attr-defined]
+        profile.n_statuses = statuses  # type: ignore[attr-defined]
+        profile.last_status = last  # type: ignore[attr-defined]
     return have
 
 
@@ -137,8 +139,7 @@ def _fields(profile: Profile) -> list[dict]:
 
 
 def account_entity(profile: Profile, *, base_url: str | None = None) -> dict:
-    """A complete Account. Uses the count annotations when the profile has them
-    (see with_account_counts), else one query."""
+    """A complete Account (one query for its counts)."""
     counted = _counts_for([profile])[profile.id]
     return _account(counted, _base(base_url))
 
@@ -263,11 +264,13 @@ def status_entities(
     counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
     accounts = {pid: _account(p, base) for pid, p in counted.items()}
     flags = viewer_flags(ids, viewer) if viewer is not None else {}
+    author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
 
     def build(post: Post) -> dict:
         author = post.author
         is_repost = post.repost_of_id is not None
         content = "" if is_repost else _absolute_links(post.html, base)
+        url = f"{author_urls[author.id]}/{post.id}"
         entity: dict[str, Any] = {
             "id": str(post.id),
             "created_at": iso(post.created_at),
@@ -281,8 +284,8 @@ def status_entities(
             "spoiler_text": "",
             "visibility": post.visibility,
             "language": post.language or None,
-            "uri": status_url(post, base),
-            "url": status_url(post, base),
+            "uri": url,
+            "url": url,
             "replies_count": post.reply_count,
             "reblogs_count": post.repost_count,
             "favourites_count": post.like_count,
@@ -324,23 +327,26 @@ def status_entities(
 
 
 def viewer_flags(post_ids: list[int], viewer: Profile) -> dict[int, tuple[bool, bool, bool]]:
-    """(favourited, reblogged, bookmarked) for each post id, in one query."""
+    """(favourited, reblogged, bookmarked) for each post id, in one query (plain SQL
+    over the unique (profile, post) indexes)."""
     if not post_ids:
         return {}
-    rows = (
-        Post.objects.filter(id__in=post_ids)
-        .annotate(
-            fav=Exists(Like.objects.filter(profile=viewer, post=OuterRef("pk"))),
-            reb=Exists(
-                Post.objects.filter(
-                    author=viewer, repost_of=OuterRef("pk"), deleted_at__isnull=True
-                )
-            ),
-            bm=Exists(Bookmark.objects.filter(profile=viewer, post=OuterRef("pk"))),
-        )
-        .values_list("id", "fav", "reb", "bm")
-    )
-    return {pid: (bool(f), bool(r), bool(b)) for pid, f, r, b in rows}
+    marks = _placeholders(post_ids)
+    sql = f"""
+        SELECT 'f', post_id FROM {Like._meta.db_table}
+            WHERE profile_id = %s AND post_id IN ({marks})
+        UNION ALL SELECT 'r', repost_of_id FROM {Post._meta.db_table}
+            WHERE author_id = %s AND deleted_at IS NULL AND repost_of_id IN ({marks})
+        UNION ALL SELECT 'b', post_id FROM {Bookmark._meta.db_table}
+            WHERE profile_id = %s AND post_id IN ({marks})
+    """
+    ids = list(post_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [viewer.id, *ids, viewer.id, *ids, viewer.id, *ids])
+        marked: dict[str, set[int]] = {"f": set(), "r": set(), "b": set()}
+        for kind, post_id in cursor.fetchall():
+            marked[kind].add(post_id)
+    return {pid: (pid in marked["f"], pid in marked["r"], pid in marked["b"]) for pid in post_ids}
 
 
 def context_entity(ancestors, descendants, *, viewer=None, base_url=None) -> dict:
