@@ -6,14 +6,17 @@ const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const formatter = new Intl.DateTimeFormat(undefined, {
   weekday: "short", day: "numeric", month: "short", year: "numeric",
-  hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+  hour: "numeric", minute: "2-digit", timeZoneName: "short",
 });
 
 function renderTimes(root) {
   for (const el of root.querySelectorAll("time[data-localtime]")) {
     const when = new Date(el.getAttribute("datetime"));
     if (Number.isNaN(when.getTime())) continue;
-    el.textContent = formatter.format(when) + (el.hasAttribute("data-zone-label") ? ` (${zone})` : "");
+    const text = formatter.format(when);
+    // Name the zone too (Europe/Paris), unless the short name already says it (UTC).
+    const label = el.hasAttribute("data-zone-label") && zone && !text.endsWith(zone);
+    el.textContent = label ? `${text} (${zone})` : text;
     el.title = el.getAttribute("datetime");
   }
 }
