@@ -88,3 +88,31 @@ def hide_in_room(client: httpx.Client, event_id: str, post_id: str) -> None:
         headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": str(client.base_url)},
     )
     assert response.status_code == 200, response.text
+
+
+TOKEN = textwrap.dedent(
+    """
+    from mastodon_api.actions import password_token, register_app
+    app = register_app(name="live tests", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"],
+                       scopes="read write")
+    print(password_token(client_id=app.client_id, client_secret=app.client_secret,
+                         username="{username}", password="{username}-secret-pw",
+                         scope="read").access_token)
+    """
+)
+
+
+def token_for(server, username: str) -> str:
+    """A read-scoped bearer token for `username`, made with the password grant."""
+    done = server.hashchat("manage", "shell", "-c", TOKEN.format(username=username))
+    return done.stdout.strip().splitlines()[-1]
+
+
+def reply_in_room(client: httpx.Client, event_id: str, post_id: str, text: str) -> dict:
+    response = client.post(
+        f"/chats/livetest/events/{event_id}/room/post",
+        data={"text": text, "in_reply_to": post_id},
+        headers={"X-CSRFToken": client.cookies["csrftoken"], "Referer": str(client.base_url)},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["item"]

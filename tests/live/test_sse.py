@@ -5,7 +5,7 @@ import re
 
 import httpx
 
-from tests.live.helpers import SSEReader, hide_in_room, post_in_room
+from tests.live.helpers import SSEReader, hide_in_room, post_in_room, reply_in_room, token_for
 
 FRAME = re.compile(rb"id: (\d+)\nevent: ([a-z.]+)\ndata: ([^\n]*)\n\n")
 
@@ -96,3 +96,18 @@ def test_an_unknown_stream_or_a_missing_tag_is_refused(live_site):
     assert httpx.get(live_site.url + "/api/v1/streaming/hashtag").status_code == 400
     response = httpx.get(live_site.url + "/chats/livetest/events/1/room/stream")
     assert response.status_code == 404
+
+
+def test_the_notification_stream_tells_of_a_reply(live_site):
+    token = token_for(live_site.server, "pat")
+    mine = post_in_room(live_site.pat, live_site.event_id, "Anyone there?")
+    path = "/api/v1/streaming/user/notification"
+    with stream(live_site, path, headers={"Authorization": f"Bearer {token}"}) as response:
+        assert response.status_code == 200
+        reader = SSEReader(response)
+        reply = reply_in_room(live_site.hana, live_site.event_id, mine["id"], "Yes!")
+        (event,) = reader.events(1)
+    assert event["event"] == "notification"
+    note = json.loads(event["data"])
+    assert note["type"] in ("mention", "reply")
+    assert note["status"]["id"] == reply["id"]
