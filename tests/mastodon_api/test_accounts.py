@@ -58,3 +58,29 @@ def test_account_search(as_pat, hana, ngac):
     assert [a["username"] for a in found] == ["NGAC"]
     by_name = as_pat.get("/api/v1/accounts/search", {"q": "Hana"}).json()
     assert [a["username"] for a in by_name] == ["hana"]
+
+
+def test_update_credentials_takes_a_multipart_avatar(as_hana, hana):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 30, 30)).save(buffer, format="PNG")
+    avatar = SimpleUploadedFile("me.png", buffer.getvalue(), content_type="image/png")
+    r = as_hana.client.post(
+        "/api/v1/accounts/update_credentials",
+        {"display_name": "Hana H", "avatar": avatar},
+        headers={"Authorization": f"Bearer {as_hana.token}"},
+    )
+    assert r.status_code == 200, r.content
+    hana.profile.refresh_from_db()
+    assert hana.profile.avatar and hana.profile.display_name == "Hana H"
+    assert "/media/" in r.json()["avatar"]
+
+
+def test_a_browser_session_is_not_a_token(hana, client):
+    client.force_login(hana.user)
+    assert client.post("/api/v1/statuses", {"status": "hi"}).status_code == 401
+    assert client.get("/api/v1/accounts/verify_credentials").status_code == 401
