@@ -312,6 +312,7 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert client.stdin is not None and client.stdout is not None
     sampler = RssSampler([s.process.pid for s in servers])
     sampler.start()
     line = client.stdout.readline().split()
