@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-unit test-browser test-scale lint format bench clean
+.PHONY: install run serve test test-unit test-browser lint format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -22,13 +22,15 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/hashchat serve
 
-test: $(STAMP)
-	$(BIN)/pytest -q
-	$(BIN)/python -m tests.browser.ensure_chromium
-	$(BIN)/pytest -q -p no:asyncio tests/browser
+# The unit and end-to-end suite, then the browser tests in their own run (no shared event loop).
+test: test-unit test-browser
 
 test-unit: $(STAMP)
 	$(BIN)/pytest -q
+
+test-browser: $(STAMP)
+	$(BIN)/python -m tests.browser.ensure_chromium
+	$(BIN)/pytest -q -p no:asyncio tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
