@@ -9,6 +9,15 @@ function attach(textarea) {
   const ids = (textarea.getAttribute("aria-describedby") || "").split(/\s+/);
   const counter = ids.map((id) => document.getElementById(id)).find((el) => el && el.classList.contains("counter"));
   if (!max || !counter) return;
+  // The counter is read with the field (aria-describedby); a separate live region
+  // speaks only near and over the limit, not on every keystroke.
+  counter.removeAttribute("aria-live");
+  const announcer = document.createElement("span");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("aria-live", "polite");
+  counter.after(announcer);
+  const stepOf = (left) => (left < 0 ? "over" : [0, 10, 20, 50].find((n) => left <= n));
+  let lastStep = stepOf(max - counted(textarea.value));
   const form = textarea.form;
   const button = form ? form.querySelector("button[type=submit]") : null;
   const update = () => {
@@ -26,6 +35,9 @@ function attach(textarea) {
       delete textarea.dataset.overLimit;
     }
     if (button) button.disabled = left < 0;
+    const step = stepOf(left);
+    if (step !== lastStep && step !== undefined) announcer.textContent = counter.textContent;
+    lastStep = step;
   };
   textarea.addEventListener("input", update);
   update();
