@@ -48,7 +48,16 @@ function startCountdowns(root) {
     const tick = () => {
       const left = Math.round((start - Date.now()) / 1000);
       if (left <= 0) {
-        el.textContent = "Starting now: reload the page to join.";
+        const room = el.getAttribute("data-room");
+        if (room) {
+          const link = document.createElement("a");
+          link.className = "button";
+          link.href = room;
+          link.textContent = "Join the live room";
+          el.replaceChildren("Starting now. ", link);
+        } else {
+          el.textContent = "Starting now: reload the page to join.";
+        }
         return;
       }
       el.textContent = `Starts in ${countdownText(left)}.`;
