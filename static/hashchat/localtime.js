@@ -48,11 +48,11 @@ function startCountdowns(root) {
     const tick = () => {
       const left = Math.round((start - Date.now()) / 1000);
       if (left <= 0) {
-        const room = el.getAttribute("data-room");
-        if (room) {
+        if (el.hasAttribute("data-room-link")) {
+          // The room lives under the event page: /chats/<tag>/events/<id>/room/.
           const link = document.createElement("a");
           link.className = "button";
-          link.href = room;
+          link.href = `${window.location.pathname.replace(/\/?$/, "/")}room/`;
           link.textContent = "Join the live room";
           el.replaceChildren("Starting now. ", link);
         } else {
