@@ -5,6 +5,7 @@ import zoneinfo
 from functools import cache
 
 from django import forms
+from django.core.validators import RegexValidator
 
 from accounts.models import Membership
 
@@ -24,11 +25,21 @@ class Form(forms.Form):
 
 
 class SignUpForm(Form):
-    username = forms.CharField(max_length=150, help_text="For logging in.")
+    # The shapes are checked here so that every field's problem shows at once;
+    # sign_up checks them again with the rest of the rules.
+    username = forms.CharField(
+        max_length=150,
+        help_text="For logging in.",
+        validators=[
+            RegexValidator(r"^[\w.@+-]+\Z", "A username is letters, digits and @ . + - _ only.")
+        ],
+    )
     email = forms.EmailField(label="E-mail")
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters, not a common password.",
+        min_length=8,
+        error_messages={"min_length": "Use at least 8 characters."},
     )
     handle = forms.CharField(
         max_length=30,

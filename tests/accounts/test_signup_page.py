@@ -63,3 +63,13 @@ def test_missing_fields_are_reported(client, db):
     assert r.status_code == 422
     assert "This field is required." in r.text
     assert "Enter a valid email address." in r.text
+
+
+def test_every_field_shows_its_problem_at_once(client, db):
+    r = client.post("/signup/", {"username": "mei chan", "email": "", "password": "short"})
+    assert r.status_code == 422
+    assert "A username is letters, digits and @ . + - _ only." in r.text
+    assert "This field is required." in r.text
+    assert "Use at least 8 characters." in r.text
+    assert r.text.count('aria-invalid="true"') == 3
+    assert not User.objects.exists()
