@@ -1,5 +1,8 @@
 """/tags/<name>/ with following the hashtag."""
 
+from datetime import date, time
+
+from chats.actions import create_series
 from posts import actions
 from posts.models import TagFollow
 
@@ -59,3 +62,21 @@ def test_what_is_not_a_hashtag_is_a_404(client, pat):
 def test_following_needs_a_login(client, db):
     r = client.post("/tags/auslibchat/follow/")
     assert r.status_code == 302 and r.url.startswith("/login/")
+
+
+def test_a_chats_hashtag_page_links_to_the_chat(act_as, client, pat, hana, ngac):
+    create_series(
+        user=hana.user,
+        organiser=ngac,
+        hashtag="AusLibChat",
+        title="Australian library chat",
+        timezone="Asia/Hong_Kong",
+        rrule="FREQ=MONTHLY;BYDAY=1TU",
+        start_time=time(19, 0),
+        start_date=date(2027, 1, 1),
+    )
+    assert 'href="/chats/AusLibChat/"' in client.get("/tags/auslibchat/").text
+    assert (
+        "/chats/"
+        not in act_as(pat).get("/tags/otherchat/").text.split("<main")[1].split("</main>")[0]
+    )
