@@ -105,6 +105,14 @@ def test_series_page_lists_upcoming_dates_and_the_calendar(client, event):
     assert "/chats/auslibchat/calendar.ics" in body
 
 
+def test_series_page_offers_the_room_while_a_chat_is_on(client, clock, event):
+    room = f'href="/chats/auslibchat/events/{event.id}/room/"'
+    assert room not in client.get("/chats/auslibchat/").content.decode()
+    clock.move_to(FEB_CHAT + timedelta(minutes=10))
+    body = client.get("/chats/auslibchat/").content.decode()
+    assert "On now" in body and room in body
+
+
 def test_unknown_series_and_event_are_404(client, event):
     assert client.get("/chats/nochat/").status_code == 404
     assert client.get("/chats/auslibchat/events/1/").status_code == 404
