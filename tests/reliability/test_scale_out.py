@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -89,6 +90,19 @@ def deployment():
         yield a, b, event_id, server_env(data_dir, env)
 
 
+@contextlib.contextmanager
+def stream(url: str, seconds: float = 90):
+    """An SSE stream that is closed after `seconds` at the latest, so a test waiting
+    for an event that never comes fails instead of hanging (nothing is timed)."""
+    with httpx.stream("GET", url, timeout=30) as response:
+        watchdog = threading.Timer(seconds, response.close)
+        watchdog.start()
+        try:
+            yield SSEReader(response)
+        finally:
+            watchdog.cancel()
+
+
 def updates(reader: SSEReader, count: int) -> list[dict]:
     """The next `count` new posts on a stream (other events skipped)."""
     found: list[dict] = []
@@ -99,9 +113,28 @@ def updates(reader: SSEReader, count: int) -> list[dict]:
     return found
 
 
+# Words of the timed posts' text (the hashtag becomes a link in the HTML content).
+TIMED = ("Welcome to", "Which process are you on?", "Did it arrive once?")
+ENOUGH = 200  # posts to look through before giving up
+
+
+def timed_posts(reader: SSEReader) -> list[dict]:
+    """The event's three timed posts as they arrive (any other post is skipped)."""
+    found: list[dict] = []
+    for _ in range(ENOUGH):
+        if {t for t in TIMED if any(t in p["content"] for p in found)} == set(TIMED):
+            return found
+        post = updates(reader, 1)[0]
+        if any(t in post["content"] for t in TIMED):
+            found.append(post)
+    raise AssertionError(f"the timed posts did not all arrive: {found}")
+
+
 def wait_for_post(reader: SSEReader, post_id: str) -> None:
-    while updates(reader, 1)[0]["id"] != post_id:
-        pass
+    for _ in range(ENOUGH):
+        if updates(reader, 1)[0]["id"] == post_id:
+            return
+    raise AssertionError(f"post {post_id} did not arrive")
 
 
 def counts(server: Server) -> dict:
@@ -111,12 +144,11 @@ def counts(server: Server) -> dict:
 def test_two_web_processes_and_two_workers_share_one_chat(deployment, tmp_path):
     a, b, event_id, env = deployment
     path = "/api/v1/streaming/hashtag?tag=livetest"
-    with httpx.stream("GET", b.url + path, timeout=20) as response:
-        reader = SSEReader(response)
+    with stream(b.url + path) as reader:
         # The timed posts are only posted now, by whichever worker claims each first.
         workers = [start_worker(env, tmp_path / f"worker-{n}.log") for n in range(2)]
         try:
-            timed = updates(reader, 3)
+            timed = timed_posts(reader)
             pat = login(a.url, "pat")
             item = post_in_room(pat, event_id, "A1 through process A")
             wait_for_post(reader, item["id"])
@@ -188,8 +220,7 @@ def test_streams_recover_after_redis_restarts(deployment):
     a, b, event_id, _ = deployment
     pat = login(a.url, "pat")
     path = "/api/v1/streaming/hashtag?tag=livetest"
-    with httpx.stream("GET", b.url + path, timeout=30) as response:
-        reader = SSEReader(response)
+    with stream(b.url + path) as reader:
         before = post_in_room(pat, event_id, "A2 before the restart")
         wait_for_post(reader, before["id"])
         redis_down()
@@ -205,7 +236,6 @@ def test_streams_recover_after_redis_restarts(deployment):
     timeline = httpx.get(f"{b.url}/api/v1/timelines/tag/livetest", timeout=10).json()
     assert during["id"] in [s["id"] for s in timeline]
     # And live delivery goes on across processes.
-    with httpx.stream("GET", b.url + path, timeout=30) as response:
-        reader = SSEReader(response)
+    with stream(b.url + path) as reader:
         after = post_in_room(pat, event_id, "A2 after the restart")
         wait_for_post(reader, after["id"])
