@@ -236,6 +236,7 @@ def test_the_command_line_round_trips_into_a_fresh_instance(chat, tmp_path):
             cwd=ROOT,
             capture_output=True,
             text=True,
+            timeout=180,
         )
 
     imported = hashchat("import", str(path))
