@@ -83,7 +83,11 @@ def _event_by_hashtag(post: Post) -> Event | None:
     )
 
 
-def find_link(post: Post) -> tuple[Event, Question | None, str] | None:
+# (event, question answered or asked, how it was linked)
+Link = tuple[Event, Question | None, str]
+
+
+def find_link(post: Post) -> Link | None:
     """(event, question, via) for a new post, or None when it joins no event."""
     asked = _asking.get()
     if asked is not None and post.author_id == asked.event.series.organiser_id:
@@ -109,14 +113,17 @@ def find_link(post: Post) -> tuple[Event, Question | None, str] | None:
 
 
 def link_post(post: Post) -> ChatPost | None:
-    """Called by posts.actions.create_post inside its transaction."""
-    found = find_link(post)
+    """Find the post's event and link it (inside the caller's transaction)."""
+    return save_link(post, find_link(post))
+
+
+def save_link(post: Post, found: Link | None) -> ChatPost | None:
+    """Store what find_link found for a new post. posts.actions.create_post calls
+    find_link before its write transaction and this inside it."""
     if found is None:
         return None
     event, question, via = found
-    row, _ = ChatPost.objects.update_or_create(
-        post=post, defaults={"event": event, "question": question, "via": via}
-    )
+    row = ChatPost.objects.create(post=post, event=event, question=question, via=via)
     if via != "question":
         # The scheduler announces its own posts as chat.question.
         publish_on_commit(

@@ -20,11 +20,13 @@ request (`client_ip()`), and `limit_client` does nothing without one, so the wor
 the demo and the command line are never throttled.
 """
 
+import base64
 import contextlib
 import contextvars
 import hashlib
 import logging
 import math
+import pickle
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +36,7 @@ from typing import cast
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, router, transaction
 
 from hashchat.errors import RateLimited
 
@@ -106,14 +108,41 @@ def _message(bucket: str, retry_after: int) -> str:
     return f"{first} Try again in {wait}."
 
 
+def _on_database_cache() -> bool:
+    return settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+
+
+def _db_increment(cache_keys: list[str], timeouts: list[int]) -> list[int]:
+    """Add one to each counter on the database cache: one read of them all, then one
+    UPDATE per counter that exists (a new window's counter is created by cache.set).
+    Run inside a transaction: SQLite takes its write lock at BEGIN, so no two requests
+    read the same count."""
+    current = cache.get_many(cache_keys)
+    table = connections[router.db_for_write(cache.cache_model_class)]  # type: ignore[attr-defined]
+    quote = table.ops.quote_name
+    counts = []
+    for key, timeout in zip(cache_keys, timeouts, strict=True):
+        count = int(current.get(key, 0)) + 1
+        counts.append(count)
+        if key not in current:
+            cache.set(key, count, timeout)
+            continue
+        # The value as the cache stores it; the expiry set with the window's first
+        # count already outlasts the window.
+        value = base64.b64encode(pickle.dumps(count, cache.pickle_protocol)).decode("latin1")  # type: ignore[attr-defined]
+        with table.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(cache._table)} SET {quote('value')} = %s "  # type: ignore[attr-defined]
+                f"WHERE {quote('cache_key')} = %s",
+                [value, cache.make_and_validate_key(key)],
+            )
+    return counts
+
+
 def _increment(cache_key: str, timeout: int) -> int:
-    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-        # One write transaction: SQLite takes its write lock at BEGIN, so no two
-        # requests read the same count.
+    if _on_database_cache():
         with transaction.atomic():
-            count = int(cache.get(cache_key, 0)) + 1
-            cache.set(cache_key, count, timeout)
-        return count
+            return _db_increment([cache_key], [timeout])[0]
     cache.add(cache_key, 0, timeout)
     try:
         count = cache.incr(cache_key)
@@ -255,8 +284,33 @@ def check_post(profile, text: str = "") -> None:
         return
     if _host_in_live_event(profile):
         return
-    # One transaction for both counters: one write to the database cache instead of
-    # two, and a post refused by the second limit is not counted by the first.
+    # One transaction for both counters (on the database cache, one read of both and
+    # one write each), and a post refused by the second limit is not counted by the first.
+    ip = client_ip()
+    assert ip is not None
+    hits = [
+        (name, key, conf)
+        for name, key in (("post:profile", str(profile.id)), ("post:ip", ip))
+        if (conf := configured(name)) is not None
+    ]
+    now = time.time()
+    windows = [_window(conf[1], now) for _, _, conf in hits]
+    keys = [
+        _key(name, key, conf[1], w[0]) for (name, key, conf), w in zip(hits, windows, strict=True)
+    ]
     with transaction.atomic():
-        limit_client("post:profile", str(profile.id))
-        limit_client("post:ip")
+        if _on_database_cache():
+            counts = _db_increment(keys, [conf[1] + 5 for _, _, conf in hits])
+        else:
+            counts = []
+            for cache_key, (_, _, conf) in zip(keys, hits, strict=True):
+                try:
+                    counts.append(_increment(cache_key, conf[1] + 5))
+                except _CACHE_DOWN as e:
+                    logger.warning("rate limit not counted: the cache is unavailable (%s)", e)
+                    counts.append(0)
+        for count, (name, _, conf), (_, reset) in zip(counts, hits, windows, strict=True):
+            if count > conf[0]:
+                retry_after = max(1, math.ceil(reset - now))
+                _refused_for.set(retry_after)
+                raise RateLimited(_message(name, retry_after), retry_after=retry_after)

@@ -224,8 +224,18 @@ def status_entity(post: Post, *, viewer: Profile | None = None, base_url: str | 
     return status_entities([post], viewer=viewer, base_url=base_url)[0]
 
 
+def new_status_entity(post: Post, *, viewer: Profile | None = None) -> dict:
+    """The Status of a post just made by posts.actions.create_post, from what it
+    hands back (its hashtags and mentions) instead of reading them again."""
+    return status_entities([post], viewer=viewer, new=True)[0]
+
+
 def status_entities(
-    posts: Sequence[Post], *, viewer: Profile | None = None, base_url: str | None = None
+    posts: Sequence[Post],
+    *,
+    viewer: Profile | None = None,
+    base_url: str | None = None,
+    new: bool = False,
 ) -> list[dict]:
     """Statuses for many posts with a fixed number of queries: hashtags, mentions,
     account counts, the viewer's flags, and reply targets not already joined in."""
@@ -254,6 +264,13 @@ def status_entities(
 
     tags: dict[int, list[Hashtag]] = defaultdict(list)
     mentions: dict[int, list[Profile]] = defaultdict(list)
+    # `new`: posts just returned by posts.actions.create_post, which carry their
+    # hashtags and mentions; nobody can have liked, reposted or bookmarked them yet.
+    fresh = set(everything) if new else set()
+    for i in fresh:
+        tags[i] = list(everything[i].created_hashtags)  # type: ignore[attr-defined]
+        mentions[i] = list(everything[i].created_mentions)  # type: ignore[attr-defined]
+    ids = [i for i in ids if i not in fresh]
     if ids:
         through = Post.hashtags.through.objects.filter(post_id__in=ids).select_related("hashtag")
         for row in through.order_by("id"):
@@ -263,7 +280,7 @@ def status_entities(
 
     counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
     accounts = {pid: _account(p, base) for pid, p in counted.items()}
-    flags = viewer_flags(ids, viewer) if viewer is not None else {}
+    flags = viewer_flags(ids, viewer) if viewer is not None and ids else {}
     author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
 
     def build(post: Post) -> dict:

@@ -22,6 +22,7 @@ from posts.notifications import (  # notifications live in their own module
     dismiss_notification,
     mark_notifications_read,
     notify,
+    silenced_by,
 )
 
 __all__ = [
@@ -139,44 +140,104 @@ def create_post(
             raise InvalidInput("You cannot reply to a deleted post.", field="in_reply_to")
         if Block.objects.filter(profile=in_reply_to.author, target=profile).exists():
             raise NotAllowed(f"@{in_reply_to.author.handle} has blocked @{profile.handle}.")
+    # Every read happens here, before the write transaction, so that the database's
+    # write lock (SQLite: one writer at a time) is held only for the writes.
+    tag_names = _tag_names(text)
+    known_tags = {t.name_lower: t for t in Hashtag.objects.filter(name_lower__in=tag_names)}
+    mentioned = list(profiles_by_handles(parsing.mentions(text)))
+    post = Post(
+        author=profile,
+        created_by=user,
+        text=text,
+        html=parsing.render(text, {p.handle.lower() for p in mentioned}),
+        visibility=visibility,
+        in_reply_to=in_reply_to,
+        created_at=timezone.now(),
+        idempotency_key=idempotency_key or None,
+    )
+    # The id is given on creation (a snowflake), so a new thread's root is the post itself.
+    post.thread_root_id = (in_reply_to.thread_root_id or in_reply_to.id) if in_reply_to else post.id
+    recipients = [p.id for p in mentioned]
+    if in_reply_to is not None:
+        recipients.append(in_reply_to.author_id)
+    silenced = silenced_by(recipients, profile)
+    link = _find_link(post)
     try:
         with transaction.atomic():
-            post = Post.objects.create(
-                author=profile,
-                created_by=user,
-                text=text,
-                html=render_html(text),
-                visibility=visibility,
-                in_reply_to=in_reply_to,
-                created_at=timezone.now(),
-                idempotency_key=idempotency_key or None,
-            )
-            post.thread_root_id = (
-                (in_reply_to.thread_root_id or in_reply_to.id) if in_reply_to else post.id
-            )
-            post.save(update_fields=["thread_root"])
-            tags, mentioned = _link_entities(post, text)
+            post.save(force_insert=True)
+            hashtag_rows = _store_hashtags(post, tag_names, known_tags)
+            if mentioned:
+                Mention.objects.bulk_create([Mention(post=post, profile=p) for p in mentioned])
             if in_reply_to is not None:
                 Post.objects.filter(pk=in_reply_to.pk).update(reply_count=F("reply_count") + 1)
-                notify(recipient=in_reply_to.author, kind="reply", actor=profile, post=post)
+                notify(
+                    recipient=in_reply_to.author,
+                    kind="reply",
+                    actor=profile,
+                    post=post,
+                    silenced=silenced,
+                )
                 _publish_counts(in_reply_to.pk)
             for target in mentioned:
                 if in_reply_to is None or target.id != in_reply_to.author_id:
-                    notify(recipient=target, kind="mention", actor=profile, post=post)
-            _after_create(post)
+                    notify(
+                        recipient=target,
+                        kind="mention",
+                        actor=profile,
+                        post=post,
+                        silenced=silenced,
+                    )
+            _after_create(post, link)
     except IntegrityError:
         if idempotency_key:
             return Post.objects.get(created_by=user, idempotency_key=idempotency_key)
         raise
+    # What the new post's Status needs, in hand (mastodon_api builds it without re-reading).
+    post.created_hashtags = hashtag_rows  # type: ignore[attr-defined]
+    post.created_mentions = mentioned  # type: ignore[attr-defined]
+    tags = [t.name for t in hashtag_rows]
     publish_on_commit(post_streams(post, tags), {"type": "post.created", "post_id": str(post.id)})
     return post
 
 
-def _after_create(post: Post) -> None:
-    """Other apps' part in a new post, inside its transaction (chats links answers)."""
-    from chats.linking import link_post
+def _tag_names(text: str) -> list[str]:
+    """The post's hashtags' lowercase names, in order of first use."""
+    return list(dict.fromkeys(name.lstrip("#").lower() for name in parsing.hashtags(text)))
 
-    link_post(post)
+
+def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> list[Hashtag]:
+    """Link a new post to its hashtags, creating those never used before (one insert
+    for them all, one re-read for their ids)."""
+    if not names:
+        return []
+    missing = [n for n in names if n not in known]
+    if missing:
+        written = {n.lstrip("#").lower(): n.lstrip("#") for n in parsing.hashtags(post.text)}
+        Hashtag.objects.bulk_create(
+            [Hashtag(name=written[n], name_lower=n) for n in missing], ignore_conflicts=True
+        )
+        known = {
+            **known,
+            **{t.name_lower: t for t in Hashtag.objects.filter(name_lower__in=missing)},
+        }
+    rows = [known[n] for n in names]
+    through = Post.hashtags.through
+    through.objects.bulk_create([through(post_id=post.id, hashtag_id=t.id) for t in rows])
+    return rows
+
+
+def _find_link(post: Post):
+    """Which chat event (and question) the new post joins; read before the transaction."""
+    from chats.linking import find_link
+
+    return find_link(post)
+
+
+def _after_create(post: Post, link) -> None:
+    """Other apps' part in a new post, inside its transaction (chats links answers)."""
+    from chats.linking import save_link
+
+    save_link(post, link)
 
 
 def _check_manage(user: User, post: Post) -> None:

@@ -18,15 +18,17 @@ def notify(
     post: Post | None = None,
     message: str = "",
     link: str = "",
+    silenced: set[int] | None = None,
 ) -> Notification | None:
     """A notification for `recipient`, unless it comes from itself or from a profile
-    it blocks or mutes (with notifications)."""
+    it blocks or mutes (with notifications). `silenced`, when given, is what
+    `silenced_by` answered for the recipients, read before the write transaction."""
     if actor is not None:
         if actor.id == recipient.id:
             return None
-        if Block.objects.filter(profile=recipient, target=actor).exists():
-            return None
-        if Mute.objects.filter(profile=recipient, target=actor, notifications=True).exists():
+        if silenced is None:
+            silenced = silenced_by([recipient.id], actor)
+        if recipient.id in silenced:
             return None
     note = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, post=post, message=message, link=link
@@ -36,6 +38,17 @@ def notify(
         {"type": "notification.created", "notification_id": str(note.id), "kind": kind},
     )
     return note
+
+
+def silenced_by(recipient_ids: list[int], actor: Profile) -> set[int]:
+    """Which of the recipients block `actor` or mute its notifications, in one query."""
+    if not recipient_ids:
+        return set()
+    blocked = Block.objects.filter(profile_id__in=recipient_ids, target=actor).values("profile_id")
+    muted = Mute.objects.filter(
+        profile_id__in=recipient_ids, target=actor, notifications=True
+    ).values("profile_id")
+    return set(blocked.union(muted).values_list("profile_id", flat=True))
 
 
 def mark_notifications_read(*, user: User, profile: Profile) -> int:

@@ -56,6 +56,10 @@ def create_status(request: HttpRequest):
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:200] or None,
         visibility=visibility,
     )
+    # A new post comes back with what its Status needs; a repeated Idempotency-Key
+    # returns the first post, which is read again with its joins.
+    if hasattr(post, "created_mentions"):
+        return entities.new_status_entity(post, viewer=request.profile)  # type: ignore[attr-defined]
     return status(request, _reload(post.id))
 
 
