@@ -13,6 +13,9 @@ from chats.permissions import can_edit_series, can_host, is_host_profile
 from chats.timefmt import fmt, world_times
 from chats.views.common import get_event, get_series, parse_id, viewer_zone
 
+# Posts listed on an event page; the room and the transcript show every one.
+POSTS_SHOWN = 50
+
 
 def directory(request):
     """Every public series with its next occurrence; words, weekday, time of day."""
@@ -104,7 +107,8 @@ def event_detail(request, hashtag, event_id):
     number = parse_id(question_filter, limit=32767)
     posts = []
     if state != Event.State.SCHEDULED:
-        posts = list(queries.event_posts(event, number).not_hidden_for(profile)[:200])
+        # A page, not the whole conversation: the room and the transcript have it all.
+        posts = list(queries.event_posts(event, number).not_hidden_for(profile)[: POSTS_SHOWN + 1])
     viewer_zone_name = profile.timezone if profile else ""
     return render(
         request,
@@ -126,7 +130,8 @@ def event_detail(request, hashtag, event_id):
             "world": world_times(event.starts_at),
             "links": calendars.calendar_links(event),
             "seconds_to_start": max(0, int((event.starts_at - now).total_seconds())),
-            "posts": posts,
+            "posts": posts[:POSTS_SHOWN],
+            "more_posts": len(posts) > POSTS_SHOWN,
             "question_filter": number,
             "hide_as": hide_as(request, series) if hosting else None,
         },

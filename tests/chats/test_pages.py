@@ -4,6 +4,8 @@ import pytest
 
 from chats import scheduler
 from chats.models import Event, Series
+from chats.views.public import POSTS_SHOWN
+from posts.actions import create_post
 from tests.chats.conftest import FEB_CHAT
 
 
@@ -96,6 +98,18 @@ def test_after_the_chat_the_page_links_to_the_transcript(client, clock, event):
     clock.move_to(FEB_CHAT + timedelta(hours=2))
     body = client.get(f"/chats/auslibchat/events/{event.id}/").content.decode()
     assert f'href="/chats/auslibchat/events/{event.id}/transcript/"' in body
+
+
+def test_a_busy_chat_lists_its_first_posts_and_points_to_the_rest(client, clock, event, pat):
+    clock.move_to(FEB_CHAT + timedelta(minutes=10))
+    for i in range(POSTS_SHOWN + 1):
+        create_post(user=pat.user, profile=pat.profile, text=f"Answer number {i} #auslibchat")
+    url = f"/chats/auslibchat/events/{event.id}/"
+    body = client.get(url).content.decode()
+    assert "Answer number 0 " in body and f"Answer number {POSTS_SHOWN} " not in body
+    assert f"These are the first {POSTS_SHOWN} posts." in body
+    clock.move_to(FEB_CHAT + timedelta(days=5))
+    assert f'href="{url}transcript/">The transcript</a> has every one' in client.get(url).text
 
 
 def test_series_page_lists_upcoming_dates_and_the_calendar(client, event):
