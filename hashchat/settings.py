@@ -8,6 +8,7 @@ HASHCHAT_DEBUG      "1" for Django's debug pages
 HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -157,6 +158,23 @@ else:
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
+
+def _instance_key() -> str:
+    """Names what this instance keeps in Redis (live streams, rate-limit counters).
+
+    Processes that share a database are one instance and share their streams; two
+    instances that happen to share a Redis server (or a test run beside a server)
+    never see each other's events or counters.
+    """
+    if explicit := os.environ.get("HASHCHAT_REDIS_PREFIX"):
+        return explicit
+    db = DATABASES["default"]
+    identity = "|".join(str(db.get(k, "")) for k in ("ENGINE", "NAME", "HOST", "PORT"))
+    return "hashchat:" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+REDIS_PREFIX = _instance_key()
+
 # The cache holds the rate-limit counters (hashchat/ratelimit.py): Redis when several
 # processes share it, otherwise a table in the database (`createcachetable`, run by
 # `hashchat serve` and `hashchat worker`).
@@ -166,7 +184,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hashchat",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
 else:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import close_old_connections
-from django.db.utils import DatabaseError
+from django.db.utils import DatabaseError, InterfaceError
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("hashchat.worker")
@@ -70,7 +70,7 @@ def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
             job.func()
             job.failures = 0
             job.next_run = now + job.every
-        except DatabaseError as e:
+        except (DatabaseError, InterfaceError) as e:
             # The database is away: back off and try again; claims make retries safe.
             job.failures += 1
             job.next_run = now + min(30.0, job.every * 2**job.failures)
@@ -81,7 +81,7 @@ def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
             logger.exception("%s failed; retrying", job.path)
     try:
         run_queue(worker_id)
-    except DatabaseError as e:
+    except (DatabaseError, InterfaceError) as e:
         logger.warning("task queue: database unavailable (%s); retrying", e)
     close_old_connections()
 

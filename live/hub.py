@@ -395,5 +395,6 @@ def get_hub() -> Hub:
                     buffer_events=options.get("LIVE_BUFFER_EVENTS", 10_000),
                     buffer_seconds=options.get("LIVE_BUFFER_SECONDS", 3 * 3600),
                     queue_limit=options.get("LIVE_QUEUE_LIMIT", 2_000),
+                    prefix=f"{getattr(settings, 'REDIS_PREFIX', 'hashchat')}:live",
                 )
     return _hub
