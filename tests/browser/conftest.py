@@ -11,6 +11,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -29,8 +30,8 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 FAILURES = ROOT / "test-results"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE: Any = {"width": 390, "height": 844}
+DESKTOP: Any = {"width": 1280, "height": 800}
 PASSWORD = "a-long-browser-password-1"
 
 expect.set_options(timeout=10_000)
@@ -71,7 +72,7 @@ def new_context(
     """new_context(viewport=PHONE) -> a fresh context (its own cookies: one person)."""
     contexts: list[BrowserContext] = []
 
-    def make(viewport: dict | None = None, **kwargs) -> BrowserContext:
+    def make(viewport: Any = None, **kwargs) -> BrowserContext:
         context = browser.new_context(
             base_url=server.url, viewport=viewport or DESKTOP, accept_downloads=True, **kwargs
         )

@@ -71,7 +71,9 @@ def chat(browser: Browser, server):
     page.get_by_role("button", name="Plan the event").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edit: Why libraries")
     edit_url = page.url
-    event_id = int(re.search(r"/events/(\d+)/", edit_url).group(1))
+    found = re.search(r"/events/(\d+)/", edit_url)
+    assert found, edit_url
+    event_id = int(found.group(1))
 
     for number, text in enumerate(QUESTIONS, start=1):
         row = page.locator(".question-row", has=page.get_by_role("heading", name=f"Q{number}"))

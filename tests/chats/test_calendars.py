@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from dateutil.rrule import rrulestr
@@ -14,8 +15,10 @@ def read_back(data: bytes, after: datetime, count: int) -> tuple[list[datetime],
     """The occurrences an .ics describes, read as a calendar app does: the RRULE from
     DTSTART minus EXDATEs, with RECURRENCE-ID overrides; and the topics by start."""
     cal = Calendar.from_ical(data)
-    overrides, exdates, topics = {}, set(), {}
-    master = None
+    overrides: dict[datetime, datetime] = {}
+    exdates: set[datetime] = set()
+    topics: dict[datetime, str] = {}
+    master: Any = None
     for comp in cal.walk("VEVENT"):
         if "RECURRENCE-ID" in comp:
             new = comp.decoded("dtstart").astimezone(UTC)
@@ -27,7 +30,7 @@ def read_back(data: bytes, after: datetime, count: int) -> tuple[list[datetime],
     for group in exdate if isinstance(exdate, list) else [exdate] if exdate else []:
         exdates.update(d.dt.astimezone(UTC) for d in group.dts)
     start = master.decoded("dtstart")
-    rule = rrulestr(master["rrule"].to_ical().decode(), dtstart=start)
+    rule = rrulestr(bytes(master["rrule"].to_ical()).decode(), dtstart=start)
     found = set()
     for moment in rule.between(after - timedelta(days=1), after + timedelta(days=800), inc=True):
         utc = moment.astimezone(UTC)

@@ -1,6 +1,7 @@
 import base64
 import hashlib
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from django.test import Client
@@ -69,7 +70,7 @@ def test_password_grant_acts_as_the_personal_profile(hana):
     assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"
 
 
-def _consent(client: Client, params: dict, profile_id) -> str:
+def _consent(client: Client, params: dict, profile_id) -> Any:
     page = client.get("/oauth/authorize", params)
     assert page.status_code == 200
     assert b"Act as which profile?" in page.content
