@@ -68,6 +68,9 @@ def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpRe
         "parts": page.parts,
         "next_part": number + 1 if number < page.parts else None,
         "now": timezone.now(),
+        # Past the tail window the transcript takes no more posts, frozen yet or not.
+        "closed": timezone.now() >= event.window_ends_at,
+        "title_has_tag": f"#{event.series.hashtag}".lower() in event.series.title.lower(),
     }
     if request.GET.get("fragment"):
         return render(request, "transcripts/_part.html", context)

@@ -27,3 +27,16 @@ if (parts && "IntersectionObserver" in window) {
   const first = parts.querySelector(".t-more a[data-fragment]");
   if (first) watch(first);
 }
+
+// Question groups fold (<details>); print them all open, whatever the reader folded.
+const folded = new Set();
+window.addEventListener("beforeprint", () => {
+  for (const details of document.querySelectorAll("details.t-group-details:not([open])")) {
+    folded.add(details);
+    details.open = true;
+  }
+});
+window.addEventListener("afterprint", () => {
+  for (const details of folded) details.open = false;
+  folded.clear();
+});

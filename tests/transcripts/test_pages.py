@@ -106,3 +106,33 @@ def test_the_series_page_shows_the_trend(chat, client):
     body = client.get("/chats/auslibchat/").content.decode()
     assert "Transcripts and turnout" in body
     assert f"/chats/auslibchat/events/{chat.event.id}/transcript/" in body
+
+
+def test_the_page_says_closed_once_the_tail_window_ends_even_before_freezing(chat, client):
+    from datetime import timedelta
+
+    chat.clock.move_to(chat.event.window_ends_at - timedelta(minutes=1))
+    before = client.get(page_url(chat)).content.decode()
+    assert "Still following late posts until" in before
+    chat.clock.move_to(chat.event.window_ends_at)
+    after = client.get(page_url(chat)).content.decode()
+    assert "Still following" not in after
+    assert "Closed: the chat's tail window ended" in after
+
+
+def test_the_breadcrumb_names_the_hashtag_once(chat, client):
+    series = chat.event.series
+    series.title = "#auslibchat: the Australian library chat"
+    series.save(update_fields=["title"])
+    body = client.get(page_url(chat)).content.decode()
+    crumb = body.split('class="muted">', 1)[1].split("</p>", 1)[0]
+    assert crumb.lower().count("#auslibchat") == 1
+    assert "the Australian library chat" in crumb
+
+
+def test_each_question_group_folds_and_the_chart_scrolls_in_its_own_box(chat, client):
+    body = client.get(page_url(chat)).content.decode()
+    assert '<details class="t-group-details" open>' in body
+    assert "<summary><h2>" in body and "t-group-count" in body
+    assert 'class="t-scroll t-chart-scroll" tabindex="0" role="region"' in body
+    assert 'aria-label="Questions"' in body
