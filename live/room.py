@@ -17,6 +17,8 @@ from posts import parsing
 from posts.models import Post
 
 PAGE_SIZE = 40
+# How many posts the room page renders; older ones load on request (30 at a time).
+ROOM_SHOWN = 30
 
 
 def get_event(hashtag: str, event_id: int) -> Event:
@@ -70,21 +72,38 @@ def room_items(
     statuses = status_entities(posts, viewer=viewer, base_url=settings.BASE_URL)
     originals = [p.repost_of_id or p.id for p in posts]
     numbers = question_numbers(event, originals)
+    asking = set(
+        Question.objects.filter(event=event, post_id__in=originals).values_list(
+            "post_id", flat=True
+        )
+    )
     hosts = {str(pid) for pid in host_ids(event)}
     return [
-        room_item(status, numbers.get(original), hosts)
+        room_item(status, numbers.get(original), hosts, asks=original in asking)
         for status, original in zip(statuses, originals, strict=True)
     ]
 
 
-def room_item(status: dict[str, Any], question: int | None, hosts: set[str]) -> dict[str, Any]:
+QUESTION_PREFIX = re.compile(r"^\s*(?:<p>)?\s*Q(\d+)\b", re.IGNORECASE)
+
+
+def room_item(
+    status: dict[str, Any], question: int | None, hosts: set[str], *, asks: bool = False
+) -> dict[str, Any]:
+    """`asks`: the post is the question itself (a host's "Q4 ..."), so it is badged
+    Q4, not A4."""
     shown = status["reblog"] or status
+    is_host = shown["account"]["id"] in hosts
+    if question and not asks and is_host:
+        found = QUESTION_PREFIX.match(shown.get("content") or "")
+        asks = found is not None and int(found.group(1)) == question
     return {
         "id": status["id"],
         "status": status,
         "shown": shown,
         "question": question,
-        "is_host": shown["account"]["id"] in hosts,
+        "asks": asks,
+        "is_host": is_host,
         "is_repost": status["reblog"] is not None,
     }
 

@@ -11,6 +11,7 @@ Every endpoint answers a form with a redirect back to the room and a fetch
 (Accept: application/json) with JSON; errors as {"error": "..."}.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import profiles_for
 from accounts.models import Profile
+from chats.timefmt import fmt
 from hashchat.errors import ActionError, InvalidInput, NotFound
 from live import room as rooms
 from live.hub import get_hub
@@ -67,7 +69,12 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         reply_id = int_param(request.GET.get("reply"))
     except InvalidInput:
         before = reply_id = None
-    items = rooms.page_of_items(event, viewer, before=before)
+    items = rooms.page_of_items(event, viewer, before=before, limit=rooms.ROOM_SHOWN + 1)
+    more_older = len(items) > rooms.ROOM_SHOWN
+    items = items[: rooms.ROOM_SHOWN]
+    zone = viewer.timezone if viewer is not None and viewer.timezone else "UTC"
+    for item in items:
+        item["when"] = fmt(datetime.fromisoformat(item["shown"]["created_at"]), zone)
     reply_to = (
         Post.objects.visible().select_related("author").filter(pk=reply_id).first()
         if reply_id
@@ -79,7 +86,9 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         "series": event.series,
         "moment": moment,
         "items": items,
-        "oldest_id": items[-1]["id"] if items else "",
+        "oldest_id": items[-1]["id"] if items and more_older else "",
+        "zone": zone,
+        "page_size": rooms.ROOM_SHOWN,
         "resume_from": resume_from,
         "questions": [q for q in moment.questions if show_questions or q.posted_at],
         "numbered": [q for q in moment.questions if q.number],

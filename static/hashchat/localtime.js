@@ -9,7 +9,7 @@ const formatter = new Intl.DateTimeFormat(undefined, {
   hour: "numeric", minute: "2-digit", timeZoneName: "short",
 });
 
-function renderTimes(root) {
+export function renderTimes(root) {
   for (const el of root.querySelectorAll("time[data-localtime]")) {
     const when = new Date(el.getAttribute("datetime"));
     if (Number.isNaN(when.getTime())) continue;

@@ -1,6 +1,7 @@
 // The live chat room: new posts without reload, pause, filters, inline actions,
 // older posts on scroll, live counts, and a stream that resumes without a gap.
 // The page works without this module; it only adds to what the server rendered.
+import { renderTimes } from "./localtime.js";
 
 const room = document.getElementById("room");
 const feed = document.getElementById("feed");
@@ -22,6 +23,10 @@ const buffered = new Map(); // id -> item, held back while paused
 let oldest = room.dataset.oldest || "";
 let moreOlder = Boolean(oldest);
 let loadingOlder = false;
+const pageSize = Number(room.dataset.pageSize) || 30;
+// The live list keeps at most this many posts while unpaused; the oldest go
+// (they come back with "Load older posts").
+const MAX_LIVE = 200;
 
 const byId = (a, b) => (BigInt(a) > BigInt(b) ? 1 : BigInt(a) < BigInt(b) ? -1 : 0);
 
@@ -39,6 +44,20 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Posts known to be questions themselves (a host's "Q4 ..."): badged Q4, not A4.
+const questionPosts = new Set(
+  [...feed.querySelectorAll(".room-post[data-asks]")].map((node) => node.dataset.target),
+);
+
+function asksQuestion(shown, question) {
+  if (!question) return false;
+  if (questionPosts.has(shown.id)) return true;
+  if (!hosts.has(shown.account.id)) return false;
+  const text = new DOMParser().parseFromString(shown.content || "", "text/html").body.textContent;
+  const found = /^\s*Q(\d+)\b/i.exec(text);
+  return Boolean(found) && Number(found[1]) === Number(question);
+}
+
 function itemFrom(status, question = null) {
   const shown = status.reblog || status;
   return {
@@ -46,6 +65,7 @@ function itemFrom(status, question = null) {
     status,
     shown,
     question,
+    asks: asksQuestion(shown, question),
     is_host: hosts.has(shown.account.id),
     is_repost: Boolean(status.reblog),
   };
@@ -76,6 +96,7 @@ function render(item) {
     "data-id": item.id,
     "data-target": shown.id,
     "data-question": item.question ?? "",
+    "data-asks": item.asks ? "1" : null,
     "aria-labelledby": `post-${item.id}-by`,
   });
   if (item.is_repost) {
@@ -89,10 +110,14 @@ function render(item) {
     el("span", { class: "handle", text: `@${shown.account.acct}` }),
   );
   if (item.is_host) meta.append(" ", el("span", { class: "tag-label", text: "Host" }));
-  if (item.question) meta.append(" ", el("span", { class: "tag-label answer-label", text: `A${item.question}` }));
-  const time = el("time", { datetime: shown.created_at });
-  localTime(time);
+  if (item.question) {
+    meta.append(" ", item.asks
+      ? el("span", { class: "tag-label question-label", text: `Q${item.question}` })
+      : el("span", { class: "tag-label answer-label", text: `A${item.question}` }));
+  }
+  const time = el("time", { datetime: shown.created_at, "data-localtime": true, text: shown.created_at });
   meta.append(" ", el("a", { class: "when", href: `/posts/${shown.id}/` }, time));
+  renderTimes(meta);
   article.append(meta);
   const body = el("div", { class: "post-body" });
   body.innerHTML = shown.content; // sanitised by the server (nh3)
@@ -131,15 +156,6 @@ function render(item) {
 
 // -- times and countdowns ----------------------------------------------------------
 
-function localTime(node) {
-  const when = new Date(node.getAttribute("datetime"));
-  if (Number.isNaN(when.getTime())) return;
-  node.title = when.toLocaleString();
-  node.textContent = node.dataset.local === "long"
-    ? when.toLocaleString([], { dateStyle: "full", timeStyle: "short" })
-    : when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
-
 function countdown(node) {
   const left = Math.max(0, new Date(node.getAttribute("datetime")).getTime() - Date.now());
   const s = Math.floor(left / 1000);
@@ -150,9 +166,6 @@ function countdown(node) {
   node.textContent = d > 0 ? `${d} d ${h} h` : h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
 
-document.querySelectorAll("time:not(.countdown)").forEach((node) => {
-  if (node.closest(".room-post") || node.dataset.local) localTime(node);
-});
 setInterval(() => document.querySelectorAll("time.countdown").forEach(countdown), 1000);
 document.querySelectorAll("time.countdown").forEach(countdown);
 
@@ -170,6 +183,7 @@ function applyFilter(article) {
 
 function place(item) {
   const existing = document.getElementById(`post-${item.id}`);
+  if (item.asks) questionPosts.add(item.shown.id);
   const fresh = render(item);
   if (existing) {
     // Keep what the page already knows (the question) when the stream repeats a post.
@@ -181,10 +195,24 @@ function place(item) {
   for (const other of feed.querySelectorAll(".room-post")) {
     if (byId(other.dataset.id, item.id) < 0) {
       other.before(fresh);
+      trim();
       return;
     }
   }
   feed.append(fresh);
+}
+
+// Keep the live list bounded: drop the oldest beyond MAX_LIVE and offer them again
+// through "Load older posts".
+function trim() {
+  if (paused) return;
+  const posts = feed.querySelectorAll(".room-post");
+  if (posts.length <= MAX_LIVE) return;
+  for (const node of [...posts].slice(MAX_LIVE)) node.remove();
+  const last = [...feed.querySelectorAll(".room-post")].pop();
+  if (last) oldest = last.dataset.id;
+  moreOlder = true;
+  showOlder();
 }
 
 function arrive(item) {
@@ -194,24 +222,30 @@ function arrive(item) {
   }
   if (paused) {
     buffered.set(item.id, item);
-    newButton.textContent = `${buffered.size} new post${buffered.size === 1 ? "" : "s"}`;
-    newButton.hidden = false;
+    showNewButton();
     return;
   }
   place(item);
+}
+
+function showNewButton() {
+  newButton.textContent = `${buffered.size} new post${buffered.size === 1 ? "" : "s"}`;
+  newButton.hidden = !(paused && buffered.size > 0);
 }
 
 function flush() {
   const items = [...buffered.values()].sort((a, b) => byId(a.id, b.id));
   buffered.clear();
   items.forEach(place);
-  newButton.hidden = true;
+  trim();
+  showNewButton();
   if (items.length) say(`${items.length} new post${items.length === 1 ? "" : "s"} shown`);
 }
 
 function removePost(id) {
   buffered.delete(id);
   for (const [key, item] of buffered) if (item.shown.id === id) buffered.delete(key);
+  showNewButton();
   feed.querySelectorAll(`[data-id="${id}"], [data-target="${id}"]`).forEach((node) => node.remove());
 }
 
@@ -239,6 +273,7 @@ async function refreshState() {
   if (!pinned || state.state !== "live") return;
   const title = el("h2", { id: "pinned-title" });
   if (state.current) {
+    if (state.current.post_id) questionPosts.add(state.current.post_id);
     title.append(el("span", { class: "q-label", text: state.current.label }), ` ${state.current.text}`);
     addQuestionOption(state.current);
   } else {
@@ -256,7 +291,9 @@ function addQuestionOption(question) {
   if (!question.number) return;
   const answer = document.getElementById("compose-answer");
   if (answer && !answer.querySelector(`option[value="${question.number}"]`)) {
-    answer.append(el("option", { value: question.number, text: `A${question.number}: ${question.text.slice(0, 40)}` }));
+    // The same short label as the server's (truncated to 40 characters).
+    const short = question.text.length > 40 ? `${question.text.slice(0, 39)}…` : question.text;
+    answer.append(el("option", { value: question.number, text: `A${question.number} — ${short}` }));
   }
   if (answer) answer.value = String(question.number);
   if (questionFilter && !questionFilter.querySelector(`option[value="${question.number}"]`)) {
@@ -326,6 +363,7 @@ pauseButton.addEventListener("click", () => {
   pauseButton.setAttribute("aria-pressed", String(paused));
   pauseButton.textContent = paused ? "Resume" : "Pause";
   if (!paused) flush();
+  else showNewButton();
 });
 newButton.addEventListener("click", flush);
 hideReposts?.addEventListener("change", () => feed.classList.toggle("hide-reposts", hideReposts.checked));
@@ -353,11 +391,23 @@ if (compose) {
   const replying = document.getElementById("replying");
   const limit = Number(text.getAttribute("maxlength")) || 500;
   const tag = `#${room.dataset.tag}`;
+  // The counter is read with the field (aria-describedby); a separate live region
+  // speaks only near and over the limit, not on every keystroke.
+  counter.removeAttribute("aria-live");
+  const counterVoice = el("span", { class: "visually-hidden", "aria-live": "polite" });
+  counter.after(counterVoice);
+  const stepOf = (left) => (left < 0 ? "over" : [0, 10, 20, 50].find((n) => left <= n));
+  let lastStep;
   const update = () => {
     const needsTag = !new RegExp(`(^|\\s)${tag}\\b`, "i").test(text.value);
     const left = limit - text.value.length - (needsTag ? tag.length + 1 : 0);
-    counter.textContent = `${left} characters left`;
+    counter.textContent = left >= 0
+      ? `${left} character${left === 1 ? "" : "s"} left`
+      : `${-left} character${left === -1 ? "" : "s"} too many`;
     counter.classList.toggle("over", left < 0);
+    const step = stepOf(left);
+    if (lastStep !== undefined && step !== lastStep && step !== undefined) counterVoice.textContent = counter.textContent;
+    lastStep = step;
   };
   text.addEventListener("input", update);
   update();
@@ -426,19 +476,26 @@ feed.addEventListener("submit", async (event) => {
 
 const older = document.getElementById("older");
 
+function showOlder() {
+  if (!older) return;
+  older.href = `${base}?before=${oldest}`;
+  older.parentElement.hidden = !moreOlder;
+}
+
 async function loadOlder() {
   if (loadingOlder || !moreOlder) return;
   loadingOlder = true;
   feed.setAttribute("aria-busy", "true");
   try {
-    const response = await fetch(`${base}posts.json?before=${oldest}`, { headers: { Accept: "application/json" } });
+    const query = `?before=${oldest}&limit=${pageSize}`;
+    const response = await fetch(`${base}posts.json${query}`, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const page = await response.json();
     for (const item of page.items) if (!document.getElementById(`post-${item.id}`)) feed.append(render(item));
     if (page.items.length) oldest = page.items[page.items.length - 1].id;
     moreOlder = page.more;
-    if (!moreOlder) older?.remove();
-    else if (older) older.href = `${base}?before=${oldest}`;
+    showOlder();
+    if (page.items.length) say(`${page.items.length} older post${page.items.length === 1 ? "" : "s"} loaded`);
   } finally {
     loadingOlder = false;
     feed.setAttribute("aria-busy", "false");
@@ -446,10 +503,15 @@ async function loadOlder() {
 }
 
 if (older) {
+  older.setAttribute("role", "button");
   older.addEventListener("click", (event) => { event.preventDefault(); loadOlder(); });
+  older.addEventListener("keydown", (event) => {
+    if (event.key === " ") { event.preventDefault(); loadOlder(); }
+  });
+  // Scrolling to the end loads the next page too (never more than one at a time).
   new IntersectionObserver((entries) => {
     if (entries.some((entry) => entry.isIntersecting)) loadOlder();
-  }, { rootMargin: "400px" }).observe(older);
+  }, { rootMargin: "200px" }).observe(older);
 }
 
 connect();

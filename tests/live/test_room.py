@@ -163,3 +163,53 @@ def test_the_state_names_the_next_question(client, chat):
 def test_an_unknown_event_is_not_found(client, chat):
     assert client.get(f"/chats/auslibchat/events/{chat.id + 1}/room/").status_code == 404
     assert client.get(f"/chats/other/events/{chat.id}/room/").status_code == 404
+
+
+def article_of(html, post):
+    return html.split(f'id="post-{post.id}"', 1)[1].split("</article>", 1)[0]
+
+
+def test_a_question_post_is_badged_q_and_its_answers_a(client, chat, pat):
+    from chats import scheduler
+
+    chat.clock.move_to(DURING)
+    asked_question = chat.questions.get(kind="question", number=1)
+    scheduler.post_question(asked_question, now=DURING, worker="t")
+    asked_question.refresh_from_db()
+    question = asked_question.post
+    answer = create_post(user=pat.user, profile=pat.profile, text="A1 Smiles #auslibchat")
+    html = client.get(room_url(chat)).content.decode()
+    asked = article_of(html, question)
+    assert 'class="tag-label question-label">Q1<' in asked and ">A1<" not in asked
+    assert 'class="tag-label answer-label">A1<' in article_of(html, answer)
+
+
+def test_the_room_renders_the_latest_posts_and_offers_older_ones(client, chat, pat):
+    from live.room import ROOM_SHOWN
+
+    chat.clock.move_to(DURING)
+    made = [
+        create_post(user=pat.user, profile=pat.profile, text=f"A1 number {i} #auslibchat")
+        for i in range(ROOM_SHOWN + 2)
+    ]
+    html = client.get(room_url(chat)).content.decode()
+    assert html.count('<article class="post room-post') == ROOM_SHOWN
+    assert f'id="post-{made[-1].id}"' in html and f'id="post-{made[1].id}"' not in html
+    oldest_shown = made[-ROOM_SHOWN]
+    assert f'href="{room_url(chat)}?before={oldest_shown.id}">Load older posts</a>' in html
+    older = client.get(room_url(chat) + f"?before={oldest_shown.id}").content.decode()
+    assert f'id="post-{made[0].id}"' in older and f'id="post-{made[1].id}"' in older
+    assert '<p class="older" hidden>' in older
+
+
+def test_post_times_read_like_the_rest_of_the_site_in_the_profile_zone(client, chat, pat):
+    chat.clock.move_to(DURING)
+    pat.profile.timezone = "Asia/Hong_Kong"
+    pat.profile.save(update_fields=["timezone"])
+    post = create_post(user=pat.user, profile=pat.profile, text="A1 Smiles #auslibchat")
+    client.force_login(pat.user)
+    html = client.get(room_url(chat)).content.decode()
+    local = post.created_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Hong_Kong"))
+    expected = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} HKT"
+    assert f"data-localtime>{expected}</time>" in article_of(html, post)
+    assert 'aria-live="polite"></span>' not in html.split('id="compose-counter"', 1)[1][:80]
