@@ -262,21 +262,26 @@ def status_entities(
     if need_reply:
         reply_authors.update(Post.objects.filter(id__in=need_reply).values_list("id", "author_id"))
 
-    tags: dict[int, list[Hashtag]] = defaultdict(list)
-    mentions: dict[int, list[Profile]] = defaultdict(list)
+    # Hashtag names and mentioned (id, handle) per post: plain rows, not model
+    # instances (a page of 40 statuses would otherwise build some 160 of them).
+    tags: dict[int, list[str]] = defaultdict(list)
+    mentions: dict[int, list[tuple[int, str]]] = defaultdict(list)
     # `new`: posts just returned by posts.actions.create_post, which carry their
     # hashtags and mentions; nobody can have liked, reposted or bookmarked them yet.
     fresh = set(everything) if new else set()
     for i in fresh:
-        tags[i] = list(everything[i].created_hashtags)  # type: ignore[attr-defined]
-        mentions[i] = list(everything[i].created_mentions)  # type: ignore[attr-defined]
+        tags[i] = [t.name_lower for t in everything[i].created_hashtags]  # type: ignore[attr-defined]
+        mentions[i] = [(p.id, p.handle) for p in everything[i].created_mentions]  # type: ignore[attr-defined]
     ids = [i for i in ids if i not in fresh]
     if ids:
-        through = Post.hashtags.through.objects.filter(post_id__in=ids).select_related("hashtag")
-        for row in through.order_by("id"):
-            tags[row.post_id].append(row.hashtag)
-        for m in Mention.objects.filter(post_id__in=ids).select_related("profile").order_by("id"):
-            mentions[m.post_id].append(m.profile)
+        through = Post.hashtags.through.objects.filter(post_id__in=ids).order_by("id")
+        for post_id, name in through.values_list("post_id", "hashtag__name_lower"):
+            tags[post_id].append(name)
+        rows = Mention.objects.filter(post_id__in=ids).order_by("id")
+        for post_id, profile_id, handle in rows.values_list(
+            "post_id", "profile_id", "profile__handle"
+        ):
+            mentions[post_id].append((profile_id, handle))
 
     counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
     accounts = {pid: _account(p, base) for pid, p in counted.items()}
@@ -314,16 +319,16 @@ def status_entities(
             "media_attachments": [],
             "mentions": [
                 {
-                    "id": str(p.id),
-                    "username": p.handle,
-                    "url": profile_url(p, base),
-                    "acct": p.handle,
+                    "id": str(profile_id),
+                    "username": handle,
+                    "url": f"{base}/@{quote(handle)}",
+                    "acct": handle,
                 }
-                for p in mentions.get(post.id, [])
+                for profile_id, handle in mentions.get(post.id, [])
             ],
             "tags": [
-                {"name": t.name_lower, "url": f"{base}/tags/{quote(t.name_lower)}"}
-                for t in tags.get(post.id, [])
+                {"name": name, "url": f"{base}/tags/{quote(name)}"}
+                for name in tags.get(post.id, [])
             ],
             "emojis": [],
             "card": None,
