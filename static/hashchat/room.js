@@ -291,8 +291,8 @@ function addQuestionOption(question) {
   if (!question.number) return;
   const answer = document.getElementById("compose-answer");
   if (answer && !answer.querySelector(`option[value="${question.number}"]`)) {
-    // The same short label as the server's (truncated to 40 characters).
-    const short = question.text.length > 40 ? `${question.text.slice(0, 39)}…` : question.text;
+    // The same short label as the server's (truncated to 32 characters).
+    const short = question.text.length > 32 ? `${question.text.slice(0, 31)}…` : question.text;
     answer.append(el("option", { value: question.number, text: `A${question.number} — ${short}` }));
   }
   if (answer) answer.value = String(question.number);
