@@ -205,7 +205,8 @@ function place(item) {
 // Keep the live list bounded: drop the oldest beyond MAX_LIVE and offer them again
 // through "Load older posts".
 function trim() {
-  if (paused) return;
+  // Not while paused, nor while the reader is down among older posts.
+  if (paused || window.scrollY > window.innerHeight) return;
   const posts = feed.querySelectorAll(".room-post");
   if (posts.length <= MAX_LIVE) return;
   for (const node of [...posts].slice(MAX_LIVE)) node.remove();
@@ -397,7 +398,7 @@ if (compose) {
   const counterVoice = el("span", { class: "visually-hidden", "aria-live": "polite" });
   counter.after(counterVoice);
   const stepOf = (left) => (left < 0 ? "over" : [0, 10, 20, 50].find((n) => left <= n));
-  let lastStep;
+  let lastStep = "first"; // the first update (on load) says nothing
   const update = () => {
     const needsTag = !new RegExp(`(^|\\s)${tag}\\b`, "i").test(text.value);
     const left = limit - text.value.length - (needsTag ? tag.length + 1 : 0);
@@ -406,7 +407,7 @@ if (compose) {
       : `${-left} character${left === -1 ? "" : "s"} too many`;
     counter.classList.toggle("over", left < 0);
     const step = stepOf(left);
-    if (lastStep !== undefined && step !== lastStep && step !== undefined) counterVoice.textContent = counter.textContent;
+    if (lastStep !== "first" && step !== lastStep && step !== undefined) counterVoice.textContent = counter.textContent;
     lastStep = step;
   };
   text.addEventListener("input", update);
