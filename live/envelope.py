@@ -7,7 +7,7 @@ from typing import Any
 
 # The event names a Mastodon client may receive; other names stay inside hashchat
 # (the chat room's own stream).
-MASTODON_EVENTS = frozenset({"update", "delete", "status.update", "notification"})
+STREAMING_EVENT_NAMES = frozenset({"update", "delete", "status.update", "notification"})
 
 HEARTBEAT = b":thump\n"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from accounts.models import Block, Follow, Mute, Profile
-from live.envelope import MASTODON_EVENTS, Envelope
+from live.envelope import STREAMING_EVENT_NAMES, Envelope
 from live.hub import Accept, Label
 
 STATUS_EVENTS = frozenset({"update", "delete", "status.update"})
@@ -55,7 +55,7 @@ def notification_accept(envelope: Envelope) -> bool:
 
 def home_accept(hidden: frozenset[str]) -> Accept:
     def accept(envelope: Envelope) -> bool:
-        if envelope.name not in MASTODON_EVENTS:
+        if envelope.name not in STREAMING_EVENT_NAMES:
             return False
         return envelope.author_id is None or envelope.author_id not in hidden
 

@@ -32,7 +32,7 @@ NOTIFICATION_TYPES = {
     Notification.Kind.REPOST: "reblog",
     Notification.Kind.FOLLOW: "follow",
 }
-MASTODON_TO_KINDS = {
+API_TYPE_TO_KINDS = {
     "mention": ["reply", "mention"],
     "favourite": ["like"],
     "reblog": ["repost"],

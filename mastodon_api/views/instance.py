@@ -14,7 +14,7 @@ from mastodon_api.http import api, cors
 from posts.models import Post
 
 # The Mastodon API version whose behaviour this layer follows; clients compare it.
-MASTODON_VERSION = "4.3.0"
+COMPATIBLE_API_VERSION = "4.3.0"
 
 
 def software_version() -> str:
@@ -25,7 +25,7 @@ def software_version() -> str:
 
 
 def version_string() -> str:
-    return f"{MASTODON_VERSION} (compatible; hashchat {software_version()})"
+    return f"{COMPATIBLE_API_VERSION} (compatible; hashchat {software_version()})"
 
 
 def _domain() -> str:

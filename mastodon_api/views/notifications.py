@@ -14,7 +14,7 @@ from posts.models import Notification
 def _kinds(types: list) -> set[str]:
     kinds: set[str] = set()
     for t in types:
-        kinds.update(entities.MASTODON_TO_KINDS.get(str(t), []))
+        kinds.update(entities.API_TYPE_TO_KINDS.get(str(t), []))
     return kinds
 
 
