@@ -71,6 +71,9 @@ class RedisBridge:
             try:
                 await pubsub.subscribe(self.channel)
                 # Everything with a higher id is published after this point: we hear it.
+                # A new counter starts at the clock (as publishing would start it), so
+                # ids keep growing across a Redis restart and an old id is never "known".
+                await client.set(self.counter_key, time.time_ns() // 1000, nx=True)
                 floor = int(await client.get(self.counter_key) or 0)
                 self.hub.lost_events(floor)
                 self.ready.set()
