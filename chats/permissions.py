@@ -25,6 +25,11 @@ def host_profiles(series: Series) -> list[Profile]:
     return [series.organiser, *series.cohosts.all()]
 
 
+def host_profile_ids(series: Series) -> set[int]:
+    """The ids of the organiser and co-host profiles (one query)."""
+    return {series.organiser_id, *series.cohosts.values_list("id", flat=True)}
+
+
 def is_host_profile(profile: Profile | None, series: Series) -> bool:
     if profile is None:
         return False

@@ -231,13 +231,9 @@ def limit_client(name: str, key: str | None = None) -> RateStatus | None:
 
 
 def _host_in_live_event(profile) -> bool:
-    try:
-        from chats.queries import is_host_in_live_event
-    except ImportError:
-        return False
-    from django.utils import timezone
+    from chats.queries import is_host_in_live_event  # chats builds on this module
 
-    return bool(is_host_in_live_event(profile, timezone.now()))
+    return is_host_in_live_event(profile)
 
 
 def check_new_profile_entities(profile, text: str) -> None:

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from accounts.models import Profile
 from chats.models import ChatPost, Event, Question
+from chats.permissions import host_profile_ids
 from posts import parsing
 from posts.models import Post
 
@@ -34,8 +35,7 @@ def get_event(hashtag: str, event_id: int) -> Event:
 
 
 def host_ids(event: Event) -> set[int]:
-    series = event.series
-    return {series.organiser_id, *series.cohosts.values_list("id", flat=True)}
+    return host_profile_ids(event.series)
 
 
 def room_posts(event: Event, viewer: Profile | None = None):

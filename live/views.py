@@ -14,6 +14,7 @@ Every endpoint answers a form with a redirect back to the room and a fetch
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -81,6 +82,7 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         else None
     )
     show_questions = event.questions_public or moment.state not in ("scheduled", "draft")
+    hosts = rooms.host_ids(event)
     context: dict[str, Any] = {
         "event": event,
         "series": event.series,
@@ -97,10 +99,10 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         "room_url": room_url(event),
         "can_post": viewer is not None and moment.state != "archived",
         "my_profiles": profiles_for(request) if request.user.is_authenticated else [],
-        "is_host": viewer is not None and viewer.id in rooms.host_ids(event),
-        "max_chars": 500,
+        "is_host": viewer is not None and viewer.id in hosts,
+        "max_chars": settings.HASHCHAT["MAX_POST_CHARS"],
         "reply_to": reply_to if reply_id else None,
-        "host_ids": " ".join(str(pid) for pid in sorted(rooms.host_ids(event))),
+        "host_ids": " ".join(str(pid) for pid in sorted(hosts)),
     }
     return render(request, "live/room.html", context)
 

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import User
 from chats.models import Event, Question, Series
+from chats.permissions import can_host
 from hashchat.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts.models import Post
@@ -28,12 +29,8 @@ FREEZE_BATCH = 20
 
 
 def can_curate(user: User | None, series: Series) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    hosts = [series.organiser_id, *series.cohosts.values_list("id", flat=True)]
-    return Membership.objects.filter(
-        user=user, profile_id__in=hosts, profile__is_suspended=False
-    ).exists()
+    """The hosts of a series curate its transcripts."""
+    return can_host(user, series)
 
 
 def check_curate(user: User | None, series: Series) -> None:

@@ -27,6 +27,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from chats.models import Event, Question, Series
+from chats.permissions import host_profile_ids
 from posts.models import Hashtag, Post
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry
 
@@ -186,10 +187,6 @@ class Built:
             stack.extend((c, depth + 1, item.id) for c in reversed(item.children))
 
 
-def host_ids(series: Series) -> set[int]:
-    return {series.organiser_id, *series.cohosts.values_list("id", flat=True)}
-
-
 def _tag_id(series: Series) -> int | None:
     return (
         Hashtag.objects.filter(name_lower=series.hashtag.lower())
@@ -280,7 +277,7 @@ def load_transcript(event: Event) -> Transcript:
 def build(event: Event, *, live: bool = False) -> Built:
     """The transcript of `event`. live=True ignores a frozen snapshot (for rebuilding)."""
     series = event.series
-    hosts = host_ids(series)
+    hosts = host_profile_ids(series)
     transcript = load_transcript(event)
     questions = list(event.questions.all())
     stored: dict[int, str] = {}
