@@ -8,9 +8,10 @@ import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
 
 from django.conf import settings  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
 
-django_app = get_asgi_application()
+from hashchat.handler import get_application  # noqa: E402
+
+django_app = get_application()
 
 from starlette.applications import Starlette  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
