@@ -23,87 +23,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from live.envelope import Envelope
+from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
+
+__all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[str], dict[str, Any]], None]
-Accept = Callable[[Envelope], bool]
-Label = tuple[str, ...]
 
 HEARTBEAT_SECONDS = 15.0
-
-
-def accept_all(envelope: Envelope) -> bool:
-    return True
-
-
-class Subscription:
-    __slots__ = ("label", "streams", "accept")
-
-    def __init__(self, label: Label, streams: frozenset[str], accept: Accept) -> None:
-        self.label = label
-        self.streams = streams
-        self.accept = accept
-
-
-class Subscriber:
-    """One connection's queue. The fan-out pushes; the connection's task awaits
-    `next()`, which returns everything pending at once (one write per wake-up)."""
-
-    def __init__(self, queue_limit: int) -> None:
-        self.subscriptions: dict[Label, Subscription] = {}
-        self.pending: deque[tuple[Envelope, list[Label]]] = deque()
-        self.queue_limit = queue_limit
-        self.closed = False
-        # Set when this subscriber fell too far behind, or when the hub lost events
-        # (Redis went away): the connection tells its client, then ends or goes on.
-        self.dropped = False
-        self.refetch = False
-        self.heartbeat = False
-        self._waiter: asyncio.Future[None] | None = None
-
-    def push(self, envelope: Envelope) -> bool:
-        """Queue `envelope` for the subscriptions that want it; False when it overflowed."""
-        labels = [
-            s.label
-            for s in self.subscriptions.values()
-            if not s.streams.isdisjoint(envelope.streams) and s.accept(envelope)
-        ]
-        if not labels:
-            return True
-        if len(self.pending) >= self.queue_limit:
-            return False
-        self.pending.append((envelope, labels))
-        self._wake()
-        return True
-
-    def _wake(self) -> None:
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def next(self) -> list[tuple[Envelope, list[Label]]]:
-        """Wait for events (or a heartbeat, a drop, a close); return what is pending."""
-        while not (self.pending or self.closed or self.heartbeat or self.refetch):
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
-        batch = list(self.pending)
-        self.pending.clear()
-        return batch
-
-    def mark(self, *, heartbeat: bool = False, refetch: bool = False) -> None:
-        self.heartbeat = self.heartbeat or heartbeat
-        self.refetch = self.refetch or refetch
-        self._wake()
-
-    def stop(self, *, dropped: bool = False) -> None:
-        self.closed = True
-        self.dropped = self.dropped or dropped
-        self.pending.clear()
-        self._wake()
 
 
 class Hub:
@@ -133,6 +61,9 @@ class Hub:
         self._floor = self._next_id
         self._aged_floor = 0
         self._tasks: list[asyncio.Task[Any]] = []
+        self._inbox: list[Envelope] = []
+        self._inbox_lock = threading.Lock()
+        self._drain_scheduled = False
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.bridge = None
         if redis_url:
@@ -229,26 +160,85 @@ class Hub:
     def dispatch(self, envelope: Envelope) -> None:
         loop = self._loop
         if loop is not None and not loop.is_closed():
+            # Events wait in the inbox until the loop fans them out: one callback
+            # takes all that arrived meanwhile, so a busy loop writes them together.
+            with self._inbox_lock:
+                self._inbox.append(envelope)
+                if self._drain_scheduled:
+                    return
+                self._drain_scheduled = True
             try:
-                loop.call_soon_threadsafe(self._deliver, envelope)
+                loop.call_soon_threadsafe(self._drain)
                 return
             except RuntimeError:
                 self._loop = None
+            self._drain()
+            return
         self._deliver(envelope)
 
     # -- in the loop --------------------------------------------------------------
 
+    def _drain(self) -> None:
+        with self._inbox_lock:
+            batch, self._inbox = self._inbox, []
+            self._drain_scheduled = False
+        if batch:
+            self._fan_out(batch)
+
     def _deliver(self, envelope: Envelope) -> None:
-        self._remember(envelope)
-        targets: set[Subscriber] = set()
-        for stream in envelope.streams:
-            subscribers = self._index.get(stream)
-            if subscribers:
-                targets.update(subscribers)
+        self._fan_out([envelope])
+
+    def _fan_out(self, batch: list[Envelope]) -> None:
+        """Remember `batch` (events in id order) and hand it to every subscriber of
+        its streams: written directly where the connection allows (live.subscriber),
+        queued otherwise."""
+        for envelope in batch:
+            self._remember(envelope)
+        index = self._index
+        if len(batch) == 1 and len(batch[0].streams) == 1:
+            found = index.get(batch[0].streams[0])
+            targets: Iterable[Subscriber] = list(found) if found else ()
+        else:
+            union: set[Subscriber] = set()
+            for envelope in batch:
+                for stream in envelope.streams:
+                    subscribers = index.get(stream)
+                    if subscribers:
+                        union.update(subscribers)
+            targets = union
+        # Each filter's answer per event, and each distinct run of wanted events as
+        # bytes on the wire: built once, written to every subscriber that wants it.
+        verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
+        wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
         for subscriber in targets:
-            if not subscriber.push(envelope):
-                log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
-                self.close(subscriber, dropped=True)
+            writer = subscriber.writer
+            if (
+                writer is not None
+                and not subscriber.pending
+                and not subscriber.busy
+                and writer.ready()
+            ):
+                wanted = tuple(
+                    i
+                    for i, envelope in enumerate(batch)
+                    if subscriber.labels(envelope, verdicts[i])
+                )
+                if not wanted:
+                    continue
+                key = (writer.kind, wanted)
+                data = wire.get(key)
+                if data is None:
+                    sse = b"".join(batch[i].sse() for i in wanted)
+                    data = wire[key] = writer.frame(sse)
+                if writer.write(data):
+                    continue
+            if subscriber.closed:
+                continue
+            for envelope, verdict in zip(batch, verdicts, strict=True):
+                if not subscriber.push(envelope, verdict):
+                    log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
+                    self.close(subscriber, dropped=True)
+                    break
 
     def _remember(self, envelope: Envelope) -> None:
         for stream in envelope.streams:

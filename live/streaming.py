@@ -8,7 +8,10 @@
     GET /chats/<tag>/events/<id>/room/stream          the chat room's events (SSE)
 
 A connection costs one subscriber queue and two small tasks (the writer and the
-disconnect watcher); frames are the envelopes' cached bytes.
+disconnect watcher); frames are the envelopes' cached bytes. On uvicorn, the hub
+writes an SSE connection's events to its transport itself while the connection
+keeps up (live.direct); its task then only wakes for heartbeats, a client that
+fell behind, and the end.
 """
 
 import asyncio
@@ -22,6 +25,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub
 from live.streams import Resolved, StreamError, resolve, viewer_for_token
@@ -123,8 +127,13 @@ async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume
     watcher = asyncio.ensure_future(watch_disconnect(receive, hub, subscriber))
     try:
         await send({"type": "http.response.body", "body": b"".join(first), "more_body": True})
+        if not subscriber.closed:
+            # From here on the hub may write events itself (live.direct); this task
+            # writes what was queued, heartbeats and the last words.
+            subscriber.writer = sse_writer(scope, send)
         while True:
             batch = await subscriber.next()
+            subscriber.busy = True
             if subscriber.closed:
                 if subscriber.dropped:
                     frame = control_sse("dropped", {"reason": "too far behind"})
@@ -139,6 +148,7 @@ async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume
                 if not parts:
                     parts.append(HEARTBEAT)
             await send({"type": "http.response.body", "body": b"".join(parts), "more_body": True})
+            subscriber.busy = False
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     except OSError:
         log.debug("a stream's client went away", exc_info=True)
