@@ -28,7 +28,18 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.loadclient import Connection  # noqa: E402
 from tests.server import start_server  # noqa: E402
+
+
+def _run(coro):
+    """Run the load on uvloop (as the server does) when it is installed."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
+
 
 PASSWORD = "Bench-Password-42"
 TAG = "benchchat"
@@ -84,26 +95,32 @@ def _tokens(url: str, users: int) -> list[str]:
     return tokens
 
 
-async def _run_clients(clients: int, seconds: float, one_request) -> tuple[int, int, list[float]]:
-    """Run `clients` loops calling one_request(client, n) for `seconds`; (ok, errors, latencies)."""
+async def _run_clients(
+    url: str, clients: int, seconds: float, one_request
+) -> tuple[int, int, list[float]]:
+    """Run `clients` loops, each on its own keep-alive connection, calling
+    one_request(conn, n) -> HTTP status for `seconds`; (ok, errors, latencies)."""
     stop = time.monotonic() + seconds
     ok = errors = 0
     latencies: list[float] = []
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
-    async def loop(n: int, client: httpx.AsyncClient) -> None:
+    async def loop(n: int) -> None:
         nonlocal ok, errors
-        while time.monotonic() < stop:
-            started = time.monotonic()
-            r = await one_request(client, n)
-            latencies.append(time.monotonic() - started)
-            if r.status_code == 200:
-                ok += 1
-            else:
-                errors += 1
+        async with Connection.for_url(url) as conn:
+            while time.monotonic() < stop:
+                started = time.monotonic()
+                try:
+                    status = await one_request(conn, n)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    status = 0
+                    await conn.close()
+                latencies.append(time.monotonic() - started)
+                if status == 200:
+                    ok += 1
+                else:
+                    errors += 1
 
-    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
-        await asyncio.gather(*(loop(n, client) for n in range(clients)))
+    await asyncio.gather(*(loop(n) for n in range(clients)))
     return ok, errors, latencies
 
 
@@ -196,14 +213,16 @@ def bench(db: str, clients: int, seconds: float, users: int, seed: int) -> dict:
         tokens = _tokens(server.url, users)
         url = server.url
 
-        async def post(client: httpx.AsyncClient, n: int):
-            return await client.post(
-                url + "/api/v1/statuses",
-                json={"status": f"A{random.randint(1, 5)} answer from client {n} #{TAG}"},
+        async def post(conn: Connection, n: int) -> int:
+            status, _, _ = await conn.request(
+                "POST",
+                "/api/v1/statuses",
+                json_body={"status": f"A{random.randint(1, 5)} answer from client {n} #{TAG}"},
                 headers={"Authorization": f"Bearer {tokens[n % len(tokens)]}"},
             )
+            return status
 
-        ok, errors, lat = asyncio.run(_run_clients(clients, seconds, post))
+        ok, errors, lat = _run(_run_clients(url, clients, seconds, post))
         posts = {"rate": ok / seconds, "errors": errors, "p50": _p(lat, 0.5), "p95": _p(lat, 0.95)}
 
         # Make sure the tag has plenty of pages, then read random pages of 40.
@@ -217,17 +236,19 @@ def bench(db: str, clients: int, seconds: float, users: int, seed: int) -> dict:
             ids = [int(s["id"]) for s in page_one.json()]
         newest = max(ids)
 
-        async def page(client: httpx.AsyncClient, n: int):
+        async def page(conn: Connection, n: int) -> int:
             params = {"limit": 40}
             if n % 2:
                 params["max_id"] = newest - random.randint(0, 2**22 * 1000 * 60)
-            return await client.get(
-                url + f"/api/v1/timelines/tag/{TAG}",
+            status, _, _ = await conn.request(
+                "GET",
+                f"/api/v1/timelines/tag/{TAG}",
                 params=params,
                 headers={"Authorization": f"Bearer {tokens[n % len(tokens)]}"},
             )
+            return status
 
-        ok, errors, lat = asyncio.run(_run_clients(clients, seconds, page))
+        ok, errors, lat = _run(_run_clients(url, clients, seconds, page))
         pages = {"rate": ok / seconds, "errors": errors, "p50": _p(lat, 0.5), "p95": _p(lat, 0.95)}
         queries = _queries(server.env)
         return {"db": db, "posts": posts, "pages": pages, "queries": queries, "seeded": have}

@@ -10,9 +10,12 @@ working at once when it is revoked, when its login is deactivated, when its
 profile is suspended, or when its login loses the right to act as the profile.
 """
 
-from django.db.models import Exists, OuterRef
+from typing import Any
+
+from django.db import connection
 
 from accounts.models import Membership, Profile, User
+from hashchat.sqlrows import Selection
 
 # The top-level scopes and what each one covers.
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
@@ -86,29 +89,53 @@ def scope_satisfied(scopes: frozenset[str] | set[str], *alternatives: str) -> bo
     return any(has_scope(scopes, s) for s in alternatives)
 
 
+_TOKEN_SQL: tuple[str, Any, Any, Any] | None = None
+
+
+def _token_query() -> tuple[str, Any, Any, Any]:
+    """The token lookup as plain SQL (built once): the token, its login, its profile
+    and whether the login may still act as the profile, in one row."""
+    global _TOKEN_SQL
+    if _TOKEN_SQL is None:
+        from mastodon_api.models import Token
+
+        token, user, profile = Selection(Token, "t"), Selection(User, "u"), Selection(Profile, "p")
+        sql = f"""
+            SELECT {token.sql}, {user.sql}, {profile.sql},
+                EXISTS(SELECT 1 FROM {Membership._meta.db_table} m
+                       WHERE m.user_id = t.user_id AND m.profile_id = t.profile_id)
+            FROM {Token._meta.db_table} t
+            LEFT JOIN {User._meta.db_table} u ON u.id = t.user_id
+            LEFT JOIN {Profile._meta.db_table} p ON p.id = t.profile_id
+            WHERE t.token_digest = %s AND t.revoked_at IS NULL
+        """
+        _TOKEN_SQL = (sql, token, user, profile)
+    return _TOKEN_SQL
+
+
 def find_token(token_string: str):
-    """The live Token row for a bearer token string (user and profile loaded), or None."""
-    from mastodon_api.models import Token, digest
+    """The live Token row for a bearer token string (user and profile loaded), or None.
+    One query, in plain SQL: this runs on every API request, and compiling the
+    equivalent ORM query took longer than running it (docs/performance.md)."""
+    from mastodon_api.models import digest
 
     token_string = (token_string or "").strip()
     if not token_string or len(token_string) > 200:
         return None
-    row = (
-        Token.objects.select_related("user", "profile", "application")
-        .annotate(
-            may_act=Exists(
-                Membership.objects.filter(user=OuterRef("user_id"), profile=OuterRef("profile_id"))
-            )
-        )
-        .filter(token_digest=digest(token_string), revoked_at__isnull=True)
-        .first()
-    )
-    if row is None:
+    sql, token, user, profile = _token_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [digest(token_string)])
+        found = cursor.fetchone()
+    if found is None:
         return None
+    row = token.instance(found, 0)
+    row.user = user.instance(found, token.width)
+    row.profile = profile.instance(found, token.width + user.width)
+    may_act = bool(found[-1])
     if row.user is not None:
         if not row.user.is_active or row.profile is None:
             return None
-        if row.profile.is_suspended or not row.may_act:
+        if row.profile.is_suspended or not may_act:
             return None
     return row
 

@@ -7,6 +7,7 @@ viewer is deterministic (same post, same dict, same key order), so the streaming
 layer can serialise an `update` once for every subscriber.
 """
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -145,6 +146,41 @@ def account_entity(profile: Profile, *, base_url: str | None = None) -> dict:
 
 
 def _account(profile: Profile, base: str) -> dict:
+    counts = {
+        "followers_count": getattr(profile, "n_followers", 0),
+        "following_count": getattr(profile, "n_following", 0),
+        "statuses_count": getattr(profile, "n_statuses", 0),
+        "last_status_at": _last_status_date(getattr(profile, "last_status", None)),
+    }
+    return {**_account_fields(_ProfileKey.of(profile), base), **counts}
+
+
+class _ProfileKey(tuple):
+    """What an Account shows of a profile besides its counts; hashable, so the
+    rendered fields (the bio's HTML, the avatar's address) are built once per
+    version of the profile rather than once per status."""
+
+    @classmethod
+    def of(cls, p: Profile) -> "_ProfileKey":
+        return cls(
+            (p.id, p.handle, p.display_name, p.bio, p.website, p.location)
+            + (str(p.avatar), p.created_at)
+        )
+
+
+@functools.lru_cache(maxsize=4096)
+def _account_fields(key: _ProfileKey, base: str) -> dict:
+    pid, handle, display_name, bio, website, location, avatar_name, created_at = key
+    profile = Profile(
+        id=pid,
+        handle=handle,
+        display_name=display_name,
+        bio=bio,
+        website=website,
+        location=location,
+        avatar=avatar_name,
+        created_at=created_at,
+    )
     avatar = profile.avatar_url()
     if avatar.startswith("/"):
         avatar = base + avatar
@@ -169,10 +205,6 @@ def _account(profile: Profile, base: str) -> dict:
         "avatar_static": avatar,
         "header": base + HEADER_PATH,
         "header_static": base + HEADER_PATH,
-        "followers_count": getattr(profile, "n_followers", 0),
-        "following_count": getattr(profile, "n_following", 0),
-        "statuses_count": getattr(profile, "n_statuses", 0),
-        "last_status_at": _last_status_date(getattr(profile, "last_status", None)),
         "emojis": [],
         "fields": _fields(profile),
         "roles": [],
@@ -273,15 +305,11 @@ def status_entities(
         tags[i] = [t.name_lower for t in everything[i].created_hashtags]  # type: ignore[attr-defined]
         mentions[i] = [(p.id, p.handle) for p in everything[i].created_mentions]  # type: ignore[attr-defined]
     ids = [i for i in ids if i not in fresh]
-    if ids:
-        through = Post.hashtags.through.objects.filter(post_id__in=ids).order_by("id")
-        for post_id, name in through.values_list("post_id", "hashtag__name_lower"):
+    for _kind, post_id, profile_id, name in tags_and_mentions(ids):
+        if profile_id is None:  # kind "t"
             tags[post_id].append(name)
-        rows = Mention.objects.filter(post_id__in=ids).order_by("id")
-        for post_id, profile_id, handle in rows.values_list(
-            "post_id", "profile_id", "profile__handle"
-        ):
-            mentions[post_id].append((profile_id, handle))
+        else:
+            mentions[post_id].append((profile_id, name))
 
     counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
     accounts = {pid: _account(p, base) for pid, p in counted.items()}
@@ -346,6 +374,29 @@ def status_entities(
         return entity
 
     return [build(p) for p in posts]
+
+
+def tags_and_mentions(post_ids: list[int]) -> list[tuple[str, int, int | None, str]]:
+    """("t", post id, None, hashtag) and ("m", post id, profile id, handle) rows for
+    the posts, each kind in the order it was written; one query (plain SQL, as for
+    the flags below)."""
+    if not post_ids:
+        return []
+    marks = _placeholders(post_ids)
+    sql = f"""
+        SELECT 't', t.post_id, NULL, h.name_lower, t.id
+            FROM {Post.hashtags.through._meta.db_table} t
+            JOIN {Hashtag._meta.db_table} h ON h.id = t.hashtag_id
+            WHERE t.post_id IN ({marks})
+        UNION ALL SELECT 'm', m.post_id, m.profile_id, a.handle, m.id
+            FROM {Mention._meta.db_table} m
+            JOIN {Profile._meta.db_table} a ON a.id = m.profile_id
+            WHERE m.post_id IN ({marks})
+        ORDER BY 5
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*post_ids, *post_ids])
+        return [row[:4] for row in cursor.fetchall()]
 
 
 def viewer_flags(post_ids: list[int], viewer: Profile) -> dict[int, tuple[bool, bool, bool]]:

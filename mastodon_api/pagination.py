@@ -51,6 +51,40 @@ def _cursor(request: HttpRequest, name: str) -> int | None:
         return None
 
 
+@dataclass
+class Window:
+    """What a request asks for: at most `limit` items, older than max_id, newer
+    than since_id, or just newer than min_id."""
+
+    limit: int
+    max_id: int | None
+    since_id: int | None
+    min_id: int | None
+
+
+def window(request: HttpRequest, *, default_limit: int = 20, max_limit: int = 40) -> Window:
+    params = request.params  # type: ignore[attr-defined]
+    limit = params.number("limit", default_limit, minimum=1, maximum=max_limit)
+    max_id, since_id, min_id = (_cursor(request, n) for n in CURSORS)
+    return Window(limit=limit, max_id=max_id, since_id=since_id, min_id=min_id)
+
+
+def page_of(request: HttpRequest, items: list, key: str = "id") -> Page:
+    """A Page of items already read (newest first), with what its Link header needs."""
+    query = [
+        (k, v)
+        for k in request.GET
+        if k not in CURSORS
+        for v in request.GET.getlist(k)
+        if k != "access_token"
+    ]
+    page = Page(items=items, path=request.path, query=query)
+    if items:
+        page.newest = _key_of(items[0], key)
+        page.oldest = _key_of(items[-1], key)
+    return page
+
+
 def paginate(
     request: HttpRequest,
     queryset: QuerySet,
@@ -64,31 +98,18 @@ def paginate(
     max_id: older than; since_id: newer than (newest page); min_id: the page just
     newer than (oldest first, then turned round). One query.
     """
-    params = request.params  # type: ignore[attr-defined]
-    limit = params.number("limit", default_limit, minimum=1, maximum=max_limit)
-    max_id, since_id, min_id = (_cursor(request, n) for n in CURSORS)
-    if max_id is not None:
-        queryset = queryset.filter(**{f"{key}__lt": max_id})
-    if since_id is not None:
-        queryset = queryset.filter(**{f"{key}__gt": since_id})
-    if min_id is not None:
-        queryset = queryset.filter(**{f"{key}__gt": min_id})
-        items = list(queryset.order_by(key)[:limit])
+    w = window(request, default_limit=default_limit, max_limit=max_limit)
+    if w.max_id is not None:
+        queryset = queryset.filter(**{f"{key}__lt": w.max_id})
+    if w.since_id is not None:
+        queryset = queryset.filter(**{f"{key}__gt": w.since_id})
+    if w.min_id is not None:
+        queryset = queryset.filter(**{f"{key}__gt": w.min_id})
+        items = list(queryset.order_by(key)[: w.limit])
         items.reverse()
     else:
-        items = list(queryset.order_by(f"-{key}")[:limit])
-    query = [
-        (k, v)
-        for k in request.GET
-        if k not in CURSORS
-        for v in request.GET.getlist(k)
-        if k != "access_token"
-    ]
-    page = Page(items=items, path=request.path, query=query)
-    if items:
-        page.newest = _key_of(items[0], key)
-        page.oldest = _key_of(items[-1], key)
-    return page
+        items = list(queryset.order_by(f"-{key}")[: w.limit])
+    return page_of(request, items, key)
 
 
 def _key_of(item, key: str) -> int:

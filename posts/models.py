@@ -96,7 +96,17 @@ class Post(models.Model):
                 name="post_one_repost_each",
             ),
         ]
-        indexes = [models.Index(fields=["author", "-id"], name="post_author_idx")]
+        indexes = [
+            models.Index(fields=["author", "-id"], name="post_author_idx"),
+            # A profile's visible posts: their count and the newest one's time (the
+            # Account entity's statuses_count and last_status_at) read from the
+            # index alone, whatever the profile's number of posts.
+            models.Index(
+                fields=["author", "created_at"],
+                condition=Q(deleted_at__isnull=True, hidden_at__isnull=True),
+                name="post_author_visible_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"

@@ -2,11 +2,11 @@
 "Record not found"), and turning pages of posts into responses."""
 
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Profile
 from mastodon_api import entities
-from mastodon_api.http import ApiError
+from mastodon_api.http import ApiError, json_response
 from mastodon_api.pagination import Page, paginate
 from posts.models import Post
 
@@ -89,9 +89,9 @@ def _post_of(item) -> Post:
     return item if isinstance(item, Post) else item.post
 
 
-def page_response(request: HttpRequest, page: Page, posts: list[Post]) -> JsonResponse:
+def page_response(request: HttpRequest, page: Page, posts: list[Post]) -> HttpResponse:
     body = entities.status_entities(posts, viewer=request.profile)  # type: ignore[attr-defined]
-    response = JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+    response = json_response(body)
     page.apply(response)
     return response
 
@@ -101,6 +101,6 @@ def accounts_page(request: HttpRequest, queryset, *, key: str = "id", profile_at
     page = paginate(request, queryset, key=key, max_limit=80, default_limit=40)
     profiles = [getattr(row, profile_attr) if profile_attr else row for row in page.items]
     body = entities.account_entities(profiles)
-    response = JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False})
+    response = json_response(body)
     page.apply(response)
     return response

@@ -1,10 +1,10 @@
 """/api/v1/notifications: list (types[], exclude_types[], account_id), one,
 dismiss, clear. Reminders have no Mastodon type and are not listed here."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 
 from mastodon_api import entities
-from mastodon_api.http import ApiError, api
+from mastodon_api.http import ApiError, api, json_response
 from mastodon_api.pagination import paginate
 from mastodon_api.views.common import parse_id
 from posts import actions as post_actions
@@ -36,7 +36,7 @@ def notifications(request: HttpRequest):
         rows = rows.filter(actor_id=parse_id(p.get("account_id")))
     page = paginate(request, rows, default_limit=40, max_limit=80)
     body = entities.notification_entities(page.items, request.profile)  # type: ignore[attr-defined]
-    return page.apply(JsonResponse(body, safe=False, json_dumps_params={"ensure_ascii": False}))
+    return page.apply(json_response(body))
 
 
 @api(scope="read:notifications")

@@ -1,9 +1,9 @@
 """/api/v1/tags/:name (and follow, unfollow), /api/v1/followed_tags."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 
 from mastodon_api import entities
-from mastodon_api.http import ApiError, api
+from mastodon_api.http import ApiError, api, json_response
 from mastodon_api.pagination import paginate
 from posts import actions as post_actions
 from posts.models import Hashtag, TagFollow
@@ -38,4 +38,4 @@ def followed_tags(request: HttpRequest):
     rows = TagFollow.objects.filter(profile=request.profile).select_related("hashtag")  # type: ignore[attr-defined]
     page = paginate(request, rows, default_limit=100, max_limit=200)
     body = [{**entities.tag_entity(row.hashtag), "following": True} for row in page.items]
-    return page.apply(JsonResponse(body, safe=False))
+    return page.apply(json_response(body))

@@ -1,0 +1,73 @@
+"""Model instances from plain SQL rows, for the few hot paths where Django spends
+longer compiling a query than the database spends running it (the bearer-token
+lookup every API request makes, the timeline page). The figures are in
+docs/performance.md.
+
+    select = Selection(Profile, "a")                 # every concrete column of Profile
+    sql = f"SELECT {select.sql} FROM accounts_profile a WHERE a.id = %s"
+    cursor.execute(sql, [pk]); row = cursor.fetchone()
+    profile = select.instance(row, 0)               # a Profile, as the ORM would build it
+
+Values go through the same converters the ORM applies (the database backend's and
+each field's own `from_db_value`), so a row read here equals one read by a queryset.
+No pre_init/post_init signals are sent for these instances (hashchat connects none;
+an image field with width/height fields would need them).
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model
+from django.db.models.base import ModelState
+
+
+class Selection:
+    """The concrete columns of `model` under a table alias, and the way back from a
+    row slice to a model instance."""
+
+    def __init__(self, model: type[Model], alias: str) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.names = [f.attname for f in self.fields]
+        quote = connection.ops.quote_name
+        self.sql = ", ".join(f"{alias}.{quote(str(f.column))}" for f in self.fields)
+        self.width = len(self.fields)
+        self.pk_index = self.fields.index(model._meta.pk)
+        self._converters: list[tuple[int, list, Any]] | None = None
+        self._vendor = ""
+
+    def converters(self, conn: BaseDatabaseWrapper) -> list[tuple[int, list, Any]]:
+        if self._converters is None or self._vendor != conn.vendor:
+            found = []
+            for i, field in enumerate(self.fields):
+                col = field.get_col(field.model._meta.db_table)
+                funcs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+                if funcs:
+                    found.append((i, funcs, col))
+            self._converters, self._vendor = found, conn.vendor
+        return self._converters
+
+    def instance(self, row: Sequence[Any], start: int = 0) -> Any:
+        """The model instance held in row[start : start + width]; None when its
+        primary key is NULL (an outer join that found nothing)."""
+        values = list(row[start : start + self.width])
+        if values[self.pk_index] is None:
+            return None
+        conn = connections[DEFAULT_DB_ALIAS]
+        for i, funcs, col in self.converters(conn):
+            value = values[i]
+            for func in funcs:
+                value = func(value, col, conn)
+            values[i] = value
+        # What Model.from_db builds, without Model.__init__'s per-field descriptor
+        # calls (a third of a timeline page's time): the values go straight into the
+        # instance's __dict__, where the field descriptors read them.
+        obj = self.model.__new__(self.model)
+        obj.__dict__.update(zip(self.names, values, strict=True))
+        state = ModelState()
+        state.adding = False
+        state.db = DEFAULT_DB_ALIAS
+        obj._state = state
+        return obj

@@ -1,0 +1,116 @@
+"""The hashtag timeline page in plain SQL: the read every app polls during a chat.
+
+Same rules as `Post.objects.visible().public()` filtered by hashtag (not deleted,
+not hidden, author not suspended, public), less the viewer's hidden authors,
+newest first. Django took longer to build and compile the equivalent queryset
+than the database took to run it, so it is written out once here; the tests run
+both side by side (tests/posts/test_pages.py) and docs/performance.md has the
+figures.
+
+    posts = tag_page(TagQuery(any=["auslibchat"]), limit=40, max_id=...)
+
+Each Post comes with its author loaded and `reply_author_id` (the author of the
+post it replies to) set, as `mastodon_api.entities.with_status_joins` gives.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from accounts.models import Profile
+from hashchat.sqlrows import Selection
+from posts.models import Hashtag, Post
+
+
+@dataclass
+class TagQuery:
+    """Posts with any of `any`, every one of `all`, none of `none` (lower-case
+    names without '#'), and not by the authors in `hidden`."""
+
+    any: list[str]
+    all: list[str] = field(default_factory=list)
+    none: list[str] = field(default_factory=list)
+    hidden: list[int] = field(default_factory=list)
+
+
+_SELECT: tuple[Selection, Selection] | None = None
+
+
+def _selections() -> tuple[Selection, Selection]:
+    global _SELECT
+    if _SELECT is None:
+        _SELECT = (Selection(Post, "p"), Selection(Profile, "a"))
+    return _SELECT
+
+
+def _marks(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def tag_page(
+    query: TagQuery,
+    *,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> list[Post]:
+    """One page of the tag timeline, newest first (min_id: the page just newer
+    than min_id). One query."""
+    if not query.any:
+        return []
+    post, author = _selections()
+    through = Post.hashtags.through._meta.db_table
+    tags = Hashtag._meta.db_table
+    tagged = (
+        f"SELECT t.post_id FROM {through} t JOIN {tags} h ON h.id = t.hashtag_id "
+        "WHERE h.name_lower IN ({})"
+    )
+    # The tag test is a correlated EXISTS: the database walks posts newest first by
+    # primary key and stops after one page (see docs/performance.md).
+    where = [
+        "p.deleted_at IS NULL",
+        "p.hidden_at IS NULL",
+        "a.is_suspended = %s",
+        "p.visibility = %s",
+        f"EXISTS (SELECT 1 FROM {through} t WHERE t.post_id = p.id AND t.hashtag_id IN "
+        f"(SELECT h.id FROM {tags} h WHERE h.name_lower IN ({_marks(query.any)})))",
+    ]
+    params: list = [False, Post.Visibility.PUBLIC, *query.any]
+    for name in query.all:
+        where.append(f"p.id IN ({tagged.format('%s')})")
+        params.append(name)
+    if query.none:
+        where.append(f"p.id NOT IN ({tagged.format(_marks(query.none))})")
+        params.extend(query.none)
+    if query.hidden:
+        where.append(f"p.author_id NOT IN ({_marks(query.hidden)})")
+        params.extend(query.hidden)
+    for value, test in ((max_id, "p.id < %s"), (since_id, "p.id > %s"), (min_id, "p.id > %s")):
+        if value is not None:
+            where.append(test)
+            params.append(value)
+    order = "ASC" if min_id is not None else "DESC"
+    sql = (
+        f"SELECT {post.sql}, {author.sql}, r.author_id "
+        f"FROM {Post._meta.db_table} p "
+        f"JOIN {Profile._meta.db_table} a ON a.id = p.author_id "
+        f"LEFT JOIN {Post._meta.db_table} r ON r.id = p.in_reply_to_id "
+        f"WHERE {' AND '.join(where)} ORDER BY p.id {order} LIMIT %s"
+    )
+    params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    posts = []
+    authors: dict[int, Profile] = {}
+    for row in rows:
+        item = post.instance(row, 0)
+        if item.author_id not in authors:
+            authors[item.author_id] = author.instance(row, post.width)
+        item.author = authors[item.author_id]
+        item.reply_author_id = row[-1]
+        posts.append(item)
+    if min_id is not None:
+        posts.reverse()
+    return posts
