@@ -1,0 +1,205 @@
+"""Status entities, built in batches with a fixed number of queries."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.db import connection
+from django.db.models import F
+
+from accounts.models import Profile
+from mastodon_api.entities.accounts import _account, _counts_for
+from mastodon_api.entities.base import _absolute_links, _base, _placeholders, iso, profile_url
+from posts.models import Bookmark, Hashtag, Like, Mention, Post
+
+
+def with_status_joins(queryset, *, reposts: bool = True):
+    """Join in what a Status needs: the author, the reposted post and its author, and
+    the author of the post replied to (as `reply_author_id`, without loading that post)."""
+    joins = ("author", "repost_of__author") if reposts else ("author",)
+    return queryset.select_related(*joins).annotate(reply_author_id=F("in_reply_to__author_id"))
+
+
+def status_queryset():
+    """Posts with what a Status needs joined in."""
+    return with_status_joins(Post.objects.all())
+
+
+def status_entity(post: Post, *, viewer: Profile | None = None, base_url: str | None = None):
+    """A complete Status; `viewer` adds favourited, reblogged, muted, bookmarked, pinned."""
+    return status_entities([post], viewer=viewer, base_url=base_url)[0]
+
+
+def new_status_entity(post: Post, *, viewer: Profile | None = None) -> dict:
+    """The Status of a post just made by posts.actions.create_post, from what it
+    hands back (its hashtags and mentions) instead of reading them again."""
+    return status_entities([post], viewer=viewer, new=True)[0]
+
+
+def status_entities(
+    posts: Sequence[Post],
+    *,
+    viewer: Profile | None = None,
+    base_url: str | None = None,
+    new: bool = False,
+) -> list[dict]:
+    """Statuses for many posts with a fixed number of queries: hashtags, mentions,
+    account counts, the viewer's flags, and reply targets not already joined in."""
+    base = _base(base_url)
+    posts = list(posts)
+    everything: dict[int, Post] = {}
+    for post in posts:
+        everything[post.id] = post
+        if post.repost_of_id is not None:
+            everything[post.repost_of_id] = post.repost_of  # type: ignore[assignment]
+    ids = list(everything)
+
+    reply_authors: dict[int, int] = {}
+    need_reply = []
+    for post in everything.values():
+        if post.in_reply_to_id is None:
+            continue
+        if getattr(post, "reply_author_id", None) is not None:
+            reply_authors[post.in_reply_to_id] = post.reply_author_id  # type: ignore[attr-defined]
+        elif Post.in_reply_to.is_cached(post):  # type: ignore[attr-defined]
+            reply_authors[post.in_reply_to_id] = post.in_reply_to.author_id  # type: ignore[union-attr]
+        else:
+            need_reply.append(post.in_reply_to_id)
+    if need_reply:
+        reply_authors.update(Post.objects.filter(id__in=need_reply).values_list("id", "author_id"))
+
+    # Hashtag names and mentioned (id, handle) per post: plain rows, not model
+    # instances (a page of 40 statuses would otherwise build some 160 of them).
+    tags: dict[int, list[str]] = defaultdict(list)
+    mentions: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    # `new`: posts just returned by posts.actions.create_post, which carry their
+    # hashtags and mentions; nobody can have liked, reposted or bookmarked them yet.
+    fresh = set(everything) if new else set()
+    for i in fresh:
+        tags[i] = [t.name_lower for t in everything[i].created_hashtags]  # type: ignore[attr-defined]
+        mentions[i] = [(p.id, p.handle) for p in everything[i].created_mentions]  # type: ignore[attr-defined]
+    ids = [i for i in ids if i not in fresh]
+    for _kind, post_id, profile_id, name in tags_and_mentions(ids):
+        if profile_id is None:  # kind "t"
+            tags[post_id].append(name)
+        else:
+            mentions[post_id].append((profile_id, name))
+
+    counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
+    accounts = {pid: _account(p, base) for pid, p in counted.items()}
+    flags = viewer_flags(ids, viewer) if viewer is not None and ids else {}
+    author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
+
+    def build(post: Post) -> dict:
+        author = post.author
+        is_repost = post.repost_of_id is not None
+        content = "" if is_repost else _absolute_links(post.html, base)
+        url = f"{author_urls[author.id]}/{post.id}"
+        entity: dict[str, Any] = {
+            "id": str(post.id),
+            "created_at": iso(post.created_at),
+            "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
+            "in_reply_to_account_id": (
+                str(reply_authors[post.in_reply_to_id])
+                if post.in_reply_to_id in reply_authors
+                else None
+            ),
+            "sensitive": False,
+            "spoiler_text": "",
+            "visibility": post.visibility,
+            "language": post.language or None,
+            "uri": url,
+            "url": url,
+            "replies_count": post.reply_count,
+            "reblogs_count": post.repost_count,
+            "favourites_count": post.like_count,
+            "edited_at": iso(post.edited_at),
+            "content": content,
+            "reblog": build(post.repost_of) if is_repost else None,  # type: ignore[arg-type]
+            "application": None,
+            "account": accounts[author.id],
+            "media_attachments": [],
+            "mentions": [
+                {
+                    "id": str(profile_id),
+                    "username": handle,
+                    "url": f"{base}/@{quote(handle)}",
+                    "acct": handle,
+                }
+                for profile_id, handle in mentions.get(post.id, [])
+            ],
+            "tags": [
+                {"name": name, "url": f"{base}/tags/{quote(name)}"}
+                for name in tags.get(post.id, [])
+            ],
+            "emojis": [],
+            "card": None,
+            "poll": None,
+        }
+        if viewer is not None:
+            favourited, reblogged, bookmarked = flags.get(post.id, (False, False, False))
+            entity.update(
+                favourited=favourited,
+                reblogged=reblogged,
+                muted=False,
+                bookmarked=bookmarked,
+                pinned=False,
+            )
+        return entity
+
+    return [build(p) for p in posts]
+
+
+def tags_and_mentions(post_ids: list[int]) -> list[tuple[str, int, int | None, str]]:
+    """("t", post id, None, hashtag) and ("m", post id, profile id, handle) rows for
+    the posts, each kind in the order it was written; one query (plain SQL, as for
+    the flags below)."""
+    if not post_ids:
+        return []
+    marks = _placeholders(post_ids)
+    sql = f"""
+        SELECT 't', t.post_id, NULL, h.name_lower, t.id
+            FROM {Post.hashtags.through._meta.db_table} t
+            JOIN {Hashtag._meta.db_table} h ON h.id = t.hashtag_id
+            WHERE t.post_id IN ({marks})
+        UNION ALL SELECT 'm', m.post_id, m.profile_id, a.handle, m.id
+            FROM {Mention._meta.db_table} m
+            JOIN {Profile._meta.db_table} a ON a.id = m.profile_id
+            WHERE m.post_id IN ({marks})
+        ORDER BY 5
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*post_ids, *post_ids])
+        return [row[:4] for row in cursor.fetchall()]
+
+
+def viewer_flags(post_ids: list[int], viewer: Profile) -> dict[int, tuple[bool, bool, bool]]:
+    """(favourited, reblogged, bookmarked) for each post id, in one query (plain SQL
+    over the unique (profile, post) indexes)."""
+    if not post_ids:
+        return {}
+    marks = _placeholders(post_ids)
+    sql = f"""
+        SELECT 'f', post_id FROM {Like._meta.db_table}
+            WHERE profile_id = %s AND post_id IN ({marks})
+        UNION ALL SELECT 'r', repost_of_id FROM {Post._meta.db_table}
+            WHERE author_id = %s AND deleted_at IS NULL AND repost_of_id IN ({marks})
+        UNION ALL SELECT 'b', post_id FROM {Bookmark._meta.db_table}
+            WHERE profile_id = %s AND post_id IN ({marks})
+    """
+    ids = list(post_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [viewer.id, *ids, viewer.id, *ids, viewer.id, *ids])
+        marked: dict[str, set[int]] = {"f": set(), "r": set(), "b": set()}
+        for kind, post_id in cursor.fetchall():
+            marked[kind].add(post_id)
+    return {pid: (pid in marked["f"], pid in marked["r"], pid in marked["b"]) for pid in post_ids}
+
+
+def context_entity(ancestors, descendants, *, viewer=None, base_url=None) -> dict:
+    built = status_entities([*ancestors, *descendants], viewer=viewer, base_url=base_url)
+    return {"ancestors": built[: len(ancestors)], "descendants": built[len(ancestors) :]}
+
+
+# ----- notifications, tags, relationships ------------------------------------------------
