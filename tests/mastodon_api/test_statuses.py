@@ -12,6 +12,16 @@ def test_it_posts_a_status_with_a_hashtag(as_hana, hana):
     assert r["X-RateLimit-Limit"] and r["X-RateLimit-Remaining"]
 
 
+def test_reads_report_the_writes_left_without_counting_themselves(as_hana):
+    first = as_hana.post("/api/v1/statuses", {"status": "one #auslibchat"})
+    as_hana.post("/api/v1/statuses", {"status": "two #auslibchat"})
+    left = int(first["X-RateLimit-Remaining"]) - 1
+    for _ in range(2):
+        read = as_hana.get("/api/v1/timelines/tag/auslibchat")
+        assert read["X-RateLimit-Limit"] == first["X-RateLimit-Limit"]
+        assert read["X-RateLimit-Remaining"] == str(left)
+
+
 def test_the_same_idempotency_key_gives_the_same_status(as_hana):
     headers = {"Idempotency-Key": "abc-123"}
     first = as_hana.post("/api/v1/statuses", {"status": "once"}, headers=headers).json()
