@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def _run(coro):
 PASSWORD = "Bench-Password-42"
 TAG = "benchchat"
 PG_URL = "postgres://postgres@127.0.0.1:5432/hashchat_bench_mastodon"
+REDIS_URL = "redis://127.0.0.1:6379/13"
 LIMITS = ",".join(
     f"{name}=100000000/60"
     for name in ("post:profile", "post:ip", "api", "login:ip", "login:username")
@@ -201,13 +203,19 @@ def count_queries() -> None:
     print(json.dumps(result))
 
 
-def bench(db: str, clients: int, seconds: float, users: int, seed: int) -> dict:
+def bench(db: str, clients: int, seconds: float, users: int, seed: int, processes: int) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-bench-{db}-"))
     env = {"HASHCHAT_RATE_LIMITS": LIMITS, "HASHCHAT_LOG_LEVEL": "WARNING"}
     if db == "postgres":
         _reset_postgres()
         env["DATABASE_URL"] = PG_URL
-    server = start_server(data_dir=data_dir, env=env, args=("--no-worker",))
+    args: tuple[str, ...] = ("--no-worker",)
+    if processes > 1:
+        # Several web processes share the port and, through Redis, the live streams
+        # and the rate-limit counters (hashchat serve --processes).
+        env["REDIS_URL"] = REDIS_URL
+        args += ("--processes", str(processes))
+    server = start_server(data_dir=data_dir, env=env, args=args)
     try:
         server.hashchat("manage", "shell", "-c", _setup_code(users))
         tokens = _tokens(server.url, users)
@@ -253,7 +261,8 @@ def bench(db: str, clients: int, seconds: float, users: int, seed: int) -> dict:
         queries = _queries(server.env)
         return {"db": db, "posts": posts, "pages": pages, "queries": queries, "seeded": have}
     finally:
-        server.kill()
+        # SIGTERM: with several processes the supervisor stops its children too.
+        server.kill(signal.SIGTERM)
 
 
 def main() -> None:
@@ -263,6 +272,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1000, help="posts in the tag before reading")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="web processes (above 1: behind Redis)"
+    )
     parser.add_argument("--count-queries", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_queries:
@@ -272,13 +284,14 @@ def main() -> None:
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"{args.clients} concurrent clients, {args.seconds:g} s per measurement"
+        f"{args.clients} concurrent clients, {args.seconds:g} s per measurement, "
+        f"{args.processes} web process(es)"
     )
     print("| database | measurement | per second | p50 ms | p95 ms | errors |")
     print("|---|---|---|---|---|---|")
     results = []
     for db in dbs:
-        r = bench(db, args.clients, args.seconds, args.users, args.seed)
+        r = bench(db, args.clients, args.seconds, args.users, args.seed, args.processes)
         results.append(r)
         for label, key in (
             ("POST /api/v1/statuses", "posts"),

@@ -1,6 +1,6 @@
 """The `hashchat` command line (a contract: tests and docs rely on it).
 
-hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo]
+hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo] [--processes N]
 hashchat worker
 hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
 hashchat createuser --username U --email E --password P [--admin]
@@ -33,6 +33,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
     setup_django()
+    if args.processes < 1:
+        print("hashchat serve: --processes must be 1 or more.", file=sys.stderr)
+        return 2
+    if args.processes > 1:
+        from django.conf import settings
+
+        if not settings.REDIS_URL:
+            print(
+                "hashchat serve: --processes above 1 needs REDIS_URL, so that every "
+                "process shares the live streams (docs/operations.md).",
+                file=sys.stderr,
+            )
+            return 2
+        if args.with_demo:
+            print("hashchat serve: --with-demo runs in one process.", file=sys.stderr)
+            return 2
     migrate()
     import uvicorn
 
@@ -56,6 +72,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         lifespan="on",
         timeout_graceful_shutdown=5,
+        workers=args.processes if args.processes > 1 else None,
     )
     return 0
 
@@ -171,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-worker", action="store_true", help="leave timed posts to `hashchat worker`"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="web processes sharing the port (above 1 needs REDIS_URL; docs/operations.md)",
+    )
     serve.add_argument(
         "--with-demo",
         action="store_true",

@@ -49,13 +49,17 @@ class Selection:
             self._converters, self._vendor = found, conn.vendor
         return self._converters
 
-    def instance(self, row: Sequence[Any], start: int = 0) -> Any:
+    def instance(
+        self, row: Sequence[Any], start: int = 0, conn: BaseDatabaseWrapper | None = None
+    ) -> Any:
         """The model instance held in row[start : start + width]; None when its
-        primary key is NULL (an outer join that found nothing)."""
+        primary key is NULL (an outer join that found nothing). `conn`: the default
+        database connection, when the caller has it at hand for many rows."""
         values = list(row[start : start + self.width])
         if values[self.pk_index] is None:
             return None
-        conn = connections[DEFAULT_DB_ALIAS]
+        if conn is None:
+            conn = connections[DEFAULT_DB_ALIAS]
         for i, funcs, col in self.converters(conn):
             value = values[i]
             for func in funcs:

@@ -15,7 +15,7 @@ post it replies to) set, as `mastodon_api.entities.with_status_joins` gives.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from accounts.models import Profile
 from hashchat.sqlrows import Selection
@@ -104,10 +104,11 @@ def tag_page(
         rows = cursor.fetchall()
     posts = []
     authors: dict[int, Profile] = {}
+    conn = connections[DEFAULT_DB_ALIAS]
     for row in rows:
-        item = post.instance(row, 0)
+        item = post.instance(row, 0, conn)
         if item.author_id not in authors:
-            authors[item.author_id] = author.instance(row, post.width)
+            authors[item.author_id] = author.instance(row, post.width, conn)
         item.author = authors[item.author_id]
         item.reply_author_id = row[-1]
         posts.append(item)
