@@ -350,6 +350,10 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
         for i in range(n)
         if receipts[2 * i + 1] in created
     )
+    # The API's share: from sending the post request to the post's created_at.
+    by_post = {seq: (created[seq] - sent[seq]) * 1000 for seq in created if seq in sent}
+    commit = sorted(by_post.values())
+    slowest = sorted(by_post, key=by_post.__getitem__)[-5:]
     expected = posted * connected
     return {
         "subscribers": connected,
@@ -362,6 +366,9 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
         "mean": statistics.fmean(latencies) if latencies else float("nan"),
         "fanout_p50": percentile(fanout, 50),
         "fanout_p99": percentile(fanout, 99),
+        "commit_p50": percentile(commit, 50),
+        "commit_p99": percentile(commit, 99),
+        "slowest": ", ".join(f"#{seq} {by_post[seq]:.0f}" for seq in reversed(slowest)),
         "missed": expected - len(latencies),
         "dropped": meta["dropped"],
         "rss_idle": idle_rss,
@@ -422,6 +429,12 @@ def run_matrix(args: argparse.Namespace) -> None:
                         f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
                         f"| {r['fanout_p50']:.0f} / {r['fanout_p99']:.0f} "
                         f"| {r['missed']} | {r['dropped']} | {rss} |",
+                        flush=True,
+                    )
+                    print(
+                        f"<!-- request to created_at p50 / p99: {r['commit_p50']:.0f} / "
+                        f"{r['commit_p99']:.0f} ms (slowest: {r['slowest']}); "
+                        f"load average {os.getloadavg()[0]:.2f} -->",
                         flush=True,
                     )
             finally:

@@ -15,6 +15,7 @@ subscriber that falls too far behind is dropped and told so; nobody waits for it
 
 import asyncio
 import concurrent.futures
+import gc
 import logging
 import threading
 import time
@@ -293,6 +294,11 @@ class Hub:
     async def start(self) -> None:
         """Attach to the running loop (the ASGI lifespan calls this) and, with Redis,
         wait until this process listens, so nothing published after start is missed."""
+        # Everything loaded so far (Django, the URL conf, the apps) lives as long
+        # as the process: out of the garbage collector's way, a full collection
+        # pauses every stream for a fraction as long.
+        gc.collect()
+        gc.freeze()
         self.attach()
         if self.bridge is not None:
             try:
