@@ -142,6 +142,10 @@ if os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
         )
     }
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # Parameters travel apart from the SQL, so PostgreSQL prepares a statement a
+        # connection repeats and plans it once (psycopg's prepare_threshold).
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     DATABASES = {
         "default": {

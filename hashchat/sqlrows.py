@@ -75,3 +75,12 @@ class Selection:
         state.db = DEFAULT_DB_ALIAS
         obj._state = state
         return obj
+
+
+def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL for `column IN (values)` and its parameters: one array parameter on
+    PostgreSQL (`= ANY(%s)`), so the statement's text is the same whatever the
+    list's length and psycopg can cache and prepare it; placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from accounts.models import Profile
-from hashchat.sqlrows import Selection
+from hashchat.sqlrows import Selection, in_list
 from posts.models import Hashtag, Post
 
 
@@ -66,6 +66,7 @@ def tag_page(
         f"SELECT t.post_id FROM {through} t JOIN {tags} h ON h.id = t.hashtag_id "
         "WHERE h.name_lower IN ({})"
     )
+    wanted, wanted_params = in_list("h.name_lower", query.any)
     # The tag test is a correlated EXISTS: the database walks posts newest first by
     # primary key and stops after one page (see docs/performance.md).
     where = [
@@ -74,9 +75,9 @@ def tag_page(
         "a.is_suspended = %s",
         "p.visibility = %s",
         f"EXISTS (SELECT 1 FROM {through} t WHERE t.post_id = p.id AND t.hashtag_id IN "
-        f"(SELECT h.id FROM {tags} h WHERE h.name_lower IN ({_marks(query.any)})))",
+        f"(SELECT h.id FROM {tags} h WHERE {wanted}))",
     ]
-    params: list = [False, Post.Visibility.PUBLIC, *query.any]
+    params: list = [False, Post.Visibility.PUBLIC, *wanted_params]
     for name in query.all:
         where.append(f"p.id IN ({tagged.format('%s')})")
         params.append(name)
@@ -84,8 +85,9 @@ def tag_page(
         where.append(f"p.id NOT IN ({tagged.format(_marks(query.none))})")
         params.extend(query.none)
     if query.hidden:
-        where.append(f"p.author_id NOT IN ({_marks(query.hidden)})")
-        params.extend(query.hidden)
+        hidden, hidden_params = in_list("p.author_id", query.hidden)
+        where.append(f"NOT ({hidden})")
+        params.extend(hidden_params)
     for value, test in ((max_id, "p.id < %s"), (since_id, "p.id > %s"), (min_id, "p.id > %s")):
         if value is not None:
             where.append(test)

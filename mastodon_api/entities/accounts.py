@@ -8,7 +8,8 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import Follow, Profile
-from mastodon_api.entities.base import HEADER_PATH, _base, _placeholders, iso, profile_url
+from hashchat.sqlrows import in_list
+from mastodon_api.entities.base import HEADER_PATH, _base, iso, profile_url
 from posts import parsing
 from posts.models import Post
 
@@ -21,7 +22,7 @@ def account_counts(profile_ids: Sequence[int]) -> dict[int, tuple[int, int, int,
         return {}
     follow = Follow._meta.db_table
     post = Post._meta.db_table
-    ids = list(profile_ids)
+    listed, params = in_list("p.id", profile_ids)
     sql = f"""
         SELECT p.id,
             (SELECT COUNT(*) FROM {follow} f WHERE f.followee_id = p.id),
@@ -30,10 +31,10 @@ def account_counts(profile_ids: Sequence[int]) -> dict[int, tuple[int, int, int,
                 WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL),
             (SELECT MAX(s.created_at) FROM {post} s
                 WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL)
-        FROM {Profile._meta.db_table} p WHERE p.id IN ({_placeholders(ids)})
+        FROM {Profile._meta.db_table} p WHERE {listed}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
+        cursor.execute(sql, params)
         return {row[0]: (row[1], row[2], row[3], row[4]) for row in cursor.fetchall()}
 
 

@@ -1,6 +1,5 @@
 """What every entity shares: the site's address, Mastodon's timestamp format, links."""
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -35,7 +34,3 @@ def profile_url(profile: Profile, base_url: str | None = None) -> str:
 
 def status_url(post: Post, base_url: str | None = None) -> str:
     return f"{_base(base_url)}/@{quote(post.author.handle)}/{post.id}"
-
-
-def _placeholders(values: Sequence) -> str:
-    return ", ".join(["%s"] * len(values))

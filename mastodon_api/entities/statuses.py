@@ -9,8 +9,9 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.models import Profile
+from hashchat.sqlrows import in_list
 from mastodon_api.entities.accounts import _account, _counts_for
-from mastodon_api.entities.base import _absolute_links, _base, _placeholders, iso, profile_url
+from mastodon_api.entities.base import _absolute_links, _base, iso, profile_url
 from posts.models import Bookmark, Hashtag, Like, Mention, Post
 
 
@@ -157,20 +158,21 @@ def tags_and_mentions(post_ids: list[int]) -> list[tuple[str, int, int | None, s
     the flags below)."""
     if not post_ids:
         return []
-    marks = _placeholders(post_ids)
+    tagged, tag_params = in_list("t.post_id", post_ids)
+    mentioned, mention_params = in_list("m.post_id", post_ids)
     sql = f"""
         SELECT 't', t.post_id, NULL, h.name_lower, t.id
             FROM {Post.hashtags.through._meta.db_table} t
             JOIN {Hashtag._meta.db_table} h ON h.id = t.hashtag_id
-            WHERE t.post_id IN ({marks})
+            WHERE {tagged}
         UNION ALL SELECT 'm', m.post_id, m.profile_id, a.handle, m.id
             FROM {Mention._meta.db_table} m
             JOIN {Profile._meta.db_table} a ON a.id = m.profile_id
-            WHERE m.post_id IN ({marks})
+            WHERE {mentioned}
         ORDER BY 5
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*post_ids, *post_ids])
+        cursor.execute(sql, [*tag_params, *mention_params])
         return [row[:4] for row in cursor.fetchall()]
 
 
@@ -179,18 +181,18 @@ def viewer_flags(post_ids: list[int], viewer: Profile) -> dict[int, tuple[bool, 
     over the unique (profile, post) indexes)."""
     if not post_ids:
         return {}
-    marks = _placeholders(post_ids)
+    liked, params = in_list("post_id", post_ids)
+    reposted, _ = in_list("repost_of_id", post_ids)
     sql = f"""
         SELECT 'f', post_id FROM {Like._meta.db_table}
-            WHERE profile_id = %s AND post_id IN ({marks})
+            WHERE profile_id = %s AND {liked}
         UNION ALL SELECT 'r', repost_of_id FROM {Post._meta.db_table}
-            WHERE author_id = %s AND deleted_at IS NULL AND repost_of_id IN ({marks})
+            WHERE author_id = %s AND deleted_at IS NULL AND {reposted}
         UNION ALL SELECT 'b', post_id FROM {Bookmark._meta.db_table}
-            WHERE profile_id = %s AND post_id IN ({marks})
+            WHERE profile_id = %s AND {liked}
     """
-    ids = list(post_ids)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [viewer.id, *ids, viewer.id, *ids, viewer.id, *ids])
+        cursor.execute(sql, [viewer.id, *params, viewer.id, *params, viewer.id, *params])
         marked: dict[str, set[int]] = {"f": set(), "r": set(), "b": set()}
         for kind, post_id in cursor.fetchall():
             marked[kind].add(post_id)
