@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 Listener = Callable[[list[str], dict[str, Any]], None]
 
 HEARTBEAT_SECONDS = 15.0
+ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
 
 
 class Hub:
@@ -211,6 +212,7 @@ class Hub:
         # bytes on the wire: built once, written to every subscriber that wants it.
         verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
         wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
+        single = batch[0] if len(batch) == 1 else None
         for subscriber in targets:
             writer = subscriber.writer
             if (
@@ -219,11 +221,16 @@ class Hub:
                 and not subscriber.busy
                 and writer.ready()
             ):
-                wanted = tuple(
-                    i
-                    for i, envelope in enumerate(batch)
-                    if subscriber.labels(envelope, verdicts[i])
-                )
+                wanted: tuple[int, ...]
+                if single:
+                    # One event (the usual case): no per-subscriber tuple to build.
+                    wanted = ALL if subscriber.labels(single, verdicts[0]) else ()
+                else:
+                    wanted = tuple(
+                        i
+                        for i, envelope in enumerate(batch)
+                        if subscriber.labels(envelope, verdicts[i])
+                    )
                 if not wanted:
                     continue
                 key = (writer.kind, wanted)
