@@ -6,10 +6,11 @@ from django.views.static import serve
 from hashchat.api import api
 
 urlpatterns = [
+    # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo),
+    # first: apps poll it during a chat, and Django tries the patterns in order.
+    path("", include("mastodon_api.urls")),
     path("admin/", admin.site.urls),
     path("api/hashchat/v1/", api.urls),
-    # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo)
-    path("", include("mastodon_api.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
     # /chats/... : directory, series, events, calendars, host pages
