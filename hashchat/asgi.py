@@ -1,6 +1,7 @@
 """The ASGI entry point: live streams (/api/v1/streaming... and the chat rooms'
 event streams) go to live.streaming, past Django's request stack; static files
-and media are served straight from disk; everything else goes to Django."""
+and media are served straight from disk by Starlette; everything else goes to
+Django (hashchat.handler) directly, without Starlette's routing layers."""
 
 import contextlib
 import os
@@ -46,6 +47,7 @@ async def lifespan(app):
 
 
 site = Starlette(routes=routes, lifespan=lifespan)
+FILE_PREFIXES = ("/static/", "/media/")
 
 from live import streaming  # noqa: E402
 
@@ -53,5 +55,9 @@ from live import streaming  # noqa: E402
 async def application(scope, receive, send):
     if scope["type"] in ("http", "websocket") and streaming.handles(scope["path"]):
         await streaming.app(scope, receive, send)
+        return
+    if scope["type"] == "http" and not scope["path"].startswith(FILE_PREFIXES):
+        # Pages and APIs go straight to Django, without Starlette's routing.
+        await django_app(scope, receive, send)
         return
     await site(scope, receive, send)
