@@ -12,16 +12,24 @@ before and after every request exactly as Django's WSGI handler does. The
 figures that led here are in docs/performance.md ("Request handling").
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from asgiref.sync import sync_to_async
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler
 from django.db import close_old_connections
+
+# Requests at once per process. A request waiting for SQLite's writer lock or for
+# PostgreSQL holds its thread, so there are more threads than cores; each keeps one
+# database connection.
+WEB_THREADS = 16
 
 
 class ThreadedASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
+        self.pool = ThreadPoolExecutor(max_workers=WEB_THREADS, thread_name_prefix="hashchat-web")
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -29,7 +37,8 @@ class ThreadedASGIHandler(ASGIHandler):
         await self.handle(scope, receive, send)
 
     async def get_response_async(self, request):
-        return await sync_to_async(self._respond, thread_sensitive=False)(request)
+        respond = sync_to_async(self._respond, thread_sensitive=False, executor=self.pool)
+        return await respond(request)
 
     def _respond(self, request):
         # The connection belongs to this worker thread: drop it here if it broke or
