@@ -43,8 +43,12 @@ def _selections() -> tuple[Selection, Selection]:
     return _SELECT
 
 
-def _marks(values: list) -> str:
-    return ", ".join(["%s"] * len(values))
+def _tagged(names: list[str]) -> tuple[str, list]:
+    """A subquery: the ids of the posts with any of the hashtags `names`."""
+    named, params = in_list("h.name_lower", names)
+    through, tags = Post.hashtags.through._meta.db_table, Hashtag._meta.db_table
+    sql = f"SELECT t.post_id FROM {through} t JOIN {tags} h ON h.id = t.hashtag_id WHERE {named}"
+    return sql, params
 
 
 def tag_page(
@@ -62,10 +66,6 @@ def tag_page(
     post, author = _selections()
     through = Post.hashtags.through._meta.db_table
     tags = Hashtag._meta.db_table
-    tagged = (
-        f"SELECT t.post_id FROM {through} t JOIN {tags} h ON h.id = t.hashtag_id "
-        "WHERE h.name_lower IN ({})"
-    )
     wanted, wanted_params = in_list("h.name_lower", query.any)
     # The tag test is a correlated EXISTS: the database walks posts newest first by
     # primary key and stops after one page (see docs/performance.md).
@@ -79,11 +79,13 @@ def tag_page(
     ]
     params: list = [False, Post.Visibility.PUBLIC, *wanted_params]
     for name in query.all:
-        where.append(f"p.id IN ({tagged.format('%s')})")
-        params.append(name)
+        every, every_params = _tagged([name])
+        where.append(f"p.id IN ({every})")
+        params.extend(every_params)
     if query.none:
-        where.append(f"p.id NOT IN ({tagged.format(_marks(query.none))})")
-        params.extend(query.none)
+        excluded, excluded_params = _tagged(query.none)
+        where.append(f"p.id NOT IN ({excluded})")
+        params.extend(excluded_params)
     if query.hidden:
         hidden, hidden_params = in_list("p.author_id", query.hidden)
         where.append(f"NOT ({hidden})")
