@@ -15,6 +15,7 @@ subscriber that falls too far behind is dropped and told so; nobody waits for it
 
 import asyncio
 import concurrent.futures
+import contextlib
 import gc
 import logging
 import threading
@@ -65,7 +66,7 @@ class Hub:
         self._tasks: list[asyncio.Task[Any]] = []
         self._inbox: list[Envelope] = []
         self._inbox_lock = threading.Lock()
-        self._drain_scheduled = False
+        self._drain_on: asyncio.AbstractEventLoop | None = None
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.bridge = None
         if redis_url:
@@ -160,30 +161,33 @@ class Hub:
             return self._next_id
 
     def dispatch(self, envelope: Envelope) -> None:
+        # Events wait in the inbox until the loop fans them out: one callback takes
+        # all that arrived meanwhile, so a busy loop writes them together.
         loop = self._loop
-        if loop is not None and not loop.is_closed():
-            # Events wait in the inbox until the loop fans them out: one callback
-            # takes all that arrived meanwhile, so a busy loop writes them together.
-            with self._inbox_lock:
-                self._inbox.append(envelope)
-                if self._drain_scheduled:
-                    return
-                self._drain_scheduled = True
+        with self._inbox_lock:
+            self._inbox.append(envelope)
+            if loop is None or loop.is_closed():
+                loop = None
+            elif self._drain_on is loop:
+                return  # that loop's callback is still to come
+            else:
+                # (A callback meant for a loop that closed before running it is
+                # replaced by one on the current loop.)
+                self._drain_on = loop
+        if loop is not None:
             try:
                 loop.call_soon_threadsafe(self._drain)
                 return
             except RuntimeError:
                 self._loop = None
-            self._drain()
-            return
-        self._deliver(envelope)
+        self._drain()
 
     # -- in the loop --------------------------------------------------------------
 
     def _drain(self) -> None:
         with self._inbox_lock:
             batch, self._inbox = self._inbox, []
-            self._drain_scheduled = False
+            self._drain_on = None
         if batch:
             self._fan_out(batch)
 
@@ -317,7 +321,7 @@ class Hub:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with _suppress_cancel():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
         for subscriber in list(self._subscribers):
@@ -371,14 +375,6 @@ class Hub:
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
-
-
-class _suppress_cancel:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, value, tb) -> bool:
-        return kind is not None and issubclass(kind, asyncio.CancelledError | Exception)
 
 
 _hub: Hub | None = None

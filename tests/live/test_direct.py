@@ -84,6 +84,20 @@ async def test_events_that_arrive_together_go_out_in_one_write():
     assert len(ids) == 3 and ids == sorted(ids)
 
 
+async def test_events_left_for_a_loop_that_closed_reach_the_next_one():
+    hub = Hub()
+    subscriber = hub.open()
+    hub.add(subscriber, ("public",), ["public"])
+    old = asyncio.new_event_loop()
+    hub._loop = old
+    emit(hub, 1)  # its delivery is scheduled on `old`, which never runs it
+    old.close()
+    hub.attach()
+    emit(hub, 1)
+    await settle()
+    assert [e.data for e, _ in subscriber.pending] == ['{"n":0}', '{"n":0}']
+
+
 async def test_a_paused_connection_is_queued_and_nothing_overtakes_the_queue():
     hub = Hub()
     subscriber, writer = direct_subscriber(hub)
