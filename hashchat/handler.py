@@ -3,21 +3,28 @@
 Django's own ASGI handler runs the middleware chain in async mode: every
 request gets a thread of its own (so a database connection of its own, opened
 and closed each time), and each step between synchronous and asynchronous
-middleware hops between that thread and the event loop, three to a dozen hops
-per request. hashchat's views and middleware are synchronous, so this handler
-loads the chain in sync mode and crosses into a pooled worker thread once per
-request; each worker thread keeps its database connection between requests
-(`CONN_MAX_AGE`, with health checks), checked and closed in that same thread
-before and after every request exactly as Django's WSGI handler does. The
+middleware, signal or response close hops between that thread and the event
+loop, three to a dozen hops per request. hashchat's views and middleware are
+synchronous, so this handler loads the chain in sync mode and does everything
+between reading the request body and sending the response in one call on a
+pooled worker thread: request_started, the middleware and view, and (for a
+response that is not streamed) the response's close and request_finished.
+Each worker thread keeps its database connection between requests
+(`CONN_MAX_AGE`, with health checks); the request_started and request_finished
+signals check and close it in that same thread, exactly as under WSGI. The
 figures that led here are in docs/performance.md ("Request handling").
 """
 
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
+from django.core import signals
+from django.core.exceptions import RequestAborted
 from django.core.handlers import base
-from django.core.handlers.asgi import ASGIHandler
-from django.db import close_old_connections
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
+from django.core.handlers.exception import response_for_exception
+from django.http import FileResponse, HttpResponseBase
+from django.urls import set_script_prefix
 
 # Requests at once per process. A request waiting for SQLite's writer lock or for
 # PostgreSQL holds its thread, so there are more threads than cores; each keeps one
@@ -30,25 +37,49 @@ class ThreadedASGIHandler(ASGIHandler):
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
         self.pool = ThreadPoolExecutor(max_workers=WEB_THREADS, thread_name_prefix="hashchat-web")
+        self._serve_async = sync_to_async(self._serve, thread_sensitive=False, executor=self.pool)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             raise ValueError(f"hashchat's pages serve HTTP only, not {scope['type']}.")
         await self.handle(scope, receive, send)
 
-    async def get_response_async(self, request):
-        respond = sync_to_async(self._respond, thread_sensitive=False, executor=self.pool)
-        return await respond(request)
-
-    def _respond(self, request):
-        # The connection belongs to this worker thread: drop it here if it broke or
-        # grew too old, before and after the request (as request_started and
-        # request_finished do under WSGI).
-        close_old_connections()
+    async def handle(self, scope, receive, send):
         try:
-            return self.get_response(request)
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            set_script_prefix(get_script_prefix(scope))
+            response = await self._serve_async(scope, body_file)
+            try:
+                await self.send_response(response, send)
+            finally:
+                if response.streaming:
+                    await sync_to_async(response.close, thread_sensitive=False)()
         finally:
-            close_old_connections()
+            body_file.close()
+
+    def _serve(self, scope, body_file) -> HttpResponseBase:
+        """The request from start to finish on this worker thread, as Django's WSGI
+        handler runs it; a streamed response is closed after it was sent."""
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        response: HttpResponseBase
+        if request is None:
+            assert error_response is not None
+            response = error_response
+        else:
+            try:
+                response = self.get_response(request)
+            except Exception as exc:  # a middleware or signal failed outside the chain
+                response = response_for_exception(request, exc)
+        response._handler_class = self.__class__  # type: ignore[attr-defined,union-attr]
+        if isinstance(response, FileResponse):
+            response.block_size = self.chunk_size
+        if not response.streaming:
+            response.close()
+        return response
 
 
 def get_application() -> ThreadedASGIHandler:
