@@ -1,6 +1,7 @@
 """Status entities, built in batches with a fixed number of queries."""
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -38,6 +39,49 @@ def new_status_entity(post: Post, *, viewer: Profile | None = None) -> dict:
     return status_entities([post], viewer=viewer, new=True)[0]
 
 
+class _StatusParts:
+    """What a Status shows of its post alone (text, counts, hashtags, mentions,
+    links), kept for the posts this process served lately. The key holds every
+    field those depend on that can change (an edit sets edited_at; the counts);
+    handles never change and a post's hashtags and mentions change only with an
+    edit, so a kept part is never out of date. The account, the reblogged status
+    and the viewer's flags are added fresh on every request. Parts are shared:
+    never change one in place."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[tuple, dict] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> dict | None:
+        with self.lock:
+            part = self.items.get(key)
+            if part is not None:
+                self.items.move_to_end(key)
+            return part
+
+    def put(self, key: tuple, part: dict) -> None:
+        with self.lock:
+            self.items[key] = part
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_PARTS = _StatusParts(20_000)
+
+
+def _part_key(post: Post, base: str) -> tuple:
+    return (
+        post.id,
+        post.edited_at,
+        post.reply_count,
+        post.repost_count,
+        post.like_count,
+        post.visibility,
+        base,
+    )
+
+
 def status_entities(
     posts: Sequence[Post],
     *,
@@ -70,6 +114,11 @@ def status_entities(
     if need_reply:
         reply_authors.update(Post.objects.filter(id__in=need_reply).values_list("id", "author_id"))
 
+    # What a Status shows of the post itself, kept from earlier requests while the
+    # post is unchanged (see _StatusParts); only the posts not kept need their
+    # hashtags and mentions read.
+    keys = {pid: _part_key(post, base) for pid, post in everything.items()}
+    parts = {pid: part for pid, key in keys.items() if (part := _PARTS.get(key)) is not None}
     # Hashtag names and mentioned (id, handle) per post: plain rows, not model
     # instances (a page of 40 statuses would otherwise build some 160 of them).
     tags: dict[int, list[str]] = defaultdict(list)
@@ -81,7 +130,8 @@ def status_entities(
         tags[i] = [t.name_lower for t in everything[i].created_hashtags]  # type: ignore[attr-defined]
         mentions[i] = [(p.id, p.handle) for p in everything[i].created_mentions]  # type: ignore[attr-defined]
     ids = [i for i in ids if i not in fresh]
-    for _kind, post_id, profile_id, name in tags_and_mentions(ids):
+    unknown = [i for i in ids if i not in parts]
+    for _kind, post_id, profile_id, name in tags_and_mentions(unknown):
         if profile_id is None:  # kind "t"
             tags[post_id].append(name)
         else:
@@ -92,12 +142,13 @@ def status_entities(
     flags = viewer_flags(ids, viewer) if viewer is not None and ids else {}
     author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
 
-    def build(post: Post) -> dict:
-        author = post.author
+    def own_part(post: Post) -> dict:
+        part = parts.get(post.id)
+        if part is not None:
+            return part
         is_repost = post.repost_of_id is not None
-        content = "" if is_repost else _absolute_links(post.html, base)
-        url = f"{author_urls[author.id]}/{post.id}"
-        entity: dict[str, Any] = {
+        url = f"{author_urls[post.author_id]}/{post.id}"
+        part = {
             "id": str(post.id),
             "created_at": iso(post.created_at),
             "in_reply_to_id": str(post.in_reply_to_id) if post.in_reply_to_id else None,
@@ -116,10 +167,8 @@ def status_entities(
             "reblogs_count": post.repost_count,
             "favourites_count": post.like_count,
             "edited_at": iso(post.edited_at),
-            "content": content,
-            "reblog": build(post.repost_of) if is_repost else None,  # type: ignore[arg-type]
+            "content": "" if is_repost else _absolute_links(post.html, base),
             "application": None,
-            "account": accounts[author.id],
             "media_attachments": [],
             "mentions": [
                 {
@@ -137,6 +186,16 @@ def status_entities(
             "emojis": [],
             "card": None,
             "poll": None,
+        }
+        _PARTS.put(keys[post.id], part)
+        return part
+
+    def build(post: Post) -> dict:
+        is_repost = post.repost_of_id is not None
+        entity: dict[str, Any] = {
+            **own_part(post),
+            "reblog": build(post.repost_of) if is_repost else None,  # type: ignore[arg-type]
+            "account": accounts[post.author_id],
         }
         if viewer is not None:
             favourited, reblogged, bookmarked = flags.get(post.id, (False, False, False))

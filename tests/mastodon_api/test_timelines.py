@@ -96,3 +96,37 @@ def test_blocked_and_muted_authors_are_left_out(as_pat, pat, hana, olly):
     account_actions.block(user=olly.user, profile=olly.profile, target=pat.profile)
     assert as_pat.get("/api/v1/timelines/tag/chat").json() == []
     assert as_pat.get("/api/v1/timelines/public").json() == []
+
+
+def test_a_page_read_again_shows_what_changed_since(as_hana, as_pat, hana, pat, olly):
+    """Statuses are partly kept between requests (entities.statuses._StatusParts):
+    counts, edits and the viewer's own flags must still be current on the next read."""
+    answer = _post(pat, "A1 first thoughts #auslibchat @hana")
+    url = "/api/v1/timelines/tag/auslibchat"
+    (before,) = as_hana.get(url).json()
+    assert before["favourites_count"] == 0 and not before["favourited"]
+    assert [m["acct"] for m in before["mentions"]] == ["hana"]
+
+    as_hana.post(f"/api/v1/statuses/{answer.id}/favourite")
+    (liked,) = as_hana.get(url).json()
+    assert liked["favourites_count"] == 1 and liked["favourited"]
+    as_hana.post(f"/api/v1/statuses/{answer.id}/reblog")
+    (reblogged,) = as_hana.get(url).json()
+    assert reblogged["reblogs_count"] == 1 and reblogged["reblogged"]
+    post_actions.create_post(
+        user=olly.user, profile=olly.profile, text="agreed", in_reply_to=answer
+    )
+    (replied,) = as_hana.get(url).json()
+    assert replied["replies_count"] == 1
+    (for_pat,) = as_pat.get(url).json()
+    assert not for_pat["favourited"] and not for_pat["reblogged"]
+
+    edited = as_pat.put(
+        f"/api/v1/statuses/{answer.id}", {"status": "A1 second thoughts #auslibchat #edchat"}
+    )
+    assert edited.status_code == 200, edited.content
+    (after,) = as_hana.get(url).json()
+    assert "second thoughts" in after["content"] and after["edited_at"]
+    assert [t["name"] for t in after["tags"]] == ["auslibchat", "edchat"]
+    assert after["mentions"] == []
+    assert after["favourites_count"] == 1
