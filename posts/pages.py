@@ -10,27 +10,32 @@ figures.
     posts = tag_page(TagQuery(any=["auslibchat"]), limit=40, max_id=...)
 
 Each Post comes with its author loaded and `reply_author_id` (the author of the
-post it replies to) set, as `mastodon_api.entities.with_status_joins` gives.
+post it replies to) set, as `mastodon_api.entities.with_status_joins` gives; with
+a viewer, `viewer_flags` (liked, reposted, bookmarked by the viewer) too, read in
+the same query.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from accounts.models import Profile
+from accounts.models import Block, Mute, Profile
 from hashchat.sqlrows import Selection, in_list
-from posts.models import Hashtag, Post
+from posts.models import Bookmark, Hashtag, Like, Post
 
 
 @dataclass
 class TagQuery:
     """Posts with any of `any`, every one of `all`, none of `none` (lower-case
-    names without '#'), and not by the authors in `hidden`."""
+    names without '#'), and not by the authors in `hidden`. With a `viewer`
+    (a profile id), also not by the authors it blocks or mutes or that block it,
+    and each post carries the viewer's flags."""
 
     any: list[str]
     all: list[str] = field(default_factory=list)
     none: list[str] = field(default_factory=list)
     hidden: list[int] = field(default_factory=list)
+    viewer: int | None = None
 
 
 _SELECT: tuple[Selection, Selection] | None = None
@@ -90,13 +95,35 @@ def tag_page(
         hidden, hidden_params = in_list("p.author_id", query.hidden)
         where.append(f"NOT ({hidden})")
         params.extend(hidden_params)
+    flags = ""
+    flag_params: list = []
+    if query.viewer is not None:
+        block, mute = Block._meta.db_table, Mute._meta.db_table
+        where.append(
+            f"p.author_id NOT IN (SELECT target_id FROM {block} WHERE profile_id = %s "
+            f"UNION SELECT profile_id FROM {block} WHERE target_id = %s "
+            f"UNION SELECT target_id FROM {mute} WHERE profile_id = %s)"
+        )
+        params.extend([query.viewer] * 3)
+        like, bookmark, posts_table = (
+            Like._meta.db_table,
+            Bookmark._meta.db_table,
+            Post._meta.db_table,
+        )
+        flags = (
+            f", EXISTS(SELECT 1 FROM {like} l WHERE l.profile_id = %s AND l.post_id = p.id)"
+            f", EXISTS(SELECT 1 FROM {posts_table} b WHERE b.author_id = %s"
+            " AND b.repost_of_id = p.id AND b.deleted_at IS NULL)"
+            f", EXISTS(SELECT 1 FROM {bookmark} k WHERE k.profile_id = %s AND k.post_id = p.id)"
+        )
+        flag_params = [query.viewer] * 3
     for value, test in ((max_id, "p.id < %s"), (since_id, "p.id > %s"), (min_id, "p.id > %s")):
         if value is not None:
             where.append(test)
             params.append(value)
     order = "ASC" if min_id is not None else "DESC"
     sql = (
-        f"SELECT {post.sql}, {author.sql}, r.author_id "
+        f"SELECT {post.sql}, {author.sql}, r.author_id{flags} "
         f"FROM {Post._meta.db_table} p "
         f"JOIN {Profile._meta.db_table} a ON a.id = p.author_id "
         f"LEFT JOIN {Post._meta.db_table} r ON r.id = p.in_reply_to_id "
@@ -104,7 +131,7 @@ def tag_page(
     )
     params.append(limit)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*flag_params, *params])
         rows = cursor.fetchall()
     posts = []
     authors: dict[int, Profile] = {}
@@ -114,7 +141,9 @@ def tag_page(
         if item.author_id not in authors:
             authors[item.author_id] = author.instance(row, post.width, conn)
         item.author = authors[item.author_id]
-        item.reply_author_id = row[-1]
+        item.reply_author_id = row[post.width + author.width]
+        if query.viewer is not None:
+            item.viewer_flags = tuple(bool(v) for v in row[-3:])
         posts.append(item)
     if min_id is not None:
         posts.reverse()

@@ -139,7 +139,12 @@ def status_entities(
 
     counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
     accounts = {pid: _account(p, base) for pid, p in counted.items()}
-    flags = viewer_flags(ids, viewer) if viewer is not None and ids else {}
+    flags: dict[int, tuple[bool, bool, bool]] = {}
+    if viewer is not None and ids:
+        # posts.pages reads the viewer's flags with the page itself.
+        flags = {i: f for i in ids if (f := getattr(everything[i], "viewer_flags", None))}
+        if rest := [i for i in ids if i not in flags]:
+            flags.update(viewer_flags(rest, viewer))
     author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
 
     def own_part(post: Post) -> dict:

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from mastodon_api.http import ApiError, api
 from mastodon_api.pagination import page_of, window
 from mastodon_api.views.common import (
-    hidden_author_ids,
     page_response,
     statuses_page,
     timeline_posts,
@@ -62,7 +61,9 @@ def tag(request: HttpRequest, hashtag: str):
     # read in plain SQL (posts.pages): this is the request every app repeats during
     # a chat.
     viewer = request.profile  # type: ignore[attr-defined]
-    query = TagQuery(any=wanted, all=every, none=excluded, hidden=hidden_author_ids(viewer))
+    query = TagQuery(
+        any=wanted, all=every, none=excluded, viewer=viewer.id if viewer is not None else None
+    )
     w = window(request)
     posts = tag_page(query, limit=w.limit, max_id=w.max_id, since_id=w.since_id, min_id=w.min_id)
     return page_response(request, page_of(request, posts), posts)

@@ -138,3 +138,48 @@ def test_selection_reads_a_row_as_the_orm_would(hana):
         assert getattr(mine, field.attname) == getattr(theirs, field.attname), field.name
     assert mine.avatar_url() == theirs.avatar_url()
     assert select.instance([None] * select.width) is None
+
+
+def test_a_viewer_misses_the_authors_it_blocks_or_mutes_or_that_block_it(chat, hana, pat, olly):
+    from accounts.actions import block, mute, sign_up
+
+    query = TagQuery(any=["auslibchat"], viewer=hana.profile.id)
+    assert [p.id for p in tag_page(query, limit=40)] == [
+        p.id for p in orm_page(TagQuery(any=["auslibchat"]), limit=40)
+    ]
+    quiet = sign_up(username="quiet", email="quiet@example.org", password="quiet-secret-pw")
+    actions.create_post(user=quiet, profile=quiet.personal_profile, text="Hi #auslibchat")
+    mute(user=hana.user, profile=hana.profile, target=quiet.personal_profile)
+    block(user=olly.user, profile=olly.profile, target=hana.profile)
+    hidden = [quiet.personal_profile.id, olly.profile.id]
+    got = tag_page(query, limit=40)
+    assert [p.id for p in got] == [
+        p.id for p in orm_page(TagQuery(any=["auslibchat"], hidden=hidden), limit=40)
+    ]
+    assert {p.author_id for p in got} == {hana.profile.id, pat.profile.id}
+    # Blocking works both ways: olly does not see hana's posts either.
+    seen_by_olly = tag_page(TagQuery(any=["auslibchat"], viewer=olly.profile.id), limit=40)
+    assert hana.profile.id not in {p.author_id for p in seen_by_olly}
+
+
+def test_each_post_carries_the_viewers_flags(chat, hana, pat):
+    page = tag_page(TagQuery(any=["auslibchat"]), limit=40)
+    liked, reposted, bookmarked, both = page[0], page[1], page[2], page[3]
+    actions.like(user=hana.user, profile=hana.profile, post=liked)
+    actions.like(user=hana.user, profile=hana.profile, post=both)
+    actions.repost(user=hana.user, profile=hana.profile, post=reposted)
+    actions.bookmark(user=hana.user, profile=hana.profile, post=bookmarked)
+    actions.bookmark(user=hana.user, profile=hana.profile, post=both)
+    actions.like(user=pat.user, profile=pat.profile, post=bookmarked)
+    seen = {
+        p.id: p.viewer_flags
+        for p in tag_page(TagQuery(any=["auslibchat"], viewer=hana.profile.id), limit=40)
+    }
+    assert seen[liked.id] == (True, False, False)
+    assert seen[reposted.id] == (False, True, False)
+    assert seen[bookmarked.id] == (False, False, True)
+    assert seen[both.id] == (True, False, True)
+    assert sum(any(f) for f in seen.values()) == 4
+    actions.unrepost(user=hana.user, profile=hana.profile, post=reposted)
+    again = tag_page(TagQuery(any=["auslibchat"], viewer=hana.profile.id), limit=40)
+    assert {p.id: p.viewer_flags for p in again}[reposted.id] == (False, False, False)
