@@ -1,6 +1,8 @@
 """Helpers for tests against real servers (no Django imports: the bench uses them too)."""
 
+import contextlib
 import textwrap
+import threading
 
 import httpx
 
@@ -116,3 +118,16 @@ def reply_in_room(client: httpx.Client, event_id: str, post_id: str, text: str) 
     )
     assert response.status_code == 201, response.text
     return response.json()["item"]
+
+
+@contextlib.contextmanager
+def sse_stream(url: str, seconds: float = 90):
+    """An SSE stream that is closed after `seconds` at the latest, so a test waiting
+    for an event that never comes fails instead of hanging (nothing is timed)."""
+    with httpx.stream("GET", url, timeout=30) as response:
+        watchdog = threading.Timer(seconds, response.close)
+        watchdog.start()
+        try:
+            yield SSEReader(response)
+        finally:
+            watchdog.cancel()

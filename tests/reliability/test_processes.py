@@ -8,14 +8,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
-import httpx
 import pytest
 import redis
 
-from tests.live.helpers import SSEReader, login, post_in_room, set_up_chat
+from tests.live.helpers import login, post_in_room, set_up_chat, sse_stream
 from tests.server import ROOT, server_env, start_server
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
@@ -49,17 +47,6 @@ def web_processes(pid: int) -> list[int]:
     return serving
 
 
-@contextlib.contextmanager
-def stream(url: str, seconds: float = 60):
-    with httpx.stream("GET", url, timeout=30) as response:
-        watchdog = threading.Timer(seconds, response.close)
-        watchdog.start()
-        try:
-            yield SSEReader(response)
-        finally:
-            watchdog.cancel()
-
-
 def test_two_processes_serve_one_port_and_share_the_streams():
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
@@ -80,7 +67,7 @@ def test_two_processes_serve_one_port_and_share_the_streams():
             # Eight subscribers on separate connections: the two processes take turns
             # accepting them, and each must see a post made through either one.
             with contextlib.ExitStack() as stack:
-                readers = [stack.enter_context(stream(url)) for _ in range(8)]
+                readers = [stack.enter_context(sse_stream(url)) for _ in range(8)]
                 pat = login(server.url, "pat")
                 made = post_in_room(pat, event_id, "A1 through some process #livetest")
                 for reader in readers:

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ import httpx
 import pytest
 import redis
 
-from tests.live.helpers import SSEReader, login, post_in_room
+from tests.live.helpers import SSEReader, login, post_in_room, sse_stream
 from tests.server import ROOT, Server, server_env, start_server
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -90,19 +89,6 @@ def deployment():
         yield a, b, event_id, server_env(data_dir, env)
 
 
-@contextlib.contextmanager
-def stream(url: str, seconds: float = 90):
-    """An SSE stream that is closed after `seconds` at the latest, so a test waiting
-    for an event that never comes fails instead of hanging (nothing is timed)."""
-    with httpx.stream("GET", url, timeout=30) as response:
-        watchdog = threading.Timer(seconds, response.close)
-        watchdog.start()
-        try:
-            yield SSEReader(response)
-        finally:
-            watchdog.cancel()
-
-
 def updates(reader: SSEReader, count: int) -> list[dict]:
     """The next `count` new posts on a stream (other events skipped)."""
     found: list[dict] = []
@@ -144,7 +130,7 @@ def counts(server: Server) -> dict:
 def test_two_web_processes_and_two_workers_share_one_chat(deployment, tmp_path):
     a, b, event_id, env = deployment
     path = "/api/v1/streaming/hashtag?tag=livetest"
-    with stream(b.url + path) as reader:
+    with sse_stream(b.url + path) as reader:
         # The timed posts are only posted now, by whichever worker claims each first.
         workers = [start_worker(env, tmp_path / f"worker-{n}.log") for n in range(2)]
         try:
@@ -220,7 +206,7 @@ def test_streams_recover_after_redis_restarts(deployment):
     a, b, event_id, _ = deployment
     pat = login(a.url, "pat")
     path = "/api/v1/streaming/hashtag?tag=livetest"
-    with stream(b.url + path) as reader:
+    with sse_stream(b.url + path) as reader:
         before = post_in_room(pat, event_id, "A2 before the restart")
         wait_for_post(reader, before["id"])
         redis_down()
@@ -236,6 +222,6 @@ def test_streams_recover_after_redis_restarts(deployment):
     timeline = httpx.get(f"{b.url}/api/v1/timelines/tag/livetest", timeout=10).json()
     assert during["id"] in [s["id"] for s in timeline]
     # And live delivery goes on across processes.
-    with stream(b.url + path) as reader:
+    with sse_stream(b.url + path) as reader:
         after = post_in_room(pat, event_id, "A2 after the restart")
         wait_for_post(reader, after["id"])
