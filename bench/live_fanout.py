@@ -7,9 +7,10 @@ second through the API, delivery latency, missed events and server memory.
 For each number of web processes (1: the in-process hub; 2: two servers sharing
 one data dir and Redis, subscribers split between them, posts sent to the first)
 and each N, it starts hashchat on loopback, opens N subscribers to
-/api/v1/streaming/hashtag?tag=benchchat from a separate client process (raw
-asyncio sockets, so the client stays light), posts at the given rate for the
-given time, waits for stragglers, and prints one Markdown table row:
+/api/v1/streaming/hashtag?tag=benchchat from a separate client process
+(bench/sse_subscribers.py: raw asyncio sockets, so the client stays light),
+posts at the given rate for the given time, waits for stragglers, and prints
+one Markdown table row:
 
     latency = time a subscriber read the post's event - time the post request was sent
 
@@ -26,7 +27,6 @@ import contextlib
 import json
 import os
 import platform
-import re
 import signal
 import statistics
 import subprocess
@@ -41,107 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 TAG = "benchchat"
-MARK = re.compile(rb"bench-(\d+)-")
-CREATED = re.compile(rb'"created_at":"([^"]+)"')
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-
-# -- the subscriber client (a separate process) -----------------------------------
-
-
-class Subscriber(asyncio.Protocol):
-    def __init__(self, index: int, request: bytes, client: "Client") -> None:
-        self.index = index
-        self.request = request
-        self.client = client
-        self.tail = b""
-        self.seen: set[int] = set()
-        self.ready = asyncio.get_running_loop().create_future()
-
-    def connection_made(self, transport) -> None:
-        transport.write(self.request)
-
-    def data_received(self, data: bytes) -> None:
-        now = time.time()
-        if not self.ready.done():
-            self.ready.set_result(data.startswith(b"HTTP/1.1 200"))
-        buffer = self.tail + data
-        for match in MARK.finditer(buffer):
-            seq = int(match[1])
-            if seq not in self.seen:
-                self.seen.add(seq)
-                if seq not in self.client.created:
-                    found = CREATED.findall(buffer, 0, match.start())
-                    if found:
-                        self.client.created[seq] = found[-1].decode()
-                self.client.receipts.extend((self.index, seq))
-                self.client.times.append(now)
-        if b"event: dropped" in buffer:
-            self.client.dropped += 1
-        self.tail = buffer[-48:]
-
-    def connection_lost(self, exc) -> None:
-        self.client.lost += 1
-        if not self.ready.done():
-            self.ready.set_result(False)
-
-
-class Client:
-    def __init__(self) -> None:
-        self.receipts = array.array("q")
-        self.times = array.array("d")
-        self.dropped = 0
-        self.lost = 0
-        # Each post's created_at (set in the server just before its commit).
-        self.created: dict[int, str] = {}
-
-
-async def run_client(urls: list[str], count: int, out: Path) -> None:
-    loop = asyncio.get_running_loop()
-    client = Client()
-    gate = asyncio.Semaphore(200)
-    transports = []
-
-    async def open_one(index: int) -> bool:
-        url = urls[index % len(urls)]
-        host, port = url.removeprefix("http://").split(":")
-        request = (
-            f"GET /api/v1/streaming/hashtag?tag={TAG} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-            "Accept: text/event-stream\r\n\r\n"
-        ).encode()
-        async with gate:
-            transport, protocol = await loop.create_connection(
-                lambda: Subscriber(index, request, client), host, int(port)
-            )
-            transports.append(transport)
-            return await protocol.ready
-
-    results = await asyncio.gather(*(open_one(i) for i in range(count)), return_exceptions=True)
-    ok = sum(1 for r in results if r is True)
-    print(f"ready {ok}", flush=True)
-    await loop.run_in_executor(None, sys.stdin.readline)
-    with open(out, "wb") as f:
-        meta = {"dropped": client.dropped, "lost": client.lost, "ok": ok, "created": client.created}
-        f.write(json.dumps(meta).encode())
-        f.write(b"\n")
-        client.receipts.tofile(f)
-        client.times.tofile(f)
-    for transport in transports:
-        transport.close()
-
-
-def client_main(args: argparse.Namespace) -> None:
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    try:
-        import uvloop
-
-        uvloop.install()
-    except ImportError:
-        pass
-    asyncio.run(run_client(args.urls.split(","), args.count, Path(args.out)))
-
 
 # -- the driver -----------------------------------------------------------------------
 
@@ -299,8 +199,7 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
     client = subprocess.Popen(
         [
             sys.executable,
-            __file__,
-            "client",
+            str(Path(__file__).with_name("sse_subscribers.py")),
             "--urls",
             ",".join(urls),
             "--count",
@@ -444,11 +343,6 @@ def run_matrix(args: argparse.Namespace) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    sub = parser.add_subparsers(dest="command")
-    client = sub.add_parser("client", help="(internal) the subscriber process")
-    client.add_argument("--urls", required=True)
-    client.add_argument("--count", type=int, required=True)
-    client.add_argument("--out", required=True)
     parser.add_argument("--subscribers", default="100,1000,5000")
     parser.add_argument("--processes", default="1,2")
     parser.add_argument("--rate", type=float, default=20.0, help="posts per second")
@@ -457,9 +351,6 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=15.0, help="how long to post")
     args = parser.parse_args()
-    if args.command == "client":
-        client_main(args)
-        return
     args.subscribers = [int(x) for x in args.subscribers.split(",")]
     args.processes = [int(x) for x in args.processes.split(",")]
     run_matrix(args)
