@@ -10,6 +10,7 @@ working at once when it is revoked, when its login is deactivated, when its
 profile is suspended, or when its login loses the right to act as the profile.
 """
 
+import functools
 from typing import Any
 
 from django.db import connection
@@ -89,28 +90,23 @@ def scope_satisfied(scopes: frozenset[str] | set[str], *alternatives: str) -> bo
     return any(has_scope(scopes, s) for s in alternatives)
 
 
-_TOKEN_SQL: tuple[str, Any, Any, Any] | None = None
-
-
+@functools.cache
 def _token_query() -> tuple[str, Any, Any, Any]:
     """The token lookup as plain SQL (built once): the token, its login, its profile
     and whether the login may still act as the profile, in one row."""
-    global _TOKEN_SQL
-    if _TOKEN_SQL is None:
-        from mastodon_api.models import Token
+    from mastodon_api.models import Token
 
-        token, user, profile = Selection(Token, "t"), Selection(User, "u"), Selection(Profile, "p")
-        sql = f"""
-            SELECT {token.sql}, {user.sql}, {profile.sql},
-                EXISTS(SELECT 1 FROM {Membership._meta.db_table} m
-                       WHERE m.user_id = t.user_id AND m.profile_id = t.profile_id)
-            FROM {Token._meta.db_table} t
-            LEFT JOIN {User._meta.db_table} u ON u.id = t.user_id
-            LEFT JOIN {Profile._meta.db_table} p ON p.id = t.profile_id
-            WHERE t.token_digest = %s AND t.revoked_at IS NULL
-        """
-        _TOKEN_SQL = (sql, token, user, profile)
-    return _TOKEN_SQL
+    token, user, profile = Selection(Token, "t"), Selection(User, "u"), Selection(Profile, "p")
+    sql = f"""
+        SELECT {token.sql}, {user.sql}, {profile.sql},
+            EXISTS(SELECT 1 FROM {Membership._meta.db_table} m
+                   WHERE m.user_id = t.user_id AND m.profile_id = t.profile_id)
+        FROM {Token._meta.db_table} t
+        LEFT JOIN {User._meta.db_table} u ON u.id = t.user_id
+        LEFT JOIN {Profile._meta.db_table} p ON p.id = t.profile_id
+        WHERE t.token_digest = %s AND t.revoked_at IS NULL
+    """
+    return sql, token, user, profile
 
 
 def find_token(token_string: str):

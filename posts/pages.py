@@ -15,6 +15,7 @@ a viewer, `viewer_flags` (liked, reposted, bookmarked by the viewer) too, read i
 the same query.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -38,14 +39,18 @@ class TagQuery:
     viewer: int | None = None
 
 
-_SELECT: tuple[Selection, Selection] | None = None
+# The profiles whose posts a viewer's timelines leave out: those it blocks or mutes
+# and those that block it (parameters: the viewer's id, three times).
+HIDDEN_AUTHORS_SQL = (
+    f"SELECT target_id FROM {Block._meta.db_table} WHERE profile_id = %s "
+    f"UNION SELECT profile_id FROM {Block._meta.db_table} WHERE target_id = %s "
+    f"UNION SELECT target_id FROM {Mute._meta.db_table} WHERE profile_id = %s"
+)
 
 
+@functools.cache
 def _selections() -> tuple[Selection, Selection]:
-    global _SELECT
-    if _SELECT is None:
-        _SELECT = (Selection(Post, "p"), Selection(Profile, "a"))
-    return _SELECT
+    return Selection(Post, "p"), Selection(Profile, "a")
 
 
 def _tagged(names: list[str]) -> tuple[str, list]:
@@ -98,12 +103,7 @@ def tag_page(
     flags = ""
     flag_params: list = []
     if query.viewer is not None:
-        block, mute = Block._meta.db_table, Mute._meta.db_table
-        where.append(
-            f"p.author_id NOT IN (SELECT target_id FROM {block} WHERE profile_id = %s "
-            f"UNION SELECT profile_id FROM {block} WHERE target_id = %s "
-            f"UNION SELECT target_id FROM {mute} WHERE profile_id = %s)"
-        )
+        where.append(f"p.author_id NOT IN ({HIDDEN_AUTHORS_SQL})")
         params.extend([query.viewer] * 3)
         like, bookmark, posts_table = (
             Like._meta.db_table,

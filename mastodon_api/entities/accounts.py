@@ -93,24 +93,27 @@ def _account(profile: Profile, base: str) -> dict:
         "statuses_count": getattr(profile, "n_statuses", 0),
         "last_status_at": _last_status_date(getattr(profile, "last_status", None)),
     }
-    return {**_account_fields(_ProfileKey.of(profile), base), **counts}
+    return {**_account_fields(_profile_key(profile), base), **counts}
 
 
-class _ProfileKey(tuple):
-    """What an Account shows of a profile besides its counts; hashable, so the
-    rendered fields (the bio's HTML, the avatar's address) are built once per
+def _profile_key(p: Profile) -> tuple:
+    """What an Account shows of a profile besides its counts, as a hashable key, so
+    the rendered fields (the bio's HTML, the avatar's address) are built once per
     version of the profile rather than once per status."""
-
-    @classmethod
-    def of(cls, p: Profile) -> "_ProfileKey":
-        return cls(
-            (p.id, p.handle, p.display_name, p.bio, p.website, p.location)
-            + (str(p.avatar), p.created_at)
-        )
+    return (
+        p.id,
+        p.handle,
+        p.display_name,
+        p.bio,
+        p.website,
+        p.location,
+        str(p.avatar),
+        p.created_at,
+    )
 
 
 @functools.lru_cache(maxsize=4096)
-def _account_fields(key: _ProfileKey, base: str) -> dict:
+def _account_fields(key: tuple, base: str) -> dict:
     pid, handle, display_name, bio, website, location, avatar_name, created_at = key
     profile = Profile(
         id=pid,

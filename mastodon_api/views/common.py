@@ -9,6 +9,7 @@ from mastodon_api import entities
 from mastodon_api.http import ApiError, json_response
 from mastodon_api.pagination import Page, paginate
 from posts.models import Post
+from posts.pages import HIDDEN_AUTHORS_SQL
 
 NOT_FOUND = "Record not found"
 
@@ -18,13 +19,6 @@ def parse_id(value) -> int:
         return int(str(value))
     except (TypeError, ValueError):
         raise ApiError(NOT_FOUND, 404)
-
-
-HIDDEN_AUTHORS_SQL = """
-    SELECT target_id FROM accounts_block WHERE profile_id = %s
-    UNION SELECT profile_id FROM accounts_block WHERE target_id = %s
-    UNION SELECT target_id FROM accounts_mute WHERE profile_id = %s
-"""
 
 
 def hidden_author_ids(viewer: Profile | None) -> list[int]:
