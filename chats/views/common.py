@@ -1,5 +1,6 @@
 import functools
 import re
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.http import Http404
@@ -26,6 +27,18 @@ def get_event(hashtag: str, event_id: int) -> Event:
     if event is None:
         raise Http404("No such event.")
     return event
+
+
+def event_form_initial(event: Event) -> dict:
+    """The event edit form's values for `event`, its start in the series' zone."""
+    zone = ZoneInfo(event.series.timezone)
+    return {
+        "topic": event.topic,
+        "description": event.description,
+        "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
+        "questions_public": event.questions_public,
+        "draft": event.state == Event.State.DRAFT,
+    }
 
 
 def apply_error(form: forms.Form, error: ActionError) -> None:

@@ -16,7 +16,13 @@ from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, SeriesForm
 from chats.models import Event
 from chats.permissions import can_edit_series, can_host
 from chats.timefmt import fmt
-from chats.views.common import apply_error, get_series, host_event, host_page
+from chats.views.common import (
+    apply_error,
+    event_form_initial,
+    get_series,
+    host_event,
+    host_page,
+)
 from chats.views.questions import edit_page
 from hashchat.errors import ActionError, NotAllowed
 
@@ -215,14 +221,7 @@ def event_edit(request, hashtag, event_id):
     event = host_event(request, hashtag, event_id)
     series = event.series
     zone = ZoneInfo(series.timezone)
-    initial = {
-        "topic": event.topic,
-        "description": event.description,
-        "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
-        "questions_public": event.questions_public,
-        "draft": event.state == Event.State.DRAFT,
-    }
-    form = EventEditForm(request.POST or None, initial=initial)
+    form = EventEditForm(request.POST or None, initial=event_form_initial(event))
     if request.method == "POST":
         with timezone.override(zone):
             valid = form.is_valid()

@@ -1,8 +1,6 @@
 """Host pages for an event's questions: add, edit, move up or down, remove (plain
 forms, no JavaScript needed)."""
 
-from zoneinfo import ZoneInfo
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -13,7 +11,7 @@ from django.views.decorators.http import require_POST
 from chats import actions
 from chats.forms import EventEditForm, QuestionForm
 from chats.models import Event, Question
-from chats.views.common import apply_error, host_event, host_page
+from chats.views.common import apply_error, event_form_initial, host_event, host_page
 from hashchat.errors import ActionError
 
 
@@ -55,16 +53,7 @@ def _next_offset(event: Event) -> int:
 
 
 def _event_form(event: Event) -> EventEditForm:
-    zone = ZoneInfo(event.series.timezone)
-    return EventEditForm(
-        initial={
-            "topic": event.topic,
-            "description": event.description,
-            "starts_at": event.starts_at.astimezone(zone).replace(tzinfo=None),
-            "questions_public": event.questions_public,
-            "draft": event.state == Event.State.DRAFT,
-        }
-    )
+    return EventEditForm(initial=event_form_initial(event))
 
 
 @login_required
@@ -73,22 +62,26 @@ def _event_form(event: Event) -> EventEditForm:
 def question_add(request, hashtag, event_id):
     event = host_event(request, hashtag, event_id)
     form = QuestionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.add_question(
-                user=request.user,
-                event=event,
-                kind=data["kind"],
-                text=data["text"],
-                offset=data["offset"],
-            )
-        except ActionError as e:
-            apply_error(form, e)
-        else:
-            messages.success(request, "Question added.")
-            return redirect("chats:event-edit", event.series.hashtag, event.id)
+    if _saved(request, form, "Question added.", actions.add_question, event=event):
+        return redirect("chats:event-edit", event.series.hashtag, event.id)
     return edit_page(request, event, _event_form(event), question_form=form, status=422)
+
+
+def _saved(request, form: QuestionForm, done: str, action, **target) -> bool:
+    """Run `action` (add or update a question) with the form's kind, text and offset;
+    True when it saved, else the form carries the error."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    try:
+        action(
+            user=request.user, **target, kind=data["kind"], text=data["text"], offset=data["offset"]
+        )
+    except ActionError as e:
+        apply_error(form, e)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def _question(event: Event, question_id: int) -> Question:
@@ -105,21 +98,8 @@ def question_edit(request, hashtag, event_id, question_id):
     event = host_event(request, hashtag, event_id)
     question = _question(event, question_id)
     form = QuestionForm(request.POST, prefix=f"q{question.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.update_question(
-                user=request.user,
-                question=question,
-                kind=data["kind"],
-                text=data["text"],
-                offset=data["offset"],
-            )
-        except ActionError as e:
-            apply_error(form, e)
-        else:
-            messages.success(request, "Saved.")
-            return redirect("chats:event-edit", event.series.hashtag, event.id)
+    if _saved(request, form, "Saved.", actions.update_question, question=question):
+        return redirect("chats:event-edit", event.series.hashtag, event.id)
     return edit_page(
         request, event, _event_form(event), bad_question=(question.pk, form), status=422
     )
