@@ -11,8 +11,16 @@ pooled worker thread: request_started, the middleware and view, and (for a
 response that is not streamed) the response's close and request_finished.
 Each worker thread keeps its database connection between requests
 (`CONN_MAX_AGE`, with health checks); the request_started and request_finished
-signals check and close it in that same thread, exactly as under WSGI. The
-figures that led here are in docs/performance.md ("Request handling").
+signals check and close it in that same thread, exactly as under WSGI.
+
+Requests that only read (GET, HEAD, OPTIONS) and requests that write run on
+two pools of their own. A read spends its time in Python, and Python runs one
+thread at a time: a few reader threads serve more pages than many, which spend
+their time handing the interpreter lock to each other (SQLite's driver lets go
+of it for every row it steps through). A write may wait for SQLite's writer
+lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
+writes get more threads, and reads never queue behind them. The figures that
+led here are in docs/performance.md ("Request handling").
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -23,21 +31,34 @@ from django.core.exceptions import RequestAborted
 from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import response_for_exception
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import FileResponse, HttpResponseBase
 from django.urls import set_script_prefix
 
-# Requests at once per process. A request waiting for SQLite's writer lock or for
-# PostgreSQL holds its thread, so there are more threads than cores; each keeps one
-# database connection.
-WEB_THREADS = 16
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Worker threads per process; each keeps one database connection. Reads: two on
+# SQLite (one more than the interpreter runs at once, so a slow export does not hold
+# up every page), four on PostgreSQL, whose queries wait on the network. Eight or
+# sixteen reader threads served a third fewer pages (docs/performance.md).
+READ_THREADS = {"sqlite": 2}
+READ_THREADS_DEFAULT = 4
+WRITE_THREADS = 8
 
 
 class ThreadedASGIHandler(ASGIHandler):
     def __init__(self) -> None:
         base.BaseHandler.__init__(self)
         self.load_middleware(is_async=False)
-        self.pool = ThreadPoolExecutor(max_workers=WEB_THREADS, thread_name_prefix="hashchat-web")
-        self._serve_async = sync_to_async(self._serve, thread_sensitive=False, executor=self.pool)
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
+        self.read_pool = ThreadPoolExecutor(
+            max_workers=READ_THREADS.get(vendor, READ_THREADS_DEFAULT),
+            thread_name_prefix="hashchat-read",
+        )
+        self.write_pool = ThreadPoolExecutor(
+            max_workers=WRITE_THREADS, thread_name_prefix="hashchat-write"
+        )
+        self._read = sync_to_async(self._serve, thread_sensitive=False, executor=self.read_pool)
+        self._write = sync_to_async(self._serve, thread_sensitive=False, executor=self.write_pool)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -51,7 +72,8 @@ class ThreadedASGIHandler(ASGIHandler):
             return
         try:
             set_script_prefix(get_script_prefix(scope))
-            response = await self._serve_async(scope, body_file)
+            serve = self._read if scope["method"] in READ_METHODS else self._write
+            response = await serve(scope, body_file)
             try:
                 await self.send_response(response, send)
             finally:

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "live",
     "transcripts",
     "mastodon_api",
+    "hashchat",
 ]
 
 MIDDLEWARE = [
@@ -143,9 +144,15 @@ if os.environ.get("DATABASE_URL"):
         )
     }
     if "postgresql" in DATABASES["default"]["ENGINE"]:
-        # Parameters travel apart from the SQL, so PostgreSQL prepares a statement a
-        # connection repeats and plans it once (psycopg's prepare_threshold).
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+        # Parameters travel apart from the SQL, and a statement a connection has run
+        # five times is prepared: PostgreSQL plans it once, not on every request (a
+        # timeline page's planning took longer than running it). Behind a pooler in
+        # transaction mode that cannot keep prepared statements, set
+        # HASHCHAT_PG_PREPARED_STATEMENTS=off.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["server_side_binding"] = True
+        if os.environ.get("HASHCHAT_PG_PREPARED_STATEMENTS", "on").lower() != "off":
+            options["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {
