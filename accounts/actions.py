@@ -7,6 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from accounts.avatars import resize_avatar
@@ -279,6 +281,7 @@ def follow(*, user: User, profile: Profile, target: Profile) -> Follow:
     with transaction.atomic():
         row, created = Follow.objects.get_or_create(follower=profile, followee=target)
         if created:
+            _count_follows(profile, target, 1)
             from posts.actions import notify
 
             notify(recipient=target, kind="follow", actor=profile)
@@ -287,7 +290,28 @@ def follow(*, user: User, profile: Profile, target: Profile) -> Follow:
 
 def unfollow(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
-    Follow.objects.filter(follower=profile, followee=target).delete()
+    with transaction.atomic():
+        _unfollow(profile, target)
+
+
+def _unfollow(follower: Profile, followee: Profile) -> None:
+    deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
+    if deleted:
+        _count_follows(follower, followee, -1)
+
+
+def _count_follows(follower: Profile, followee: Profile, change: int) -> None:
+    """Keep Profile.following_count and follower_count, in the follow's transaction,
+    on the rows and on these instances (which the answer may show)."""
+    floor = Value(0)
+    Profile.objects.filter(pk=follower.pk).update(
+        following_count=Greatest(F("following_count") + change, floor)
+    )
+    Profile.objects.filter(pk=followee.pk).update(
+        follower_count=Greatest(F("follower_count") + change, floor)
+    )
+    follower.following_count = max(0, follower.following_count + change)
+    followee.follower_count = max(0, followee.follower_count + change)
 
 
 def block(*, user: User, profile: Profile, target: Profile) -> Block:
@@ -297,8 +321,8 @@ def block(*, user: User, profile: Profile, target: Profile) -> Block:
     with transaction.atomic():
         row, _ = Block.objects.get_or_create(profile=profile, target=target)
         # A block ends following both ways, as on Mastodon.
-        Follow.objects.filter(follower=profile, followee=target).delete()
-        Follow.objects.filter(follower=target, followee=profile).delete()
+        _unfollow(profile, target)
+        _unfollow(target, profile)
     return row
 
 

@@ -81,6 +81,13 @@ class Profile(models.Model):
     # Set by a site admin: the profile can no longer post or act.
     is_suspended = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept in the same transaction as each change (posts.stats, accounts.actions), so
+    # that an account's counts cost nothing to show however many posts it has: posts
+    # neither deleted nor hidden, the newest one's time, and follows both ways.
+    post_count = models.PositiveIntegerField(default=0, editable=False)
+    last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follower_count = models.PositiveIntegerField(default=0, editable=False)
+    following_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ProfileQuerySet.as_manager()
 

@@ -41,6 +41,7 @@ from accounts.models import Membership, Profile, User
 from chats.models import ChatPost, Event, OccurrenceChange, Question, Series
 from hashchat.errors import Conflict, InvalidInput, NotFound
 from hashchat.fields import SnowflakeField
+from posts import stats
 from posts.models import Mention, Post, PostEdit
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry
 
@@ -317,6 +318,11 @@ def import_series(data: dict[str, Any], *, owner: User | None = None) -> Series:
         _save(build(OccurrenceChange, change, series_id=series.pk))
 
     _import_posts(data["posts"])
+    # The export carries each profile's counts on its own instance; here they count
+    # what this instance holds.
+    stats.recount(
+        {int(r["id"]) for r in data["profiles"]} | {int(r["author_id"]) for r in data["posts"]}
+    )
 
     questions: dict[tuple[int, int], int] = {}
     for erow in data["events"]:

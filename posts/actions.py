@@ -15,7 +15,7 @@ from accounts.permissions import check_act_as
 from hashchat import ratelimit
 from hashchat.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
-from posts import parsing
+from posts import parsing, stats
 from posts.models import Bookmark, Hashtag, Like, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
@@ -75,7 +75,7 @@ def _link_entities(post: Post, text: str) -> tuple[list[str], list[Profile]]:
     hashtag_rows = [get_or_create_hashtag(name) for name in tags]
     post.hashtags.set(hashtag_rows)
     handles = parsing.mentions(text)
-    mentioned = list(profiles_by_handles(handles))
+    mentioned = profiles_by_handles(handles)
     Mention.objects.filter(post=post).exclude(profile__in=mentioned).delete()
     Mention.objects.bulk_create(
         [Mention(post=post, profile=p) for p in mentioned], ignore_conflicts=True
@@ -89,13 +89,16 @@ def render_html(text: str) -> str:
     return parsing.render(text, known)
 
 
-def profiles_by_handles(handles: list[str]):
+def profiles_by_handles(handles: list[str]) -> list[Profile]:
+    """The profiles of these handles (any case), in the order the handles come."""
     if not handles:
-        return Profile.objects.none()
+        return []
     query = Q()
     for handle in handles:
         query |= Q(handle__iexact=handle)
-    return Profile.objects.filter(query)
+    found = {p.handle.lower(): p for p in Profile.objects.filter(query)}
+    wanted = dict.fromkeys(h.lower() for h in handles)
+    return [found[h] for h in wanted if h in found]
 
 
 def get_or_create_hashtag(name: str) -> Hashtag:
@@ -144,7 +147,7 @@ def create_post(
     # write lock (SQLite: one writer at a time) is held only for the writes.
     tag_names = _tag_names(text)
     known_tags = {t.name_lower: t for t in Hashtag.objects.filter(name_lower__in=tag_names)}
-    mentioned = list(profiles_by_handles(parsing.mentions(text)))
+    mentioned = profiles_by_handles(parsing.mentions(text))
     post = Post(
         author=profile,
         created_by=user,
@@ -165,6 +168,7 @@ def create_post(
     try:
         with transaction.atomic():
             post.save(force_insert=True)
+            stats.post_added(post)
             hashtag_rows = _store_hashtags(post, tag_names, known_tags)
             if mentioned:
                 Mention.objects.bulk_create([Mention(post=post, profile=p) for p in mentioned])
@@ -276,10 +280,19 @@ def delete_post(*, user: User, post: Post) -> Post:
     with transaction.atomic():
         if post.is_repost:
             return _undo_repost(post)
+        # The row as it is now, locked (on PostgreSQL) until the deletion commits.
+        before = (
+            Post.objects.select_for_update().filter(pk=post.pk).values("deleted_at", "hidden_at")
+        )
+        was = before.first()
+        if was is None or was["deleted_at"] is not None:
+            raise NotFound("This post has been deleted.")
         post.deleted_at = now
         post.text = ""
         post.html = ""
         post.save(update_fields=["deleted_at", "text", "html"])
+        if was["hidden_at"] is None:
+            stats.post_removed(post.author_id, post.created_at, post)
         post.hashtags.clear()
         Mention.objects.filter(post=post).delete()
         if post.in_reply_to_id:
@@ -289,7 +302,9 @@ def delete_post(*, user: User, post: Post) -> Post:
             _publish_counts(post.in_reply_to_id)
         # Reposts of a deleted post go with it.
         for repost in Post.objects.filter(repost_of=post):
-            repost.delete()
+            deleted, _ = repost.delete()
+            if deleted and repost.hidden_at is None:
+                stats.post_removed(repost.author_id, repost.created_at)
     publish_on_commit(post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)})
     return post
 
@@ -365,6 +380,7 @@ def repost(*, user: User, profile: Profile, post: Post) -> Post:
             )
             row.thread_root_id = row.id
             row.save(update_fields=["thread_root"])
+            stats.post_added(row)
             Post.objects.filter(pk=post.pk).update(repost_count=F("repost_count") + 1)
             notify(recipient=post.author, kind="repost", actor=profile, post=post)
             _publish_counts(post.pk)
@@ -380,7 +396,9 @@ def _undo_repost(row: Post) -> Post:
     tags = list(Hashtag.objects.filter(posts__id=original_id).values_list("name", flat=True))
     row_id = row.id
     with transaction.atomic():
-        row.delete()
+        deleted, _ = row.delete()
+        if deleted and row.hidden_at is None:
+            stats.post_removed(row.author_id, row.created_at, row)
         Post.objects.filter(pk=original_id, repost_count__gt=0).update(
             repost_count=F("repost_count") - 1
         )

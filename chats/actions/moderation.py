@@ -9,6 +9,7 @@ from chats.models import ChatPost, Event
 from chats.permissions import is_host_profile
 from hashchat.errors import NotAllowed, NotFound
 from live.publish import publish_on_commit
+from posts import stats
 from posts.actions import post_streams
 from posts.models import Post
 
@@ -25,7 +26,14 @@ def hide_post(*, user: User, profile: Profile, event: Event, post: Post) -> Post
         return post
     now = timezone.now()
     with transaction.atomic():
+        # The row as it is now, locked (on PostgreSQL) until the hiding commits.
+        was = Post.objects.select_for_update().filter(pk=post.pk).values("deleted_at", "hidden_at")
+        state = was.first()
+        if state is None or state["hidden_at"] is not None:
+            return post
         Post.objects.filter(pk=post.pk).update(hidden_at=now, hidden_by=profile)
+        if state["deleted_at"] is None:
+            stats.post_removed(post.author_id, post.created_at)
         tags = list(post.hashtags.values_list("name", flat=True))
         publish_on_commit(
             f"event:{event.id}", {"type": "chat.post_hidden", "post_id": str(post.id)}

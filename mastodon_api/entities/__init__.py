@@ -12,7 +12,6 @@ here.
 """
 
 from mastodon_api.entities.accounts import (
-    account_counts,
     account_entities,
     account_entity,
     credential_account_entity,
@@ -43,7 +42,6 @@ __all__ = [
     "NOTIFICATION_TYPES",
     "_absolute_links",
     "_base",
-    "account_counts",
     "account_entities",
     "account_entity",
     "context_entity",

@@ -1,59 +1,13 @@
-"""Account entities, with their counts read in one query for a whole list."""
+"""Account entities; their counts are kept on the profile rows."""
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from django.db import connection
-
-from accounts.models import Follow, Profile
-from hashchat.sqlrows import in_list
+from accounts.models import Profile
 from mastodon_api.entities.base import HEADER_PATH, _base, iso, profile_url
 from posts import parsing
-from posts.models import Post
-
-
-def account_counts(profile_ids: Sequence[int]) -> dict[int, tuple[int, int, int, Any]]:
-    """(followers, following, statuses, last status time) for each profile, in one
-    query. Plain SQL: the ORM's compile time for four correlated subqueries cost
-    more than running them."""
-    if not profile_ids:
-        return {}
-    follow = Follow._meta.db_table
-    post = Post._meta.db_table
-    listed, params = in_list("p.id", profile_ids)
-    sql = f"""
-        SELECT p.id,
-            (SELECT COUNT(*) FROM {follow} f WHERE f.followee_id = p.id),
-            (SELECT COUNT(*) FROM {follow} f WHERE f.follower_id = p.id),
-            (SELECT COUNT(*) FROM {post} s
-                WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL),
-            (SELECT MAX(s.created_at) FROM {post} s
-                WHERE s.author_id = p.id AND s.deleted_at IS NULL AND s.hidden_at IS NULL)
-        FROM {Profile._meta.db_table} p WHERE {listed}
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {row[0]: (row[1], row[2], row[3], row[4]) for row in cursor.fetchall()}
-
-
-def _counts_for(profiles: Iterable[Profile]) -> dict[int, Profile]:
-    """Profiles by id, each carrying n_followers, n_following, n_statuses and
-    last_status; one query for those that do not carry them yet."""
-    have: dict[int, Profile] = {}
-    for p in profiles:
-        have[p.id] = p
-    missing = [pid for pid, p in have.items() if not hasattr(p, "n_followers")]
-    counts = account_counts(missing)
-    for pid in missing:
-        followers, following, statuses, last = counts.get(pid, (0, 0, 0, None))
-        profile = have[pid]
-        profile.n_followers = followers  # type: ignore[attr-defined]
-        profile.n_following = following  # type: ignore[attr-defined]
-        profile.n_statuses = statuses  # type: ignore[attr-defined]
-        profile.last_status = last  # type: ignore[attr-defined]
-    return have
 
 
 def _last_status_date(value: Any) -> str | None:
@@ -81,17 +35,17 @@ def _fields(profile: Profile) -> list[dict]:
 
 
 def account_entity(profile: Profile, *, base_url: str | None = None) -> dict:
-    """A complete Account (one query for its counts)."""
-    counted = _counts_for([profile])[profile.id]
-    return _account(counted, _base(base_url))
+    """A complete Account."""
+    return _account(profile, _base(base_url))
 
 
 def _account(profile: Profile, base: str) -> dict:
+    # The counts are kept on the profile's row (posts.stats, accounts.actions).
     counts = {
-        "followers_count": getattr(profile, "n_followers", 0),
-        "following_count": getattr(profile, "n_following", 0),
-        "statuses_count": getattr(profile, "n_statuses", 0),
-        "last_status_at": _last_status_date(getattr(profile, "last_status", None)),
+        "followers_count": profile.follower_count,
+        "following_count": profile.following_count,
+        "statuses_count": profile.post_count,
+        "last_status_at": _last_status_date(profile.last_post_at),
     }
     return {**_account_fields(_profile_key(profile), base), **counts}
 
@@ -156,10 +110,9 @@ def _account_fields(key: tuple, base: str) -> dict:
 
 
 def account_entities(profiles: Sequence[Profile], *, base_url: str | None = None) -> list[dict]:
-    """Accounts for many profiles with at most one query."""
-    counted = _counts_for(profiles)
+    """Accounts for many profiles, without a query."""
     base = _base(base_url)
-    return [_account(counted[p.id], base) for p in profiles]
+    return [_account(p, base) for p in profiles]
 
 
 def credential_account_entity(profile: Profile, *, base_url: str | None = None) -> dict:

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from django.db.models import Exists, OuterRef
 
 from accounts.models import Block, Follow, Mute, Profile
-from mastodon_api.entities.accounts import _account, _counts_for
+from mastodon_api.entities.accounts import _account
 from mastodon_api.entities.base import _base, iso
 from mastodon_api.entities.statuses import status_entities
 from posts.models import Hashtag, Notification, TagFollow
@@ -42,8 +42,11 @@ def notification_entities(
     """Notifications with their accounts and statuses, in a fixed number of queries
     (load them with select_related("actor", "post__author"))."""
     base = _base(base_url)
-    actors = {n.actor_id: n.actor for n in notifications if n.actor_id is not None}
-    counted = _counts_for(actors.values())  # type: ignore[arg-type]
+    accounts = {
+        n.actor_id: _account(n.actor, base)
+        for n in notifications
+        if n.actor_id is not None and n.actor is not None
+    }
     posts = [n.post for n in notifications if n.post_id is not None]
     statuses = {
         s["id"]: s
@@ -56,7 +59,7 @@ def notification_entities(
             "type": NOTIFICATION_TYPES.get(n.kind, n.kind),  # type: ignore[call-overload]
             "created_at": iso(n.created_at),
             "group_key": f"ungrouped-{n.id}",
-            "account": _account(counted[n.actor_id], base) if n.actor_id else None,
+            "account": accounts.get(n.actor_id) if n.actor_id else None,
         }
         if n.post_id is not None:
             entity["status"] = statuses.get(str(n.post_id))

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from accounts.models import Profile
 from hashchat.sqlrows import in_list
-from mastodon_api.entities.accounts import _account, _counts_for
+from mastodon_api.entities.accounts import _account
 from mastodon_api.entities.base import _absolute_links, _base, iso, profile_url
 from posts.models import Bookmark, Hashtag, Like, Mention, Post
 
@@ -137,15 +137,15 @@ def status_entities(
         else:
             mentions[post_id].append((profile_id, name))
 
-    counted = _counts_for({p.author_id: p.author for p in everything.values()}.values())
-    accounts = {pid: _account(p, base) for pid, p in counted.items()}
+    authors = {p.author_id: p.author for p in everything.values()}
+    accounts = {pid: _account(p, base) for pid, p in authors.items()}
     flags: dict[int, tuple[bool, bool, bool]] = {}
     if viewer is not None and ids:
         # posts.pages reads the viewer's flags with the page itself.
         flags = {i: f for i in ids if (f := getattr(everything[i], "viewer_flags", None))}
         if rest := [i for i in ids if i not in flags]:
             flags.update(viewer_flags(rest, viewer))
-    author_urls = {pid: profile_url(p, base) for pid, p in counted.items()}
+    author_urls = {pid: profile_url(p, base) for pid, p in authors.items()}
 
     def own_part(post: Post) -> dict:
         part = parts.get(post.id)

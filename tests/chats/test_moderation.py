@@ -70,3 +70,17 @@ def test_the_hide_button_on_the_event_page(client, live, hana, ngac, pat):
     )
     assert response.status_code == 302
     assert Post.objects.get(pk=spam.pk).hidden_at is not None
+
+
+def test_a_hidden_post_leaves_its_authors_counts(live, hana, ngac, pat):
+    from posts import stats
+
+    kept = create_post(user=pat.user, profile=pat.profile, text="A1 kept #auslibchat")
+    spam = create_post(user=pat.user, profile=pat.profile, text="Buy now #auslibchat")
+    pat.profile.refresh_from_db()
+    assert (pat.profile.post_count, pat.profile.last_post_at) == (2, spam.created_at)
+    actions.hide_post(user=hana.user, profile=ngac, event=live, post=spam)
+    actions.hide_post(user=hana.user, profile=ngac, event=live, post=spam)  # twice: once counted
+    pat.profile.refresh_from_db()
+    assert (pat.profile.post_count, pat.profile.last_post_at) == (1, kept.created_at)
+    assert stats.recount() == 0

@@ -18,15 +18,15 @@ CHAT = datetime(2027, 2, 2, 11, 0, tzinfo=UTC)
 TEXT = "A1 good service #AusLibChat #libraries #service #access #people @hana @olly"
 # Membership, host check, both rate-limit counters (one read, two writes), hashtags,
 # mentioned profiles, blocks and mutes, event, question; then inside the transaction
-# the post, new hashtags (one insert, one re-read), hashtag links, mentions, two
-# notifications and the chat link. The test database wraps each transaction in a
-# savepoint (two statements each).
-CREATE_POST_QUERIES = 25
+# the post, the author's post count, new hashtags (one insert, one re-read), hashtag
+# links, mentions, two notifications and the chat link. The test database wraps each
+# transaction in a savepoint (two statements each).
+CREATE_POST_QUERIES = 26
 # An answer with the chat's hashtag only: no new hashtags, mentions or notifications.
-PLAIN_POST_QUERIES = 15
-# Through the API, add the token, the API rate-limit counter (one read and one write
-# in its own transaction) and the account counts of the answer.
-API_EXTRA_QUERIES = 6
+PLAIN_POST_QUERIES = 16
+# Through the API, add the token and the API rate-limit counter (one read and one
+# write in its own transaction); the answer's account counts come with the token.
+API_EXTRA_QUERIES = 5
 
 
 @pytest.fixture
