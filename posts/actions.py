@@ -1,7 +1,7 @@
-"""Writes about posts: create, edit, delete, like, repost, bookmark, follow a
-hashtag, and the notifications they cause (posts.notifications, re-exported
-here). Each validates, writes in one transaction and publishes live events
-after commit."""
+"""Writes about posts: create, edit, delete, follow a hashtag; the reactions to a
+post (like, repost, bookmark: posts.reactions) and the notifications they cause
+(posts.notifications) are re-exported here. Each validates, writes in one
+transaction and publishes live events after commit."""
 
 from typing import cast
 
@@ -16,13 +16,23 @@ from hashchat import ratelimit
 from hashchat.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import parsing, stats
-from posts.models import Bookmark, Hashtag, Like, Mention, Post, PostEdit, TagFollow
+from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
     dismiss_notification,
     mark_notifications_read,
     notify,
     silenced_by,
+)
+from posts.publishing import post_streams, publish_counts
+from posts.reactions import (  # reactions live in their own module
+    bookmark,
+    like,
+    repost,
+    unbookmark,
+    undo_repost,
+    unlike,
+    unrepost,
 )
 
 __all__ = [
@@ -36,6 +46,7 @@ __all__ = [
     "like",
     "mark_notifications_read",
     "notify",
+    "post_streams",
     "repost",
     "unbookmark",
     "unfollow_tag",
@@ -58,15 +69,6 @@ def clean_text(text: str | None) -> str:
             field="text",
         )
     return text
-
-
-def post_streams(post: Post, tags: list[str]) -> list[str]:
-    """The live streams a post appears on."""
-    streams = [f"profile:{post.author_id}"]
-    if post.visibility == Post.Visibility.PUBLIC:
-        streams.append("public")
-        streams += [f"hashtag:{t.lower()}" for t in tags]
-    return streams
 
 
 def _link_entities(post: Post, text: str) -> tuple[list[str], list[Profile]]:
@@ -181,7 +183,7 @@ def create_post(
                     post=post,
                     silenced=silenced,
                 )
-                _publish_counts(in_reply_to.pk)
+                publish_counts(in_reply_to.pk)
             for target in mentioned:
                 if in_reply_to is None or target.id != in_reply_to.author_id:
                     notify(
@@ -279,7 +281,7 @@ def delete_post(*, user: User, post: Post) -> Post:
     now = timezone.now()
     with transaction.atomic():
         if post.is_repost:
-            return _undo_repost(post)
+            return undo_repost(post)
         # The row as it is now, locked (on PostgreSQL) until the deletion commits.
         before = (
             Post.objects.select_for_update().filter(pk=post.pk).values("deleted_at", "hidden_at")
@@ -299,7 +301,7 @@ def delete_post(*, user: User, post: Post) -> Post:
             Post.objects.filter(pk=post.in_reply_to_id, reply_count__gt=0).update(
                 reply_count=F("reply_count") - 1
             )
-            _publish_counts(post.in_reply_to_id)
+            publish_counts(post.in_reply_to_id)
         # Reposts of a deleted post go with it.
         for repost in Post.objects.filter(repost_of=post):
             deleted, _ = repost.delete()
@@ -307,128 +309,6 @@ def delete_post(*, user: User, post: Post) -> Post:
                 stats.post_removed(repost.author_id, repost.created_at)
     publish_on_commit(post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)})
     return post
-
-
-def _publish_counts(post_id: int) -> None:
-    def send() -> None:
-        counts = (
-            Post.objects.filter(pk=post_id)
-            .values("like_count", "repost_count", "reply_count")
-            .first()
-        )
-        if counts is None:
-            return
-        tags = list(Hashtag.objects.filter(posts__id=post_id).values_list("name_lower", flat=True))
-        from live.hub import get_hub
-
-        get_hub().publish(
-            ["public", *[f"hashtag:{t}" for t in tags]],
-            {"type": "post.counts", "post_id": str(post_id), **counts},
-        )
-
-    transaction.on_commit(send)
-
-
-def _visible_target(post: Post) -> Post:
-    if post.is_repost:
-        post = post.repost_of  # type: ignore[assignment]
-    if post.is_deleted or post.hidden_at is not None:
-        raise NotFound("This post has been deleted.")
-    return post
-
-
-def like(*, user: User, profile: Profile, post: Post) -> Like:
-    check_act_as(user, profile)
-    post = _visible_target(post)
-    if Block.objects.filter(profile=post.author, target=profile).exists():
-        raise NotAllowed(f"@{post.author.handle} has blocked @{profile.handle}.")
-    with transaction.atomic():
-        row, created = Like.objects.get_or_create(profile=profile, post=post)
-        if created:
-            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
-            notify(recipient=post.author, kind="like", actor=profile, post=post)
-            _publish_counts(post.pk)
-    return row
-
-
-def unlike(*, user: User, profile: Profile, post: Post) -> None:
-    check_act_as(user, profile)
-    if post.is_repost:
-        post = post.repost_of  # type: ignore[assignment]
-    with transaction.atomic():
-        deleted, _ = Like.objects.filter(profile=profile, post=post).delete()
-        if deleted:
-            Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
-            _publish_counts(post.pk)
-
-
-def repost(*, user: User, profile: Profile, post: Post) -> Post:
-    """Repost as `profile`; reposting twice returns the first repost."""
-    check_act_as(user, profile)
-    post = _visible_target(post)
-    if post.visibility != Post.Visibility.PUBLIC:
-        raise InvalidInput("Only public posts can be reposted.")
-    if Block.objects.filter(profile=post.author, target=profile).exists():
-        raise NotAllowed(f"@{post.author.handle} has blocked @{profile.handle}.")
-    existing = Post.objects.filter(author=profile, repost_of=post, deleted_at__isnull=True).first()
-    if existing:
-        return existing
-    try:
-        with transaction.atomic():
-            row = Post.objects.create(
-                author=profile, created_by=user, repost_of=post, created_at=timezone.now()
-            )
-            row.thread_root_id = row.id
-            row.save(update_fields=["thread_root"])
-            stats.post_added(row)
-            Post.objects.filter(pk=post.pk).update(repost_count=F("repost_count") + 1)
-            notify(recipient=post.author, kind="repost", actor=profile, post=post)
-            _publish_counts(post.pk)
-    except IntegrityError:
-        return Post.objects.get(author=profile, repost_of=post, deleted_at__isnull=True)
-    tags = list(post.hashtags.values_list("name", flat=True))
-    publish_on_commit(post_streams(row, tags), {"type": "post.created", "post_id": str(row.id)})
-    return row
-
-
-def _undo_repost(row: Post) -> Post:
-    original_id = int(row.repost_of_id or 0)
-    tags = list(Hashtag.objects.filter(posts__id=original_id).values_list("name", flat=True))
-    row_id = row.id
-    with transaction.atomic():
-        deleted, _ = row.delete()
-        if deleted and row.hidden_at is None:
-            stats.post_removed(row.author_id, row.created_at, row)
-        Post.objects.filter(pk=original_id, repost_count__gt=0).update(
-            repost_count=F("repost_count") - 1
-        )
-        _publish_counts(original_id)
-    row.id = row_id
-    publish_on_commit(post_streams(row, tags), {"type": "post.deleted", "post_id": str(row_id)})
-    return row
-
-
-def unrepost(*, user: User, profile: Profile, post: Post) -> None:
-    check_act_as(user, profile)
-    if post.is_repost:
-        post = post.repost_of  # type: ignore[assignment]
-    row = Post.objects.filter(author=profile, repost_of=post).first()
-    if row is not None:
-        _undo_repost(row)
-
-
-def bookmark(*, user: User, profile: Profile, post: Post) -> Bookmark:
-    check_act_as(user, profile)
-    post = _visible_target(post)
-    row, _ = Bookmark.objects.get_or_create(profile=profile, post=post)
-    return row
-
-
-def unbookmark(*, user: User, profile: Profile, post: Post) -> None:
-    check_act_as(user, profile)
-    if post.is_repost:
-        post = post.repost_of  # type: ignore[assignment]
-    Bookmark.objects.filter(profile=profile, post=post).delete()
 
 
 def follow_tag(*, user: User, profile: Profile, name: str) -> TagFollow:

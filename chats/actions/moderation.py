@@ -10,8 +10,8 @@ from chats.permissions import is_host_profile
 from hashchat.errors import NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import stats
-from posts.actions import post_streams
 from posts.models import Post
+from posts.publishing import post_streams
 
 
 def hide_post(*, user: User, profile: Profile, event: Event, post: Post) -> Post:
