@@ -8,7 +8,7 @@ from html import escape
 
 from django.conf import settings
 
-from transcripts.building import Built, Item
+from transcripts.built import Built, Item
 from transcripts.charts import activity_svg
 from transcripts.exports import local, plural, rows, transcript_url, when
 from transcripts.statistics import Stats

@@ -1,24 +1,24 @@
-"""Every write endpoint refuses those without the right, with the cast: Olly cannot act
-as Pat or as the hosts; a token issued for one profile cannot act as another profile
-of the same login; a manager removed from an organisation loses access at once.
+"""Every write page refuses those without the right, with the cast: Olly cannot act as
+Pat or as the hosts, and the same request from the rightful person works. Tokens
+and the APIs are in test_authorisation_api.py.
 
 Each row of a table names the endpoint, who tries, and what must stay unchanged.
 CSRF is tested elsewhere: here the clients skip it, so only authorisation decides."""
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 
-from accounts import actions as account_actions
-from accounts.models import Membership
-from chats.models import Event, Question, Series
-from mastodon_api import actions as oauth
-from posts.models import Notification, Post
-from tests.mastodon_api.conftest import make_token
-from transcripts.models import GroupCuration, Transcript
+from posts.models import Notification
+from tests.security.snapshots import (
+    snapshot_chat,
+    snapshot_notifications,
+    snapshot_post,
+    snapshot_posts_by,
+    snapshot_transcript,
+)
 
 
 @dataclass
@@ -28,40 +28,6 @@ class Attempt:
     path: str  # formatted with the world's ids
     data: dict
     state: Callable  # what must not change, read before and after
-
-
-def snapshot_post(w):
-    p = Post.objects.get(pk=w.pat_post.pk)
-    return (p.text, p.deleted_at, p.hidden_at, p.like_count, p.repost_count)
-
-
-def snapshot_chat(w):
-    series = Series.objects.get(pk=w.series.pk)
-    events = list(Event.objects.filter(series=series).values_list("id", "topic", "state"))
-    questions = list(
-        Question.objects.filter(event__series=series).values_list("id", "text", "position")
-    )
-    changes = list(series.changes.values_list("original_start", "new_start"))
-    return (series.title, series.description, events, questions, changes)
-
-
-def snapshot_posts_by(profile_attr):
-    def read(w):
-        return sorted(
-            Post.objects.filter(author=getattr(w, profile_attr)).values_list("id", flat=True)
-        )
-
-    return read
-
-
-def snapshot_transcript(w):
-    t = Transcript.objects.filter(event=w.event).first()
-    groups = list(GroupCuration.objects.filter(transcript=t).values_list("group", "note", "order"))
-    return (t.introduction if t else None, groups, list(t.marks.values()) if t else [])
-
-
-def snapshot_notifications(w):
-    return list(Notification.objects.order_by("id").values_list("id", "read_at", "dismissed_at"))
 
 
 PAGE_ATTEMPTS = [
@@ -319,161 +285,6 @@ def test_the_table_covers_every_write_route_of_the_pages():
     names = {name for _, name in page_routes()}
     unknown = names - public_or_own - covered - read_only
     assert unknown == set(), f"routes without an authorisation row: {sorted(unknown)}"
-
-
-# The Mastodon API -------------------------------------------------------------------
-
-
-@pytest.fixture
-def app(db):
-    return oauth.register_app(
-        name="Test app", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read write follow"
-    )
-
-
-def api(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-API_ATTEMPTS = [
-    ("delete", "/api/v1/statuses/{target}"),
-    ("put", "/api/v1/statuses/{target}"),
-    ("post", "/api/v1/statuses/{target}/pin"),
-]
-
-
-def api_call(client: Client, method: str, path: str, token: str):
-    if method == "put":
-        return client.put(
-            path,
-            json.dumps({"status": "hacked"}),
-            content_type="application/json",
-            headers=api(token),
-        )
-    return getattr(client, method)(path, headers=api(token))
-
-
-@pytest.mark.parametrize("method,path", API_ATTEMPTS)
-def test_a_token_of_olly_cannot_touch_pats_post(world, app, olly, method, path):
-    token = make_token(app, olly, scopes="read write")
-    before = snapshot_post(world)
-    response = api_call(Client(), method, path.format(target=world.pat_post.id), token)
-    assert response.status_code in (403, 404, 422), response.content
-    assert "error" in response.json()
-    assert snapshot_post(world) == before
-
-
-@pytest.mark.parametrize("method,path", API_ATTEMPTS[:2])
-def test_a_token_for_pats_own_profile_cannot_act_as_his_organisation(
-    world, app, pat, hklibconnect, method, path
-):
-    token = make_token(app, pat, scopes="read write")
-    org_post = world.org_post
-    before = Post.objects.filter(pk=org_post.pk).values("text", "deleted_at").get()
-    response = api_call(Client(), method, path.format(target=org_post.id), token)
-    assert response.status_code in (403, 404), response.content
-    assert Post.objects.filter(pk=org_post.pk).values("text", "deleted_at").get() == before
-
-
-def test_a_token_posts_only_as_its_own_profile(world, app, pat, hklibconnect):
-    token = make_token(app, pat, scopes="read write")
-    response = Client().post("/api/v1/statuses", {"status": "whose?"}, headers=api(token))
-    assert response.status_code == 200
-    assert response.json()["account"]["id"] == str(pat.profile.id)
-
-
-def jo(hklibconnect):
-    return Membership.objects.get(profile=hklibconnect, role="owner").user
-
-
-def test_a_removed_manager_loses_the_organisation_at_once(world, app, pat, hklibconnect):
-    token = make_token(app, pat, scopes="read write", profile=hklibconnect)
-    assert (
-        Client().post("/api/v1/statuses", {"status": "before"}, headers=api(token)).status_code
-        == 200
-    )
-    pages = Client()
-    pages.force_login(pat.user)
-    pages.post("/profiles/switch/", {"profile": str(hklibconnect.id)})
-
-    account_actions.remove_member(user=jo(hklibconnect), profile=hklibconnect, member=pat.user)
-
-    posts = Post.objects.filter(author=hklibconnect).count()
-    response = Client().post("/api/v1/statuses", {"status": "after"}, headers=api(token))
-    assert response.status_code in (401, 403)
-    assert "error" in response.json()
-    response = pages.post(
-        "/posts/new/", {"text": "after, on the page", "profile": str(hklibconnect.id)}
-    )
-    assert response.status_code in (302, 403, 422)
-    response = pages.post(f"/posts/{world.org_post.id}/delete/")
-    assert response.status_code in (302, 403, 404)
-    assert Post.objects.filter(author=hklibconnect).count() == posts
-    assert Post.objects.get(pk=world.org_post.pk).deleted_at is None
-
-
-def test_a_manager_cannot_remove_the_owner(world, pat, hklibconnect):
-    pages = Client()
-    pages.force_login(pat.user)
-    pages.post("/profiles/switch/", {"profile": str(hklibconnect.id)})
-    owner = jo(hklibconnect)
-    response = pages.post("/settings/members/", {"op": "remove", "member": owner.username})
-    assert response.status_code == 403
-    assert Membership.objects.filter(user=owner, profile=hklibconnect, role="owner").exists()
-
-
-# The own API --------------------------------------------------------------------------
-
-
-def test_the_own_api_refuses_outsiders(world, app, olly):
-    token = make_token(app, olly, scopes="read write")
-    before = snapshot_chat(world)
-    client = Client()
-    response = client.patch(
-        "/api/hashchat/v1/series/auslibchat",
-        json.dumps({"title": "hacked"}),
-        content_type="application/json",
-        headers=api(token),
-    )
-    assert response.status_code == 403, response.content
-    assert "error" in response.json()
-    response = client.patch(
-        f"/api/hashchat/v1/events/{world.event.id}",
-        json.dumps({"topic": "hacked"}),
-        content_type="application/json",
-        headers=api(token),
-    )
-    assert response.status_code == 403, response.content
-    response = client.post(
-        "/api/hashchat/v1/series",
-        json.dumps(
-            {
-                "hashtag": "stolenchat",
-                "title": "x",
-                "organiser": "NGAC",
-                "timezone": "UTC",
-                "rrule": "FREQ=WEEKLY",
-                "start_time": "10:00",
-            }
-        ),
-        content_type="application/json",
-        headers=api(token),
-    )
-    assert response.status_code == 403, response.content
-    assert snapshot_chat(world) == before
-    assert not Series.objects.filter(hashtag__iexact="stolenchat").exists()
-
-
-def test_a_read_token_cannot_write(world, app, hana):
-    token = make_token(app, hana, scopes="read")
-    response = Client().patch(
-        "/api/hashchat/v1/series/auslibchat",
-        json.dumps({"title": "hacked"}),
-        content_type="application/json",
-        headers=api(token),
-    )
-    assert response.status_code == 403
-    assert Series.objects.get(pk=world.series.pk).title == "Australian library chat"
 
 
 RIGHTFUL = {
