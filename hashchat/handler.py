@@ -38,8 +38,8 @@ from django.urls import set_script_prefix
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Worker threads per process; each keeps one database connection. Reads: two on
 # SQLite (one more than the interpreter runs at once, so a slow export does not hold
-# up every page), four on PostgreSQL, whose queries wait on the network. Eight or
-# sixteen reader threads served a third fewer pages (docs/performance.md).
+# up every page), four on PostgreSQL, whose queries wait on the network. Sixteen
+# reader threads served about half as many pages on SQLite (docs/performance.md).
 READ_THREADS = {"sqlite": 2}
 READ_THREADS_DEFAULT = 4
 WRITE_THREADS = 8

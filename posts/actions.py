@@ -305,7 +305,7 @@ def delete_post(*, user: User, post: Post) -> Post:
         # Reposts of a deleted post go with it.
         for repost in Post.objects.filter(repost_of=post):
             deleted, _ = repost.delete()
-            if deleted and repost.hidden_at is None:
+            if deleted and stats.counts(repost):
                 stats.post_removed(repost.author_id, repost.created_at)
     publish_on_commit(post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)})
     return post

@@ -83,7 +83,7 @@ def undo_repost(row: Post) -> Post:
     row_id = row.id
     with transaction.atomic():
         deleted, _ = row.delete()
-        if deleted and row.hidden_at is None:
+        if deleted and stats.counts(row):
             stats.post_removed(row.author_id, row.created_at, row)
         Post.objects.filter(pk=original_id, repost_count__gt=0).update(
             repost_count=F("repost_count") - 1

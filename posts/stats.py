@@ -24,6 +24,7 @@ COUNTED = Q(deleted_at__isnull=True, hidden_at__isnull=True)
 
 
 def counts(post: Post) -> bool:
+    """Whether the post is in its author's count."""
     return post.deleted_at is None and post.hidden_at is None
 
 

@@ -34,8 +34,9 @@ def profile_page(request, handle: str):
         "page": page,
         "local_now": local_now,
         "post_count": Post.objects.visible().originals().filter(author=profile).count(),
-        "follower_count": Follow.objects.filter(followee=profile).count(),
-        "following_count": Follow.objects.filter(follower=profile).count(),
+        # Kept on the profile's row by accounts.actions.
+        "follower_count": profile.follower_count,
+        "following_count": profile.following_count,
         "is_self": viewer is not None and viewer.id == profile.id,
         "is_following": viewer is not None
         and Follow.objects.filter(follower=viewer, followee=profile).exists(),
