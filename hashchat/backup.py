@@ -52,6 +52,9 @@ VERSION = 1
 # Rows <-> JSON ------------------------------------------------------------------------
 
 
+PROFILE_COUNTS = ("post_count", "last_post_at", "follower_count", "following_count")
+
+
 def _is_snowflake(field: models.Field) -> bool:
     if isinstance(field, SnowflakeField):
         return True
@@ -224,7 +227,8 @@ def export_series(hashtag: str) -> dict[str, Any]:
 
     profile_rows = []
     for profile in Profile.objects.filter(id__in=profiles).order_by("id"):
-        row = dump(profile)
+        # The counts are the instance's, not the series': import counts them afresh.
+        row = dump(profile, exclude=PROFILE_COUNTS)
         row["avatar_file"] = _avatar(profile)
         profile_rows.append(row)
 
@@ -318,8 +322,7 @@ def import_series(data: dict[str, Any], *, owner: User | None = None) -> Series:
         _save(build(OccurrenceChange, change, series_id=series.pk))
 
     _import_posts(data["posts"])
-    # The export carries each profile's counts on its own instance; here they count
-    # what this instance holds.
+    # Counted from what this instance now holds (exports leave the counts out).
     stats.recount(
         {int(r["id"]) for r in data["profiles"]} | {int(r["author_id"]) for r in data["posts"]}
     )

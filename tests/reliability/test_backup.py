@@ -177,6 +177,19 @@ def test_an_imported_series_works_as_before(chat):
     assert not Membership.objects.filter(profile=series.organiser).exists()
 
 
+def test_an_imported_profile_counts_what_this_instance_holds(chat, pat):
+    from posts import stats
+
+    data = round_trip(backup.export_series("auslibchat"))
+    assert not any("post_count" in p or "follower_count" in p for p in data["profiles"])
+    before = Post.objects.filter(author=pat.profile, deleted_at=None, hidden_at=None).count()
+    empty_the_instance()
+    backup.import_series(data)
+    imported = Profile.objects.get(handle="pat")
+    assert imported.post_count == before > 0
+    assert stats.recount() == 0
+
+
 def test_import_can_give_the_organiser_profile_an_owner(chat, hana):
     data = round_trip(backup.export_series("auslibchat"))
     empty_the_instance()
