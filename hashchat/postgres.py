@@ -11,6 +11,7 @@ or after 9999) goes to Django's own loader, so every value still loads exactly a
 before. The loader is installed only on connections whose settings are those.
 """
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,8 +56,14 @@ def install(sender, connection, **kwargs) -> None:
     current = raw.adapters.get_loader(TIMESTAMPTZ_OID, 0)  # 0: text format
     if current is None or issubclass(current, IsoTimestamptzLoader):
         return
-    loader = type("IsoTimestamptzLoader", (IsoTimestamptzLoader,), {"fallback_class": current})
-    raw.adapters.register_loader(TIMESTAMPTZ_OID, loader)
+    raw.adapters.register_loader(TIMESTAMPTZ_OID, _loader_over(current))
+
+
+@functools.cache
+def _loader_over(fallback: type[Loader]) -> type[IsoTimestamptzLoader]:
+    """The ISO loader falling back to `fallback` (Django's loader class, the same for
+    every connection), made once rather than for each connection."""
+    return type("IsoTimestamptzLoader", (IsoTimestamptzLoader,), {"fallback_class": fallback})
 
 
 def connect() -> None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import Follow, Profile
 from posts.models import Post
@@ -52,7 +52,7 @@ def post_removed(author_id: int, created_at: datetime, post: Post | None = None)
         .values("created_at")[:1]
     )
     Profile.objects.filter(pk=author_id).update(
-        post_count=Case(When(post_count__gt=0, then=F("post_count") - 1), default=Value(0)),
+        post_count=Greatest(F("post_count") - 1, Value(0)),
         # Another post made meanwhile moved last_post_at on: then it stays.
         last_post_at=Case(
             When(last_post_at=created_at, then=Subquery(newest)), default=F("last_post_at")

@@ -21,9 +21,8 @@ WRITES = 3 * WRITE_THREADS
 ISSUE_TOKEN = """
 from accounts.models import User
 from mastodon_api import actions
-from mastodon_api.models import Application
-app = Application.objects.create(
-    name="pools", redirect_uris="urn:ietf:wg:oauth:2.0:oob", scopes="read write"
+app = actions.register_app(
+    name="pools", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read write"
 )
 user = User.objects.get(username="pat")
 issued = actions._issue(app=app, user=user, profile=user.personal_profile, scopes={"read", "write"})
