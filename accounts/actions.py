@@ -23,8 +23,8 @@ from accounts.models import (
     validate_timezone,
 )
 from accounts.permissions import check_act_as, check_owner
-from hashchat import ratelimit
-from hashchat.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core import ratelimit
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 
 LOCKOUT_AFTER = 5
@@ -135,7 +135,7 @@ def check_login(*, username: str, password: str) -> User:
     refused even with the right password; a wrong password counts as a failure."""
     from django.contrib.auth import authenticate
 
-    # Attempts per client IP and per username (hashchat/ratelimit.py): 429 past the limit.
+    # Attempts per client IP and per username (core/ratelimit.py): 429 past the limit.
     ratelimit.limit_client("login:ip")
     ratelimit.limit_client("login:username", (username or "").strip().lower())
     user = User.objects.filter(username__iexact=(username or "").strip()).first()

@@ -7,7 +7,7 @@ from html import escape
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 AVATAR_SIZE = 400
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

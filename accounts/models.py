@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from hashchat.fields import SnowflakeField
+from core.fields import SnowflakeField
 
 HANDLE_RE = r"^[A-Za-z0-9_]{1,30}$"
 handle_validator = RegexValidator(

@@ -1,7 +1,7 @@
 """Who may act as which profile. Every action asks here."""
 
 from accounts.models import Membership, Profile, User
-from hashchat.errors import NotAllowed
+from core.errors import NotAllowed
 
 
 def can_act_as(user: User | None, profile: Profile) -> bool:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from hashchat.errors import ActionError
+from core.errors import ActionError
 
 
 def safe_next(request: HttpRequest, default: str = "/") -> str:

@@ -42,7 +42,7 @@ def seed(posts: int, participants: int, seed_value: int = 42) -> int:
     """Write a chat of about `posts` posts; return the event id."""
     from accounts.models import Profile
     from chats.models import ChatPost, Event, Question, Series
-    from hashchat.ids import next_id
+    from core.ids import next_id
     from posts.models import Hashtag, Post
 
     rng = random.Random(seed_value)

@@ -29,7 +29,7 @@ from chats.schemas import (
     series_dict,
 )
 from chats.views.common import parse_id
-from hashchat.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 router = Router(tags=["chats"])
 

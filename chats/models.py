@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from accounts.models import Profile
-from hashchat.fields import SnowflakeField
+from core.fields import SnowflakeField
 from posts.models import Post
 
 

@@ -7,7 +7,7 @@ events and questions are run by those and by the logins of its co-host profiles.
 from accounts.models import Membership, Profile, User
 from accounts.permissions import can_act_as
 from chats.models import Series
-from hashchat.errors import NotAllowed
+from core.errors import NotAllowed
 
 
 def can_edit_series(user: User | None, series: Series) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 from posts import parsing
 
 KINDS = ("welcome", "question", "closing")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 if TYPE_CHECKING:
     from chats.models import Series

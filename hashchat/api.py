@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from hashchat.errors import ActionError, RateLimited
+from core.errors import ActionError, RateLimited
 
 api = NinjaAPI(
     title="hashchat API",

@@ -1,7 +1,7 @@
 """The ASGI entry point: live streams (/api/v1/streaming... and the chat rooms'
 event streams) go to live.streaming, past Django's request stack; static files
 and media are served straight from disk by Starlette; everything else goes to
-Django (hashchat.handler) directly, without Starlette's routing layers."""
+Django (core.handler) directly, without Starlette's routing layers."""
 
 import contextlib
 import os
@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
 
 from django.conf import settings  # noqa: E402
 
-from hashchat.handler import get_application  # noqa: E402
+from core.handler import get_application  # noqa: E402
 
 django_app = get_application()
 
@@ -35,7 +35,7 @@ async def lifespan(app):
     await hub.start()
     stop = None
     if os.environ.get("HASHCHAT_IN_PROCESS_WORKER") == "1":
-        from hashchat.worker import start_in_thread
+        from core.worker import start_in_thread
 
         stop = start_in_thread()
     try:

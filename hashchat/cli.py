@@ -58,7 +58,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
     if args.with_demo:
         # Seeds the demo, then plays its live hour in a thread of this process.
-        from hashchat.demo import start_with_server
+        from demo import start_with_server
 
         explicit = os.environ.get("HASHCHAT_BASE_URL")
         start_with_server(args, explicit or f"http://{args.host}:{args.port}")
@@ -80,7 +80,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
-    from hashchat.worker import run_worker
+    from core.worker import run_worker
 
     run_worker(once=args.once)
     return 0
@@ -89,7 +89,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
-    from hashchat.demo import run_demo
+    from demo import run_demo
 
     run_demo(args)
     return 0
@@ -99,7 +99,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
     from accounts.actions import create_user
-    from hashchat.errors import ActionError
+    from core.errors import ActionError
 
     try:
         user = create_user(
@@ -118,8 +118,8 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
-    from hashchat.backup import dumps, export_series
-    from hashchat.errors import ActionError
+    from backup.series import dumps, export_series
+    from core.errors import ActionError
 
     try:
         data = export_series(args.series)
@@ -141,8 +141,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
     from accounts.models import User
-    from hashchat.backup import import_series
-    from hashchat.errors import ActionError
+    from backup.series import import_series
+    from core.errors import ActionError
 
     try:
         if args.path == "-":

@@ -94,15 +94,15 @@ INSTALLED_APPS = [
     "live",
     "transcripts",
     "mastodon_api",
-    "hashchat",
+    "core",
 ]
 
 MIDDLEWARE = [
     # Outermost: a database that cannot be reached answers 503, not 500.
-    "hashchat.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "hashchat.middleware.ContentSecurityPolicyMiddleware",
-    "hashchat.middleware.ClientMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ClientMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -193,7 +193,7 @@ def _instance_key() -> str:
 
 REDIS_PREFIX = _instance_key()
 
-# The cache holds the rate-limit counters (hashchat/ratelimit.py): Redis when several
+# The cache holds the rate-limit counters (core/ratelimit.py): Redis when several
 # processes share it, otherwise a table in the database (`createcachetable`, run by
 # `hashchat serve` and `hashchat worker`).
 CACHES: dict[str, dict[str, Any]]
@@ -259,7 +259,7 @@ HASHCHAT = {
     "MAX_POST_CHARS": 500,
     # A public hashtag stream needs no token unless this is set.
     "STREAMING_REQUIRES_TOKEN": env_bool("HASHCHAT_STREAMING_REQUIRES_TOKEN"),
-    # name -> (requests, per seconds); see hashchat/ratelimit.py and docs/security.md.
+    # name -> (requests, per seconds); see core/ratelimit.py and docs/security.md.
     "RATE_LIMITS": rate_limits(os.environ.get("HASHCHAT_RATE_LIMITS", "")),
     # Profiles younger than this many hours may put at most so many mentions and links in a post.
     "NEW_PROFILE_HOURS": 24,

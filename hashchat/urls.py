@@ -16,7 +16,7 @@ urlpatterns = [
     # /chats/... : directory, series, events, calendars, host pages
     path("", include("chats.urls")),
     # /chats/<hashtag>/events/<id>/room/ and the room's own endpoints
-    path("", include("live.urls")),
+    path("", include("chats.room_urls")),
     # /chats/<hashtag>/events/<id>/transcript/ and exports, feeds
     path("", include("transcripts.urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

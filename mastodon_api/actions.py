@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from mastodon_api import auth
 from mastodon_api.models import (
     Application,

@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 
 from accounts.models import Membership, Profile, User
-from hashchat.sqlrows import Selection
+from core.sqlrows import Selection
 
 # The top-level scopes and what each one covers.
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")

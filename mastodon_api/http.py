@@ -27,7 +27,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Profile, User
-from hashchat.errors import ActionError, RateLimited
+from core.errors import ActionError, RateLimited
 from mastodon_api import auth
 
 TRUE_VALUES = {"true", "1", "on", "yes", "t"}
@@ -194,8 +194,8 @@ def _authenticate(request: HttpRequest) -> ApiAuth | None | bool:
 
 
 def _rate_headers(request: HttpRequest, response: HttpResponse, api_auth: ApiAuth | None) -> None:
-    """X-RateLimit-* from hashchat.ratelimit: writes are counted, reads only report."""
-    from hashchat import ratelimit
+    """X-RateLimit-* from core.ratelimit: writes are counted, reads only report."""
+    from core import ratelimit
 
     key = f"token:{api_auth.token_id}" if api_auth else f"ip:{request.META.get('REMOTE_ADDR')}"
     limit, window = ratelimit.configured("api") or API_LIMIT
@@ -207,7 +207,7 @@ def _rate_headers(request: HttpRequest, response: HttpResponse, api_auth: ApiAut
 
 
 def _count_write(request: HttpRequest, api_auth: ApiAuth | None) -> None:
-    from hashchat import ratelimit
+    from core import ratelimit
 
     key = f"token:{api_auth.token_id}" if api_auth else f"ip:{request.META.get('REMOTE_ADDR')}"
     limit, window = ratelimit.configured("api") or API_LIMIT

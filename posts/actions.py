@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
-from hashchat import ratelimit
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core import ratelimit
+from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import parsing, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from accounts.middleware import profiles_for
 from accounts.models import Profile
-from hashchat.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from posts.models import Post
 
 

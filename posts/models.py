@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import Profile
-from hashchat.fields import SnowflakeField
+from core.fields import SnowflakeField
 from posts.queries import NotificationQuerySet, PostQuerySet
 
 __all__ = ["PostQuerySet", "NotificationQuerySet"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Block, Mute, Profile, User
 from accounts.permissions import check_act_as
-from hashchat.errors import NotFound
+from core.errors import NotFound
 from live.publish import publish_on_commit
 from posts.models import Notification, Post
 

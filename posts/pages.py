@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from accounts.models import Block, Mute, Profile
-from hashchat.sqlrows import Selection, in_list
+from core.sqlrows import Selection, in_list
 from posts.models import Bookmark, Hashtag, Like, Post
 
 

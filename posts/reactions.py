@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import stats
 from posts.models import Bookmark, Hashtag, Like, Post

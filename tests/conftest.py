@@ -88,6 +88,6 @@ def _fresh_rate_limits(monkeypatch):
     """Every test starts with empty rate-limit counters (they may live in Redis)."""
     import uuid
 
-    from hashchat import ratelimit
+    from core import ratelimit
 
     monkeypatch.setattr(ratelimit, "NAMESPACE", f"rl-{uuid.uuid4().hex[:12]}")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import User
 from chats.models import Event, Question, Series
 from chats.permissions import can_host
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts.models import Post
 from transcripts.building import CLOSING, build

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 
 from accounts.models import User
 from chats.models import Event
-from hashchat.errors import NotFound
+from core.errors import NotFound
 from transcripts.actions import can_curate
 from transcripts.downloads import export_response
 

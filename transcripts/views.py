@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from chats.models import Event
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from transcripts import actions
 from transcripts.building import build
 from transcripts.charts import activity_svg

@@ -7,8 +7,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import hashchat.fields
-import hashchat.ids
+import core.fields
+import core.ids
 from django.conf import settings
 from django.db import migrations, models
 
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Profile',
             fields=[
-                ('id', hashchat.fields.SnowflakeField(default=hashchat.ids.next_id, editable=False, primary_key=True, serialize=False)),
+                ('id', core.fields.SnowflakeField(default=core.ids.next_id, editable=False, primary_key=True, serialize=False)),
                 ('handle', models.CharField(max_length=30, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9_]{1,30}$', 'A handle is 1 to 30 letters (A-Z), digits or underscores.')])),
                 ('kind', models.CharField(choices=[('personal', 'Personal'), ('organisation', 'Organisation')], default='personal', max_length=16)),
                 ('display_name', models.CharField(blank=True, max_length=100)),

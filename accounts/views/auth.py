@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import actions
 from accounts.forms import LoginForm, PasswordForm, SignUpForm
 from accounts.web import form_error, safe_next
-from hashchat.errors import ActionError
+from core.errors import ActionError
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -12,7 +12,7 @@ from accounts.middleware import SESSION_KEY, profiles_for
 from accounts.models import Follow, Profile
 from accounts.permissions import can_act_as
 from accounts.web import flash_error, profile_required, redirect_next
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts.compose import compose_context
 from posts.models import Post
 from posts.queries import page_by_id

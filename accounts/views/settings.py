@@ -10,7 +10,7 @@ from accounts.middleware import SESSION_KEY
 from accounts.models import Membership, User
 from accounts.permissions import is_owner
 from accounts.web import form_error, profile_required
-from hashchat.errors import ActionError, InvalidInput, NotFound
+from core.errors import ActionError, InvalidInput, NotFound
 
 
 @profile_required

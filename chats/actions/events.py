@@ -13,7 +13,7 @@ from chats import plans, recurrence
 from chats.actions.series import _set_event_start
 from chats.models import Event, OccurrenceChange, Question, Series
 from chats.permissions import check_host
-from hashchat.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 
 HOST_STATES = (Event.State.DRAFT, Event.State.SCHEDULED)
 

@@ -7,7 +7,7 @@ from accounts.models import Profile, User
 from accounts.permissions import check_act_as
 from chats.models import ChatPost, Event
 from chats.permissions import is_host_profile
-from hashchat.errors import NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import stats
 from posts.models import Post

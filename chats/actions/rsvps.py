@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
 from chats.models import Event, Rsvp
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 # Reminder choices offered on pages (minutes before the start); the API takes any
 # whole number of minutes up to MAX_REMIND_MINUTES.

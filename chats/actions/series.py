@@ -11,7 +11,7 @@ from accounts.permissions import check_act_as
 from chats import plans, recurrence
 from chats.models import Event, OccurrenceChange, Series
 from chats.permissions import check_edit_series
-from hashchat.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from posts import parsing
 
 MAX_DURATION = 24 * 60

@@ -2,8 +2,8 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import hashchat.fields
-import hashchat.ids
+import core.fields
+import core.ids
 from django.db import migrations, models
 
 
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Event',
             fields=[
-                ('id', hashchat.fields.SnowflakeField(default=hashchat.ids.next_id, editable=False, primary_key=True, serialize=False)),
+                ('id', core.fields.SnowflakeField(default=core.ids.next_id, editable=False, primary_key=True, serialize=False)),
                 ('topic', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),
                 ('starts_at', models.DateTimeField(db_index=True)),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Series',
             fields=[
-                ('id', hashchat.fields.SnowflakeField(default=hashchat.ids.next_id, editable=False, primary_key=True, serialize=False)),
+                ('id', core.fields.SnowflakeField(default=core.ids.next_id, editable=False, primary_key=True, serialize=False)),
                 ('hashtag', models.CharField(max_length=100)),
                 ('title', models.CharField(max_length=200)),
                 ('description', models.TextField(blank=True)),

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from chats.models import Event, Series
 from chats.permissions import can_host
 from chats.queries import series_by_hashtag
-from hashchat.errors import ActionError, NotAllowed
+from core.errors import ActionError, NotAllowed
 
 
 def get_series(hashtag: str) -> Series:

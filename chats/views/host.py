@@ -24,7 +24,7 @@ from chats.views.common import (
     host_page,
 )
 from chats.views.questions import edit_page
-from hashchat.errors import ActionError, NotAllowed
+from core.errors import ActionError, NotAllowed
 
 
 def _series_initial(series) -> dict:

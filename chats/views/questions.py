@@ -12,7 +12,7 @@ from chats import actions
 from chats.forms import EventEditForm, QuestionForm
 from chats.models import Event, Question
 from chats.views.common import apply_error, event_form_initial, host_event, host_page
-from hashchat.errors import ActionError
+from core.errors import ActionError
 
 
 def edit_page(request, event, form, question_form=None, bad_question=None, status=200):

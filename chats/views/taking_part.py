@@ -9,7 +9,7 @@ from accounts.models import Profile
 from chats import actions
 from chats.forms import RsvpForm
 from chats.views.common import get_event, parse_id
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts.models import Post
 
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import F
 
 from accounts.models import Profile
-from hashchat.sqlrows import in_list
+from core.sqlrows import in_list
 from mastodon_api.entities.accounts import _account
 from mastodon_api.entities.base import _absolute_links, _base, iso, profile_url
 from posts.models import Bookmark, Hashtag, Like, Mention, Post

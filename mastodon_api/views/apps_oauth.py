@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Profile, User
-from hashchat.errors import ActionError, RateLimited
-from hashchat.middleware import CSP
+from core.errors import ActionError, RateLimited
+from core.middleware import CSP
 from mastodon_api import actions, auth
 from mastodon_api.http import ApiError, api, cors, parse_params
 from mastodon_api.models import Application

@@ -4,7 +4,7 @@ profile's posts."""
 
 from django.http import HttpRequest
 
-from hashchat.errors import NotAllowed
+from core.errors import NotAllowed
 from mastodon_api import entities
 from mastodon_api.http import ApiError, api
 from mastodon_api.views.common import (

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required, redirect_next
 from chats.models import Series
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts import actions, parsing
 from posts.compose import compose_context
 from posts.models import Hashtag, Post, TagFollow

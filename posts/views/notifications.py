@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts import actions
 from posts.models import Notification
 from posts.queries import page_by_id

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_act_as
 from accounts.web import profile_required, safe_next
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts import actions
 from posts.compose import compose_context, read_compose, resolve
 from posts.models import Post

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required, redirect_next
-from hashchat.errors import ActionError
+from core.errors import ActionError
 from posts import actions
 from posts.models import Post
 

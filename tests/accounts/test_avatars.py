@@ -8,7 +8,7 @@ from PIL import Image
 
 from accounts import actions
 from accounts.avatars import AVATAR_SIZE, initials_svg, resize_avatar
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 def picture(size=(1200, 800), mode="RGB", fmt="JPEG", name="me.jpg") -> SimpleUploadedFile:

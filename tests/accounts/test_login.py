@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from accounts import actions
-from hashchat.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 
 
 def test_the_right_password_logs_in(pat):

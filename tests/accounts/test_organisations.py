@@ -5,7 +5,7 @@ import pytest
 from accounts import actions
 from accounts.models import Membership, Profile
 from accounts.permissions import can_act_as, is_owner
-from hashchat.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from posts import actions as post_actions
 
 

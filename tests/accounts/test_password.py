@@ -3,7 +3,7 @@
 import pytest
 
 from accounts import actions
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 def test_it_changes_the_password(pat):

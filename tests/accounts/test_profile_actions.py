@@ -5,7 +5,7 @@ import pytest
 
 from accounts import actions
 from accounts.models import Block, Follow, Mute
-from hashchat.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from posts.models import Notification
 
 

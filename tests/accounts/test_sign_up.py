@@ -4,7 +4,7 @@ import pytest
 
 from accounts import actions
 from accounts.models import Membership, Profile, User
-from hashchat.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 
 
 def test_it_creates_a_login_with_a_personal_profile_it_owns(db):

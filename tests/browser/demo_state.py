@@ -14,9 +14,9 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
-from hashchat.demo import live_steps, plan_live_event
-from hashchat.demo.play import Player, post_due_now
-from hashchat.demo.seed import past_event, seed
+from demo import live_steps, plan_live_event
+from demo.play import Player, post_due_now
+from demo.seed import past_event, seed
 
 PARTICIPANTS = 80
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from hashchat.demo import cast as demo_cast
+from demo import cast as demo_cast
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot, shell
 
 WIDTHS = (("phone", PHONE), ("desktop", DESKTOP))

@@ -4,7 +4,7 @@ import pytest
 
 from chats import actions, scheduler
 from chats.models import Event, Question, Series
-from hashchat.errors import Conflict, InvalidInput, NotAllowed
+from core.errors import Conflict, InvalidInput, NotAllowed
 from tests.chats.conftest import FEB_CHAT
 
 

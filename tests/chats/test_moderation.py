@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from chats import actions, queries, scheduler
-from hashchat.errors import NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from posts.actions import create_post
 from posts.models import Post
 from tests.chats.conftest import FEB_CHAT

@@ -6,7 +6,7 @@ import pytest
 from accounts.models import Profile
 from chats import actions, recurrence
 from chats.models import Series
-from hashchat.errors import InvalidInput
+from core.errors import InvalidInput
 
 HKT = ZoneInfo("Asia/Hong_Kong")
 

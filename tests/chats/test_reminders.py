@@ -5,7 +5,7 @@ from django.core import mail
 
 from chats import actions, reminders
 from chats.models import Rsvp
-from hashchat.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from posts.models import Notification
 from tests.chats.conftest import FEB_CHAT
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from chats.models import ChatPost, Event, Question
-from hashchat.demo import cast as demo_cast
-from hashchat.demo import play_live, script, topics
-from hashchat.demo.seed import HASHTAG, seed
+from demo import cast as demo_cast
+from demo import play_live, script, topics
+from demo.seed import HASHTAG, seed
 from posts.models import Like, Post
 
 PARTICIPANTS = 60

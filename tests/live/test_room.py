@@ -3,8 +3,8 @@
 import json
 
 from chats.models import ChatPost
+from chats.room import compose_text
 from live import payloads
-from live.room import compose_text
 from posts.actions import create_post
 from posts.models import Post
 from tests.live.conftest import DURING, room_url
@@ -185,7 +185,7 @@ def test_a_question_post_is_badged_q_and_its_answers_a(client, chat, pat):
 
 
 def test_the_room_renders_the_latest_posts_and_offers_older_ones(client, chat, pat):
-    from live.room import ROOM_SHOWN
+    from chats.room import ROOM_SHOWN
 
     chat.clock.move_to(DURING)
     made = [

@@ -9,7 +9,7 @@ import time_machine
 
 from chats import actions as chat_actions
 from chats.models import ChatPost
-from hashchat import ratelimit
+from core import ratelimit
 from posts import actions
 from posts.models import Mention, Notification, Post
 

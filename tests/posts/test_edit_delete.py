@@ -3,7 +3,7 @@
 import pytest
 import time_machine
 
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from posts import actions
 from posts.models import Mention, Post, PostEdit
 

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.actions import block
-from hashchat.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotAllowed, NotFound
 from posts import actions
 from posts.models import Bookmark, Like, Notification, Post
 

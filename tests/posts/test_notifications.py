@@ -4,7 +4,7 @@ dismiss_notification, clear_notifications) and the unread count."""
 import pytest
 
 from accounts.actions import follow, mute
-from hashchat.errors import NotAllowed, NotFound
+from core.errors import NotAllowed, NotFound
 from posts import actions
 from posts.models import Notification
 

@@ -1,13 +1,13 @@
 """posts.pages: the hashtag timeline page in plain SQL gives exactly what the
 ORM's `visible().public()` filtered by hashtag gives, row for row and field for
-field (hashchat.sqlrows), for every combination of tags and cursors."""
+field (core.sqlrows), for every combination of tags and cursors."""
 
 import pytest
 from django.db.models import Exists, OuterRef
 
 from accounts.actions import create_user, suspend
 from accounts.models import Profile
-from hashchat.sqlrows import Selection
+from core.sqlrows import Selection
 from posts import actions
 from posts.models import Hashtag, Post
 from posts.pages import TagQuery, tag_page

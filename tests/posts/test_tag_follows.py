@@ -2,7 +2,7 @@
 
 import pytest
 
-from hashchat.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from posts import actions
 from posts.models import TagFollow
 

@@ -11,12 +11,12 @@ import pytest
 import time_machine
 
 from accounts.models import Membership, Profile
+from backup import series as backup
 from chats import actions as chat_actions
 from chats.actions.moderation import hide_post
 from chats.models import ChatPost, Event, Question, Series
 from chats.scheduler import run_due
-from hashchat import backup
-from hashchat.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from posts import actions as post_actions
 from posts.models import Hashtag, Post
 from tests.server import ROOT, server_env

@@ -14,8 +14,8 @@ from django.db import IntegrityError, OperationalError
 from django.db.backends import utils as db_utils
 from django.test import Client
 
-from hashchat.middleware import UNAVAILABLE_MESSAGE, is_unavailable_error
-from hashchat.worker import Job, tick
+from core.middleware import UNAVAILABLE_MESSAGE, is_unavailable_error
+from core.worker import Job, tick
 from posts.models import Post
 
 
@@ -158,7 +158,7 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(db, client):
     """PostgreSQL refuses NUL characters in text: the client's input is at fault."""
     from django.db import DataError
 
-    from hashchat.middleware import BAD_DATA_MESSAGE
+    from core.middleware import BAD_DATA_MESSAGE
 
     def refuse(self, *args, **kwargs):
         raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")

@@ -1,4 +1,4 @@
-"""PostgreSQL timestamps read with the ISO loader (hashchat/postgres.py) load exactly
+"""PostgreSQL timestamps read with the ISO loader (core/postgres.py) load exactly
 as Django's own loader loads them. Runs in the PostgreSQL lane of .ci/run."""
 
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,7 @@ from django.db.utils import DataError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hashchat.postgres import TIMESTAMPTZ_OID, IsoTimestamptzLoader
+from core.postgres import TIMESTAMPTZ_OID, IsoTimestamptzLoader
 
 pytestmark = [
     pytest.mark.django_db,

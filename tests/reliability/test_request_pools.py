@@ -1,5 +1,5 @@
 """Reads are served while writes wait for SQLite's writer lock: requests that only
-read run on worker threads of their own (hashchat/handler.py), so posts queued
+read run on worker threads of their own (core/handler.py), so posts queued
 behind a long write transaction never hold up the timelines, and every queued
 post goes through once the lock is free."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hashchat.handler import WRITE_THREADS
+from core.handler import WRITE_THREADS
 from tests.reliability import NO_RATE_LIMITS, create_login
 from tests.server import start_server
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from accounts import actions as account_actions
-from hashchat.errors import NotAllowed
+from core.errors import NotAllowed
 from mastodon_api import actions as oauth
 from posts import actions as post_actions
 from tests.mastodon_api.conftest import make_token

@@ -11,7 +11,7 @@ from django.test import Client
 
 from accounts import actions as account_actions
 from chats.actions.moderation import hide_post
-from hashchat.errors import NotAllowed
+from core.errors import NotAllowed
 from mastodon_api import actions as oauth
 from mastodon_api.models import Report
 from posts import actions as post_actions

@@ -1,4 +1,4 @@
-"""Rate limits (hashchat/ratelimit.py) and where they apply: posting, sign-up, login."""
+"""Rate limits (core/ratelimit.py) and where they apply: posting, sign-up, login."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from accounts import actions as account_actions
-from hashchat import ratelimit
-from hashchat.errors import InvalidInput, NotAllowed, RateLimited
+from core import ratelimit
+from core.errors import InvalidInput, NotAllowed, RateLimited
 from posts.actions import create_post
 from posts.models import Post
 

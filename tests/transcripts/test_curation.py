@@ -3,7 +3,7 @@ a rebuild; only hosts may curate."""
 
 import pytest
 
-from hashchat.errors import InvalidInput, NotAllowed
+from core.errors import InvalidInput, NotAllowed
 from transcripts import actions
 from transcripts.building import build
 from transcripts.models import PostCuration

@@ -1,10 +1,10 @@
 from django.db import models
 
-from hashchat.ids import next_id
+from core.ids import next_id
 
 
 class SnowflakeField(models.BigIntegerField):
-    """A 64-bit, time-sortable primary key (see hashchat.ids)."""
+    """A 64-bit, time-sortable primary key (see core.ids)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("primary_key", True)
@@ -14,4 +14,4 @@ class SnowflakeField(models.BigIntegerField):
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
-        return name, "hashchat.fields.SnowflakeField", args, kwargs
+        return name, "core.fields.SnowflakeField", args, kwargs

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-logger = logging.getLogger("hashchat.demo")
+logger = logging.getLogger("demo")
 
 DEFAULT_SEED = 7
 DEFAULT_SPEED = 20.0
@@ -42,9 +42,9 @@ def plan_live_event(*, lead: timedelta = LEAD, now: datetime | None = None):
     never began are removed first (one upcoming demo event at a time)."""
     from chats import actions as chat_actions
     from chats.models import Series
-    from hashchat.demo import script, topics
-    from hashchat.demo.seed import HASHTAG
-    from hashchat.errors import ActionError
+    from core.errors import ActionError
+    from demo import script, topics
+    from demo.seed import HASHTAG
 
     series = Series.objects.get(hashtag__iexact=HASHTAG)
     owner = series.organiser.memberships.filter(role="owner").select_related("user").first()
@@ -69,8 +69,8 @@ def plan_live_event(*, lead: timedelta = LEAD, now: datetime | None = None):
 
 
 def live_steps(event, *, seed: int, participants: int):
-    from hashchat.demo import cast as demo_cast
-    from hashchat.demo import script, topics
+    from demo import cast as demo_cast
+    from demo import script, topics
 
     people = demo_cast.build_cast(seed, participants)
     series = event.series
@@ -88,7 +88,7 @@ def live_steps(event, *, seed: int, participants: int):
 
 
 def print_urls(base_url: str, live_event, past_event, log: Callable[[str], object]) -> None:
-    from hashchat.demo import cast as demo_cast
+    from demo import cast as demo_cast
 
     tag = live_event.series.hashtag
     log("")
@@ -130,8 +130,8 @@ def play_live(
 ):
     """Plan the live event, print where to watch it, and play its hour."""
     from chats.models import Series
-    from hashchat.demo.play import Player, post_timed_now
-    from hashchat.demo.seed import HASHTAG, past_event
+    from demo.play import Player, post_timed_now
+    from demo.seed import HASHTAG, past_event
 
     event = plan_live_event(lead=lead)
     series = Series.objects.get(hashtag__iexact=HASHTAG)
@@ -151,7 +151,7 @@ def play_live(
 
 def run_demo(args: argparse.Namespace) -> None:
     """`hashchat demo`: seed, then (unless --no-live) play the live hour here."""
-    from hashchat.demo.seed import seed
+    from demo.seed import seed
 
     seed(seed=args.seed, participants=args.participants)
     if args.no_live:

@@ -3,7 +3,7 @@ served by live.streaming before requests reach Django."""
 
 from django.urls import path
 
-from live import views
+from chats.views import room as views
 
 ROOM = "chats/<str:hashtag>/events/<int:event_id>/room/"
 

@@ -3,7 +3,7 @@
     status = hit("post:profile", str(profile.id), limit=30, window=60)
 
 counts one request in the current window of `window` seconds and raises
-hashchat.errors.RateLimited (HTTP 429, with `retry_after` seconds until the window
+core.errors.RateLimited (HTTP 429, with `retry_after` seconds until the window
 ends) once more than `limit` requests were counted in it. `peek` reads the count
 without adding to it.
 
@@ -38,9 +38,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
 
-from hashchat.errors import RateLimited
+from core.errors import RateLimited
 
-logger = logging.getLogger("hashchat.ratelimit")
+logger = logging.getLogger("core.ratelimit")
 # Errors of a cache that cannot be reached (Redis); the database cache's errors are
 # the database's, which the request cannot do without anyway.
 _CACHE_DOWN: tuple[type[Exception], ...] = (redis.RedisError, ConnectionError, TimeoutError)
@@ -261,7 +261,7 @@ def check_new_profile_entities(profile, text: str) -> None:
 
     from django.utils import timezone
 
-    from hashchat.errors import InvalidInput
+    from core.errors import InvalidInput
     from posts import parsing
 
     conf = cast(dict[str, int], settings.HASHCHAT)

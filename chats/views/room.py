@@ -23,9 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import profiles_for
 from accounts.models import Profile
+from chats import room as rooms
 from chats.timefmt import fmt
-from hashchat.errors import ActionError, InvalidInput, NotFound
-from live import room as rooms
+from core.errors import ActionError, InvalidInput, NotFound
 from live.hub import get_hub
 from posts import actions as post_actions
 from posts.models import Post
@@ -104,7 +104,7 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         "reply_to": reply_to if reply_id else None,
         "host_ids": " ".join(str(pid) for pid in sorted(hosts)),
     }
-    return render(request, "live/room.html", context)
+    return render(request, "chats/room.html", context)
 
 
 def posting_profile(request: HttpRequest) -> Profile:

@@ -15,7 +15,7 @@ from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
-from hashchat import ratelimit
+from core import ratelimit
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -49,7 +49,7 @@ class ContentSecurityPolicyMiddleware:
 
 
 class ClientMiddleware:
-    """Marks the request's code as serving a client (see hashchat.ratelimit)."""
+    """Marks the request's code as serving a client (see core.ratelimit)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -67,4 +67,4 @@ def _loader_over(fallback: type[Loader]) -> type[IsoTimestamptzLoader]:
 
 
 def connect() -> None:
-    connection_created.connect(install, dispatch_uid="hashchat.postgres.install")
+    connection_created.connect(install, dispatch_uid="core.postgres.install")

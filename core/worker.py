@@ -17,7 +17,7 @@ from django.db import close_old_connections
 from django.db.utils import DatabaseError, InterfaceError
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger("hashchat.worker")
+logger = logging.getLogger("core.worker")
 
 # (dotted path of a function taking no arguments, seconds between runs)
 PERIODIC_JOBS: list[tuple[str, float]] = [

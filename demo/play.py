@@ -17,12 +17,12 @@ from django.utils import timezone
 from accounts.models import Membership, Profile, User
 from chats import scheduler
 from chats.models import Event, Question
-from hashchat.demo.script import Step
-from hashchat.errors import ActionError
+from core.errors import ActionError
+from demo.script import Step
 from posts import actions as post_actions
 from posts.models import Post
 
-logger = logging.getLogger("hashchat.demo")
+logger = logging.getLogger("demo")
 
 WORKER_ID = "demo"
 

@@ -22,9 +22,9 @@ from accounts.models import Membership, Profile, User
 from chats import actions as chat_actions
 from chats import scheduler
 from chats.models import Event, Series
-from hashchat.demo import cast as demo_cast
-from hashchat.demo import script, topics
-from hashchat.demo.play import Player, Tally, post_due_now
+from demo import cast as demo_cast
+from demo import script, topics
+from demo.play import Player, Tally, post_due_now
 
 HASHTAG = "libchat"
 SERIES_TITLE = "#libchat: the library chat"

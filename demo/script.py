@@ -11,8 +11,8 @@ the posts they answer, a few late joiners, thanks after the closing post.
 import random
 from dataclasses import dataclass
 
-from hashchat.demo import topics
-from hashchat.demo.cast import Person
+from demo import topics
+from demo.cast import Person
 
 # The timed posts: (kind, question number, minutes after the start).
 TIMED = [

@@ -39,8 +39,8 @@ from django.db.models.fields.files import FieldFile
 
 from accounts.models import Membership, Profile, User
 from chats.models import ChatPost, Event, OccurrenceChange, Question, Series
-from hashchat.errors import Conflict, InvalidInput, NotFound
-from hashchat.fields import SnowflakeField
+from core.errors import Conflict, InvalidInput, NotFound
+from core.fields import SnowflakeField
 from posts import stats
 from posts.models import Mention, Post, PostEdit
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """Infrastructure every app stands on: connection set-up that every part shares."""
+
+    name = "core"
+
+    def ready(self) -> None:
+        from core import postgres
+
+        postgres.connect()
