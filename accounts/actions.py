@@ -25,7 +25,8 @@ from accounts.models import (
 from accounts.permissions import check_act_as, check_owner
 from core import ratelimit
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from live.publish import publish_on_commit
+from live.publish import close_streams_on_commit, publish_on_commit
+from live.streams import access_stream
 
 LOCKOUT_AFTER = 5
 LOCKOUT_FOR = timedelta(minutes=15)
@@ -355,4 +356,7 @@ def suspend(*, admin: User, profile: Profile, suspended: bool = True) -> Profile
         raise NotAllowed("Only a site admin can suspend a profile.")
     profile.is_suspended = suspended
     profile.save(update_fields=["is_suspended"])
+    if suspended:
+        # Its open streams (user, notifications) end now; reconnecting is refused.
+        close_streams_on_commit(access_stream(profile.id))
     return profile

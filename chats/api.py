@@ -16,6 +16,7 @@ from ninja.responses import Status
 from ninja.utils import check_csrf
 
 from accounts.models import Profile, User
+from accounts.tokens import authenticate_bearer
 from chats import actions, calendars, queries
 from chats.models import Event, Series
 from chats.permissions import can_host
@@ -34,18 +35,10 @@ from core.errors import InvalidInput, NotFound
 router = Router(tags=["chats"])
 
 
-def _bearer(request: HttpRequest):
-    try:
-        from mastodon_api.auth import authenticate_bearer
-    except ImportError:
-        return None
-    return authenticate_bearer(request)
-
-
 def caller(request: HttpRequest, *, write: bool = False) -> tuple[User | None, Profile | None]:
     """(user, profile) of the request: a bearer token's, else the session's."""
     if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
-        found = _bearer(request)
+        found = authenticate_bearer(request)
         if found is None or (write and found[0] is None):
             # An unknown or revoked token; an app-only token may only read.
             raise AuthenticationError()

@@ -11,9 +11,7 @@ The scheduler's own question posts are linked to the question they ask.
 """
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from typing import Any
 
 from django.db.models.functions import Lower
 
@@ -26,8 +24,6 @@ from posts.models import Post
 LEAD_RE = re.compile(r"^(?:\s*[@#][\w@.]+)*\s*", re.UNICODE)
 ANSWER_RE = re.compile(r"[Aa](\d{1,3})(?=$|[\s:.,;)\]\-–—])")
 
-_asking: ContextVar[Question | None] = ContextVar("chats_asking", default=None)
-
 
 def answer_number(text: str) -> int | None:
     """The question number a post's "AN" prefix names, or None."""
@@ -39,16 +35,6 @@ def answer_number(text: str) -> int | None:
         return None
     number = int(m.group(1))
     return number if number > 0 else None
-
-
-@contextmanager
-def asking(question: Question) -> Iterator[None]:
-    """While the scheduler posts `question`, the new post is linked to it."""
-    token = _asking.set(question)
-    try:
-        yield
-    finally:
-        _asking.reset(token)
 
 
 def _question(event: Event, number: int | None) -> Question | None:
@@ -87,11 +73,12 @@ def _event_by_hashtag(post: Post) -> Event | None:
 Link = tuple[Event, Question | None, str]
 
 
-def find_link(post: Post) -> Link | None:
-    """(event, question, via) for a new post, or None when it joins no event."""
-    asked = _asking.get()
-    if asked is not None and post.author_id == asked.event.series.organiser_id:
-        return asked.event, asked, "question"
+def find_link(post: Post, asks: Any = None) -> Link | None:
+    """(event, question, via) for a new post, or None when it joins no event.
+    `asks` is the question the scheduler posts (create_post's `asks`): its post
+    is linked to it. Registered as a posts.hooks hook (chats.apps)."""
+    if isinstance(asks, Question) and post.author_id == asks.event.series.organiser_id:
+        return asks.event, asks, "question"
     if post.is_repost or not post.text:
         return None
     number = answer_number(post.text)
@@ -112,14 +99,9 @@ def find_link(post: Post) -> Link | None:
     return tagged, by_prefix, "prefix" if by_prefix else "hashtag"
 
 
-def link_post(post: Post) -> ChatPost | None:
-    """Find the post's event and link it (inside the caller's transaction)."""
-    return save_link(post, find_link(post))
-
-
 def save_link(post: Post, found: Link | None) -> ChatPost | None:
     """Store what find_link found for a new post. posts.actions.create_post calls
-    find_link before its write transaction and this inside it."""
+    find_link before its write transaction and this inside it (posts.hooks)."""
     if found is None:
         return None
     event, question, via = found

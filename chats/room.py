@@ -3,6 +3,7 @@ shape for a post ("a room item") used by the server-rendered page, the JSON
 endpoints and, through the stream's Status JSON, room.js."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,23 @@ from chats.models import ChatPost, Event, Question
 from chats.permissions import host_profile_ids
 from posts import parsing
 from posts.models import Post
+
+# The room shows each post as the Mastodon API's Status (room.js reads the same
+# shape from the stream). That layer sits above chats: it registers its builder
+# (posts, viewer, base URL -> Status dicts) in its AppConfig.ready().
+StatusRenderer = Callable[[list[Post], Profile | None, str], list[dict[str, Any]]]
+_status_renderer: list[StatusRenderer] = []
+
+
+def render_statuses_with(renderer: StatusRenderer) -> None:
+    _status_renderer[:] = [renderer]
+
+
+def render_statuses(posts: list[Post], viewer: Profile | None) -> list[dict[str, Any]]:
+    if not _status_renderer:
+        raise RuntimeError("No app renders statuses for the chat room (mastodon_api does).")
+    return _status_renderer[0](posts, viewer, settings.BASE_URL)
+
 
 PAGE_SIZE = 40
 # How many posts the room page renders; older ones load on request (30 at a time).
@@ -67,9 +85,7 @@ def room_items(
 ) -> list[dict[str, Any]]:
     """The room's shape of each post: its Status plus the question it answers and
     whether a host wrote it."""
-    from mastodon_api.entities import status_entities
-
-    statuses = status_entities(posts, viewer=viewer, base_url=settings.BASE_URL)
+    statuses = render_statuses(posts, viewer)
     originals = [p.repost_of_id or p.id for p in posts]
     numbers = question_numbers(event, originals)
     asking = set(

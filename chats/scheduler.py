@@ -59,8 +59,9 @@ def post_question(question: Question, *, now: datetime, worker: str) -> bool:
         if claimed != 1:
             return False
         text = plans.post_text(question.kind, question.number, question.text, series.hashtag)
-        with linking.asking(question):
-            post = create_post(user=None, profile=series.organiser, text=text, system=True)
+        post = create_post(
+            user=None, profile=series.organiser, text=text, system=True, asks=question
+        )
         question.claimed_at = now
         question.claimed_by = worker
         question.post = post

@@ -10,6 +10,9 @@ from typing import Any
 STREAMING_EVENT_NAMES = frozenset({"update", "delete", "status.update", "notification"})
 
 HEARTBEAT = b":thump\n"
+# An event of this name is never sent: it ends every connection subscribed to its
+# streams (live.publish.close_streams_on_commit; e.g. a profile was suspended).
+CLOSE = "live.close"
 
 
 class Envelope:

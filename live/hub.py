@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from live.envelope import Envelope
+from live.envelope import CLOSE, Envelope
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
 __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
@@ -198,6 +198,10 @@ class Hub:
         """Remember `batch` (events in id order) and hand it to every subscriber of
         its streams: written directly where the connection allows (live.subscriber),
         queued otherwise."""
+        if any(envelope.name == CLOSE for envelope in batch):
+            batch = self._close_streams(batch)
+            if not batch:
+                return
         for envelope in batch:
             self._remember(envelope)
         index = self._index
@@ -251,6 +255,19 @@ class Hub:
                     log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
                     self.close(subscriber, dropped=True)
                     break
+
+    def _close_streams(self, batch: list[Envelope]) -> list[Envelope]:
+        """End the connections subscribed to a CLOSE event's streams; the other
+        events of the batch go on as usual (CLOSE events are never sent or kept)."""
+        rest = []
+        for envelope in batch:
+            if envelope.name != CLOSE:
+                rest.append(envelope)
+                continue
+            for stream in envelope.streams:
+                for subscriber in list(self._index.get(stream, ())):
+                    self.close(subscriber)
+        return rest
 
     def _remember(self, envelope: Envelope) -> None:
         for stream in envelope.streams:

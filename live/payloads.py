@@ -1,140 +1,41 @@
 """Domain events ({"type": "post.created", "post_id": ...}) turned into what streams
 carry, once, in the publishing process before fan-out.
 
-post.created  -> `update` with the viewer-neutral Status JSON
-post.updated  -> `status.update` with the Status JSON
-post.deleted  -> `delete` with the bare id
-notification.created -> `notification` with the Notification JSON
-chat.post     -> `chat.post` with {"status": Status, "question": n or null}
-post.counts   -> `counts` with {"id", "likes", "reposts", "replies"}
-anything else (chat.question, chat.started, chat.ended, chat.post_hidden ...)
-              -> its type as the name, the event itself as the data
+live knows no app: the apps above it register a builder per event type in their
+`AppConfig.ready()` (mastodon_api turns post and notification events into
+Mastodon's `update`, `status.update`, `delete`, `notification` ...):
+
+    payloads.on_event("post.created", build_update)
+
+A builder takes (streams, event) and returns (name, data, author id, is repost),
+or None when there is nothing to send (the post is already gone again). An event
+type without a builder goes out under its type as the name, with the event itself
+as the data (chat.question, chat.started, chat.ended, chat.post_hidden ...).
 """
 
 import json
-import time
-from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
-
-from posts.models import Post
-
 Payload = tuple[str, str, str | None, bool]  # name, data, author id, is repost
+Builder = Callable[[list[str], dict[str, Any]], Payload | None]
+
+_builders: dict[str, Builder] = {}
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def status_json(post: Post) -> dict[str, Any]:
-    from mastodon_api.entities import status_entity
-
-    return status_entity(post, base_url=settings.BASE_URL)
-
-
-def load_post(post_id: Any) -> Post | None:
-    from mastodon_api.entities import status_queryset
-
-    return status_queryset().filter(pk=int(post_id)).first()
-
-
-def is_shown(post: Post) -> bool:
-    target = post.repost_of if post.repost_of_id else post
-    return (
-        post.deleted_at is None
-        and post.hidden_at is None
-        and not post.author.is_suspended
-        and target is not None
-        and target.deleted_at is None
-        and target.hidden_at is None
-    )
-
-
-def question_number(post_id: int, event_id: int | None) -> int | None:
-    from chats.models import ChatPost
-
-    rows = ChatPost.objects.filter(post_id=post_id)
-    if event_id is not None:
-        rows = rows.filter(event_id=event_id)
-    row = rows.select_related("question").first()
-    if row is None or row.question is None:
-        return None
-    return row.question.number
-
-
-def event_id_of(streams: list[str]) -> int | None:
-    for name in streams:
-        if name.startswith("event:"):
-            return int(name.split(":", 1)[1])
-    return None
-
-
-# The Status JSON of posts published a moment ago: a new post in a chat is sent as
-# `update` and as `chat.post`, and is built once for both. Only the publisher
-# thread (live.hub) touches it.
-RECENT_SECONDS = 2.0
-_recent: OrderedDict[int, tuple[float, str, str, bool]] = OrderedDict()
-
-
-def status_payload(post_id: int) -> tuple[str, str, bool] | None:
-    """(Status JSON, author id, is repost) of a post that may be shown, or None."""
-    now = time.monotonic()
-    hit = _recent.get(post_id)
-    if hit is not None and now - hit[0] < RECENT_SECONDS:
-        return hit[1], hit[2], hit[3]
-    post = load_post(post_id)
-    if post is None or not is_shown(post):
-        _recent.pop(post_id, None)
-        return None
-    found = (now, dumps(status_json(post)), str(post.author_id), post.is_repost)
-    _recent[post_id] = found
-    while len(_recent) > 256:
-        _recent.popitem(last=False)
-    return found[1], found[2], found[3]
+def on_event(kind: str, builder: Builder) -> None:
+    """Build the wire form of events of type `kind` with `builder` (one per type)."""
+    _builders[kind] = builder
 
 
 def build(streams: list[str], event: dict[str, Any]) -> Payload | None:
-    """The wire form of a domain event, or None when there is nothing to send
-    (the post is already gone again)."""
+    """The wire form of a domain event, or None when there is nothing to send."""
     kind = event["type"]
-    if kind in ("post.updated", "post.deleted"):
-        _recent.pop(int(event["post_id"]), None)
-    if kind in ("post.created", "post.updated", "chat.post"):
-        found = status_payload(int(event["post_id"]))
-        if found is None:
-            return None
-        status, author, is_repost = found
-        if kind == "post.created":
-            return "update", status, author, is_repost
-        if kind == "post.updated":
-            return "status.update", status, author, is_repost
-        number = event.get("question")
-        if number is None and "question" not in event:
-            number = question_number(int(event["post_id"]), event_id_of(streams))
-        data = f'{{"status":{status},"question":{dumps(number)}}}'
-        return "chat.post", data, author, is_repost
-    if kind == "post.deleted":
-        return "delete", str(event["post_id"]), None, False
-    if kind == "post.counts":
-        counts = {
-            "id": str(event["post_id"]),
-            "likes": event.get("like_count", 0),
-            "reposts": event.get("repost_count", 0),
-            "replies": event.get("reply_count", 0),
-        }
-        return "counts", dumps(counts), None, False
-    if kind == "notification.created":
-        from mastodon_api.entities import notification_entity
-        from posts.models import Notification
-
-        note = (
-            Notification.objects.select_related("recipient", "actor", "post__author")
-            .filter(pk=int(event["notification_id"]))
-            .first()
-        )
-        if note is None:
-            return None
-        actor = str(note.actor_id) if note.actor_id else None
-        return "notification", dumps(notification_entity(note, note.recipient)), actor, False
+    builder = _builders.get(kind)
+    if builder is not None:
+        return builder(streams, event)
     return kind, dumps(event), None, False

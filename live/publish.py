@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import transaction
 
+from live.envelope import CLOSE
+
 
 def publish_on_commit(streams: str | Iterable[str], event: dict[str, Any]) -> None:
     names = [streams] if isinstance(streams, str) else list(streams)
@@ -23,3 +25,10 @@ def publish_on_commit(streams: str | Iterable[str], event: dict[str, Any]) -> No
         get_hub().publish(names, event)
 
     transaction.on_commit(send)
+
+
+def close_streams_on_commit(streams: str | Iterable[str]) -> None:
+    """End, after commit, every open connection subscribed to `streams` (in every
+    process): e.g. accounts ends a suspended profile's streams. The clients
+    reconnect, and are then asked again who they are."""
+    publish_on_commit(streams, {"type": CLOSE})

@@ -5,7 +5,10 @@
                                                       Server-Sent Events
     GET /api/v1/streaming?stream=...                  the same, by query parameter
     WS  /api/v1/streaming                             subscribe/unsubscribe messages
-    GET /chats/<tag>/events/<id>/room/stream          the chat room's events (SSE)
+    GET <a path an app registered>                    e.g. the chat room's events (SSE)
+
+Which stream names and paths exist, and who a token stands for, the apps above
+register with live.streams (live knows no app).
 
 A connection costs one subscriber queue and two small tasks (the writer and the
 disconnect watcher); frames are the envelopes' cached bytes. On uvicorn, the hub
@@ -17,30 +20,28 @@ fell behind, and the end.
 import asyncio
 import json
 import logging
-import re
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub
-from live.streams import Resolved, StreamError, resolve, viewer_for_token
+from live import database, streams
+from live.streams import Resolved, StreamError, Viewer, resolve, viewer_for_token
 
 log = logging.getLogger(__name__)
 
 PREFIX = "/api/v1/streaming"
-ROOM_STREAM = re.compile(r"^/chats/(?P<tag>[^/]+)/events/(?P<event>\d+)/room/stream$")
 
 
 def handles(path: str) -> bool:
     """Whether a request path belongs to this app rather than to Django."""
     if path == PREFIX or path.startswith(PREFIX + "/"):
         return True
-    return path.endswith("/stream") and ROOM_STREAM.match(path) is not None
+    return streams.match_path(path) is not None
 
 
 SSE_HEADERS = [
@@ -105,12 +106,46 @@ async def watch_disconnect(receive, hub: Hub, subscriber: Subscriber) -> None:
             return
 
 
-async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume: int | None):
-    """Serve events for `wanted` until the client goes away or falls too far behind."""
+def never(envelope) -> bool:
+    return False
+
+
+def watch_access(hub: Hub, subscriber: Subscriber, viewer: Viewer | None) -> None:
+    """A connection opened with a token ends when its profile's access stream gets
+    a CLOSE event (live.streams.access_stream): a suspension, in every process."""
+    if viewer is not None and viewer.profile_id is not None:
+        hub.add(subscriber, ("access",), {streams.access_stream(viewer.profile_id)}, never)
+
+
+async def access_lost(subscriber: Subscriber, viewer: Viewer | None) -> bool:
+    """At a heartbeat (or after lost events), ask again whether the token is still
+    good: a revoked token, a suspended profile or a lost membership ends the stream."""
+    if viewer is None or viewer.token is None:
+        return False
+    if not (subscriber.heartbeat or subscriber.refetch):
+        return False
+    try:
+        return not await database.run(streams.still_valid, viewer)
+    except Exception:
+        log.warning("could not re-check a stream's token; trying at the next heartbeat")
+        return False
+
+
+async def stream_sse(
+    scope: Scope,
+    receive,
+    send,
+    wanted: list[Resolved],
+    resume: int | None,
+    viewer: Viewer | None = None,
+):
+    """Serve events for `wanted` until the client goes away, falls too far behind,
+    or (opened with a token) loses its access."""
     hub = get_hub()
     subscriber = hub.open()
     for item in wanted:
         hub.add(subscriber, item.label, item.streams, item.accept)
+    watch_access(hub, subscriber, viewer)
     first = [b":)\n"]
     if resume is not None:
         missed = hub.replay(set().union(*(w.streams for w in wanted)), resume)
@@ -134,6 +169,8 @@ async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume
         while True:
             batch = await subscriber.next()
             subscriber.busy = True
+            if await access_lost(subscriber, viewer):
+                hub.close(subscriber)
             if subscriber.closed:
                 if subscriber.dropped:
                     frame = control_sse("dropped", {"reason": "too far behind"})
@@ -157,42 +194,30 @@ async def stream_sse(scope: Scope, receive, send, wanted: list[Resolved], resume
         watcher.cancel()
 
 
-async def resolve_async(name: str, tag: str | None, token: str | None) -> Resolved:
-    def work() -> Resolved:
-        return resolve(name, tag, viewer_for_token(token))
+async def resolve_async(
+    name: str, tag: str | None, token: str | None
+) -> tuple[Resolved, Viewer | None]:
+    def work() -> tuple[Resolved, Viewer | None]:
+        viewer = viewer_for_token(token)
+        return resolve(name, tag, viewer), viewer
 
-    return await sync_to_async(work, thread_sensitive=False)()
+    return await database.run(work)
 
 
 async def mastodon_sse(scope: Scope, receive, send, name: str) -> None:
     params = query(scope)
     try:
-        wanted = await resolve_async(name, params.get("tag"), bearer(scope, params))
+        wanted, viewer = await resolve_async(name, params.get("tag"), bearer(scope, params))
     except StreamError as e:
         await answer(send, e.status, {"error": e.message})
         return
-    await stream_sse(scope, receive, send, [wanted], last_event_id(scope, params))
+    await stream_sse(scope, receive, send, [wanted], last_event_id(scope, params), viewer)
 
 
-def room_streams(tag: str, event_id: int) -> list[Resolved] | None:
-    from chats.models import Event
-
-    event = (
-        Event.objects.select_related("series")
-        .filter(pk=event_id, series__hashtag__iexact=tag, series__is_public=True)
-        .exclude(state=Event.State.DRAFT)
-        .first()
-    )
-    if event is None:
-        return None
-    streams = frozenset({f"hashtag:{event.series.hashtag.lower()}", f"event:{event.id}"})
-    return [Resolved(("room", str(event.id)), streams, lambda envelope: True)]
-
-
-async def room_sse(scope: Scope, receive, send, tag: str, event_id: int) -> None:
-    wanted = await sync_to_async(room_streams, thread_sensitive=False)(tag, event_id)
+async def path_sse(scope: Scope, receive, send, resolver, match) -> None:
+    wanted = await database.run(resolver, match)
     if wanted is None:
-        await answer(send, 404, {"error": "No such chat event."})
+        await answer(send, 404, {"error": "No such stream."})
         return
     await stream_sse(scope, receive, send, wanted, last_event_id(scope, query(scope)))
 
@@ -219,9 +244,9 @@ async def app(scope: Scope, receive, send) -> None:
     if scope["method"] not in ("GET", "HEAD"):
         await answer(send, 405, {"error": "Streams are read with GET."})
         return
-    room = ROOM_STREAM.match(path)
-    if room:
-        await room_sse(scope, receive, send, room["tag"], int(room["event"]))
+    registered = streams.match_path(path)
+    if registered is not None:
+        await path_sse(scope, receive, send, *registered)
         return
     rest = path[len(PREFIX) :].rstrip("/")
     if rest == "/health":
@@ -243,17 +268,18 @@ async def websocket_session(ws: WebSocket) -> None:
     if not token and protocol:
         token = protocol.split(",")[0].strip()
     try:
-        viewer = await sync_to_async(viewer_for_token, thread_sensitive=False)(token)
+        viewer = await database.run(viewer_for_token, token)
     except StreamError:
         await ws.close(code=4001)
         return
     await ws.accept(subprotocol=protocol.split(",")[0].strip() if protocol else None)
     hub = get_hub()
     subscriber = hub.open()
+    watch_access(hub, subscriber, viewer)
 
     async def subscribe(name: str, tag: str | None) -> None:
         try:
-            wanted = await sync_to_async(resolve, thread_sensitive=False)(name, tag, viewer)
+            wanted = await database.run(resolve, name, tag, viewer)
         except StreamError as e:
             await ws.send_text(json.dumps({"error": e.message, "status": e.status}))
             return
@@ -289,10 +315,14 @@ async def websocket_session(ws: WebSocket) -> None:
     try:
         while True:
             batch = await subscriber.next()
+            if await access_lost(subscriber, viewer):
+                hub.close(subscriber)
             if subscriber.closed:
                 if subscriber.dropped:
                     await ws.send_text(json.dumps({"event": "dropped", "payload": "{}"}))
                     await ws.close(code=1013)
+                elif not task.done():
+                    await ws.close(code=1008)  # its access ended (or the server stops)
                 break
             subscriber.heartbeat = False
             for envelope, labels in batch:

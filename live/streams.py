@@ -1,28 +1,27 @@
-"""Which hub streams a Mastodon stream name stands for, and what it lets through.
+"""Which hub streams a stream request stands for: the registries the apps above
+live fill in their `AppConfig.ready()`.
 
-    public, public:local            -> "public"
-    hashtag, hashtag:local (tag=x)  -> "hashtag:x"
-    user                            -> "user:<me>", "profile:<me>", the profiles and
-                                       hashtags I follow (home), without those I block or mute
-    user:notification               -> "user:<me>", notifications only
+live knows no app. It offers three extension points:
 
-Everything on this server is local, so the ":local" variants carry the same events.
-Public streams leave reposts out, as Mastodon's do.
+- `on_stream(names, resolver)`: a stream name (Mastodon's "public", "hashtag",
+  "user" ...) and the function that turns it, with the request's tag and viewer,
+  into hub streams and a filter (mastodon_api registers Mastodon's names);
+- `on_path(pattern, resolver)`: a URL path served by live.streaming (the chat
+  room's event stream, registered by chats);
+- `authenticate_with(authenticator)`: who a bearer token stands for
+  (mastodon_api, which issues tokens, registers it), and `still_valid` re-asks
+  it while a stream stays open (a revoked token or a suspended profile ends it).
+
+Resolvers and authenticators run in a thread of live's database pool (they may
+query); the hot path (the fan-out) never calls them.
 """
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.conf import settings
-
-from accounts.models import Block, Follow, Mute, Profile
-from live.envelope import STREAMING_EVENT_NAMES, Envelope
 from live.hub import Accept, Label
-
-STATUS_EVENTS = frozenset({"update", "delete", "status.update"})
-PUBLIC_NAMES = ("public", "public:local", "public:remote")
-HASHTAG_NAMES = ("hashtag", "hashtag:local")
-USER_NAMES = ("user", "user:notification")
-KNOWN_NAMES = (*PUBLIC_NAMES, *HASHTAG_NAMES, *USER_NAMES)
 
 
 class StreamError(Exception):
@@ -34,8 +33,16 @@ class StreamError(Exception):
 
 @dataclass
 class Viewer:
-    profile: Profile | None
+    """Who opened a stream: a profile (any object with an `id`) and the token's scopes."""
+
+    profile: Any
     scopes: frozenset[str]
+    # The bearer token it came from, re-checked while the stream is open.
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def profile_id(self) -> int | None:
+        return getattr(self.profile, "id", None)
 
 
 @dataclass
@@ -45,76 +52,77 @@ class Resolved:
     accept: Accept
 
 
-def public_accept(envelope: Envelope) -> bool:
-    return envelope.name in STATUS_EVENTS and not envelope.is_repost
+StreamResolver = Callable[[str, str | None, Viewer | None], Resolved]
+PathResolver = Callable[["re.Match[str]"], list[Resolved] | None]
+Authenticator = Callable[[str], Viewer | None]
+
+_streams: dict[str, StreamResolver] = {}
+_paths: list[tuple[re.Pattern[str], PathResolver]] = []
+_authenticator: list[Authenticator] = []
 
 
-def notification_accept(envelope: Envelope) -> bool:
-    return envelope.name == "notification"
+def on_stream(names: tuple[str, ...] | list[str], resolver: StreamResolver) -> None:
+    """Serve the stream `names` with `resolver(name, tag, viewer)`, which returns a
+    Resolved or raises StreamError (e.g. 401 without a token)."""
+    for name in names:
+        _streams[name] = resolver
 
 
-def home_accept(hidden: frozenset[str]) -> Accept:
-    def accept(envelope: Envelope) -> bool:
-        if envelope.name not in STREAMING_EVENT_NAMES:
-            return False
-        return envelope.author_id is None or envelope.author_id not in hidden
+def on_path(pattern: str, resolver: PathResolver) -> None:
+    """Serve Server-Sent Events at the paths `pattern` matches: `resolver(match)`
+    returns what to subscribe to, or None for a 404."""
+    compiled = re.compile(pattern)
+    _paths[:] = [(p, r) for p, r in _paths if p.pattern != compiled.pattern]
+    _paths.append((compiled, resolver))
 
-    return accept
+
+def authenticate_with(authenticator: Authenticator) -> None:
+    """`authenticator(token)` returns the Viewer of a valid token, None otherwise."""
+    _authenticator[:] = [authenticator]
 
 
-def normalise_tag(tag: str | None) -> str:
-    tag = (tag or "").strip().lstrip("#").lower()
-    if not tag or len(tag) > 100 or any(c.isspace() for c in tag):
-        raise StreamError("A hashtag stream needs a tag (tag=...).")
-    return tag
+def known_names() -> frozenset[str]:
+    return frozenset(_streams)
+
+
+def match_path(path: str) -> tuple[PathResolver, "re.Match[str]"] | None:
+    for pattern, resolver in _paths:
+        found = pattern.match(path)
+        if found is not None:
+            return resolver, found
+    return None
 
 
 def resolve(name: str, tag: str | None, viewer: Viewer | None) -> Resolved:
-    """The hub side of one Mastodon stream (runs in a thread: it may query)."""
-    if name not in KNOWN_NAMES:
+    """The hub side of one named stream (runs in a thread: it may query)."""
+    resolver = _streams.get(name)
+    if resolver is None:
         raise StreamError("Unknown stream type")
-    needs_token = settings.HASHCHAT.get("STREAMING_REQUIRES_TOKEN", False)
-    if name in PUBLIC_NAMES or name in HASHTAG_NAMES:
-        if needs_token and viewer is None:
-            raise StreamError("This server requires an access token for streaming.", 401)
-        if name in HASHTAG_NAMES:
-            tag = normalise_tag(tag)
-            return Resolved((name, tag), frozenset({f"hashtag:{tag}"}), public_accept)
-        return Resolved((name,), frozenset({"public"}), public_accept)
-    if viewer is None or viewer.profile is None:
-        raise StreamError("Missing access token", 401)
-    from mastodon_api.auth import has_scope
-
-    profile = viewer.profile
-    if name == "user:notification":
-        if not (has_scope(viewer.scopes, "read:notifications")):
-            raise StreamError("This token lacks the read:notifications scope.", 403)
-        return Resolved((name,), frozenset({f"user:{profile.id}"}), notification_accept)
-    if not has_scope(viewer.scopes, "read:statuses"):
-        raise StreamError("This token lacks the read:statuses scope.", 403)
-    followees = Follow.objects.filter(follower=profile).values_list("followee_id", flat=True)
-    tags = profile.tag_follows.values_list("hashtag__name_lower", flat=True)
-    streams = {f"user:{profile.id}", f"profile:{profile.id}"}
-    streams.update(f"profile:{pid}" for pid in followees)
-    streams.update(f"hashtag:{t}" for t in tags)
-    hidden = {
-        str(pid)
-        for pid in Block.objects.filter(profile=profile).values_list("target_id", flat=True)
-    }
-    hidden.update(
-        str(pid) for pid in Mute.objects.filter(profile=profile).values_list("target_id", flat=True)
-    )
-    return Resolved((name,), frozenset(streams), home_accept(frozenset(hidden)))
+    return resolver(name, tag, viewer)
 
 
 def viewer_for_token(token: str | None) -> Viewer | None:
     """The profile and scopes of a bearer token; None without one. Raises on a bad one."""
     if not token:
         return None
-    from mastodon_api.auth import authenticate_token
-
-    found = authenticate_token(token)
-    if found is None:
+    viewer = _authenticator[0](token) if _authenticator else None
+    if viewer is None:
         raise StreamError("Invalid access token", 401)
-    _user, profile, scopes = found
-    return Viewer(profile=profile, scopes=frozenset(scopes))
+    viewer.token = token
+    return viewer
+
+
+def access_stream(profile_id: object) -> str:
+    """The hub stream whose CLOSE event (live.publish.close_streams_on_commit) ends
+    every connection opened with a token of this profile."""
+    return f"access:profile:{profile_id}"
+
+
+def still_valid(viewer: Viewer | None) -> bool:
+    """Whether a stream opened by `viewer` may go on: its token still authenticates,
+    as the same profile (a revoked token, a suspended profile or a lost membership
+    do not). Anonymous streams always may."""
+    if viewer is None or viewer.token is None:
+        return True
+    again = _authenticator[0](viewer.token) if _authenticator else None
+    return again is not None and again.profile_id == viewer.profile_id

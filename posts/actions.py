@@ -15,7 +15,7 @@ from accounts.permissions import check_act_as
 from core import ratelimit
 from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
-from posts import parsing, stats
+from posts import hooks, parsing, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
@@ -122,10 +122,13 @@ def create_post(
     idempotency_key: str | None = None,
     visibility: str = Post.Visibility.PUBLIC,
     system: bool = False,
+    asks: object | None = None,
 ) -> Post:
     """Post as `profile`. The same Idempotency-Key from the same login returns the
     first post instead of making a second. `system=True` (the chat scheduler and the
-    demo only) posts as the profile without a login."""
+    demo only) posts as the profile without a login. `asks` is what the post asks,
+    handed to the apps' hooks (posts.hooks): the chat scheduler passes the question
+    it posts, so that chats links the post to it."""
     if not system:
         check_act_as(user, profile)
     if idempotency_key:
@@ -166,7 +169,7 @@ def create_post(
     if in_reply_to is not None:
         recipients.append(in_reply_to.author_id)
     silenced = silenced_by(recipients, profile)
-    link = _find_link(post)
+    prepared = hooks.prepare_created(post, asks)
     try:
         with transaction.atomic():
             post.save(force_insert=True)
@@ -193,7 +196,7 @@ def create_post(
                         post=post,
                         silenced=silenced,
                     )
-            _after_create(post, link)
+            hooks.store_created(post, prepared)
     except IntegrityError:
         if idempotency_key:
             return Post.objects.get(created_by=user, idempotency_key=idempotency_key)
@@ -230,20 +233,6 @@ def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> 
     through = Post.hashtags.through
     through.objects.bulk_create([through(post_id=post.id, hashtag_id=t.id) for t in rows])
     return rows
-
-
-def _find_link(post: Post):
-    """Which chat event (and question) the new post joins; read before the transaction."""
-    from chats.linking import find_link
-
-    return find_link(post)
-
-
-def _after_create(post: Post, link) -> None:
-    """Other apps' part in a new post, inside its transaction (chats links answers)."""
-    from chats.linking import save_link
-
-    save_link(post, link)
 
 
 def _check_manage(user: User, post: Post) -> None:

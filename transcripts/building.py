@@ -23,6 +23,7 @@ import bisect
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from chats.linking import answer_number
 from chats.models import Event, Question, Series
 from chats.permissions import host_profile_ids
 from posts.models import Hashtag, Post
@@ -148,13 +149,6 @@ def group_key(question: Question) -> str:
     return f"q{question.number}"
 
 
-def _answer_number(text: str) -> int | None:
-    from chats import linking
-
-    parse = getattr(linking, "answer_number", None)
-    return parse(text) if parse is not None else None
-
-
 def load_transcript(event: Event) -> Transcript:
     """The event's transcript row, or an unsaved one (no curation yet)."""
     return Transcript.objects.filter(event=event).first() or Transcript(event=event)
@@ -273,7 +267,7 @@ def _place(
             item.group = parent.heading_of
         elif linked.get(item.id) in by_id:
             item.group = group_key(by_id[linked[item.id]])
-        elif (number := _answer_number(item.text)) in by_number:
+        elif (number := answer_number(item.text)) in by_number:
             item.group = group_key(by_number[number])
         elif item.created_at >= event.ends_at:
             item.group = AFTER

@@ -1,0 +1,37 @@
+"""The chat room's event stream, served by live.streaming past Django:
+
+    GET /chats/<tag>/events/<id>/room/stream    Server-Sent Events of the event and its hashtag
+
+chats registers the path with live (chats.apps); live knows no app.
+"""
+
+import re
+
+from chats.models import Event
+from live import streams
+from live.streams import Resolved
+
+ROOM_STREAM = r"^/chats/(?P<tag>[^/]+)/events/(?P<event>\d+)/room/stream$"
+
+
+def accept_all(envelope) -> bool:
+    return True
+
+
+def room_streams(match: "re.Match[str]") -> list[Resolved] | None:
+    """The hub streams of a public, published event's room; None for a 404."""
+    event = (
+        Event.objects.select_related("series")
+        .filter(pk=int(match["event"]), series__hashtag__iexact=match["tag"])
+        .filter(series__is_public=True)
+        .exclude(state=Event.State.DRAFT)
+        .first()
+    )
+    if event is None:
+        return None
+    names = frozenset({f"hashtag:{event.series.hashtag.lower()}", f"event:{event.id}"})
+    return [Resolved(("room", str(event.id)), names, accept_all)]
+
+
+def register() -> None:
+    streams.on_path(ROOM_STREAM, room_streams)

@@ -1,0 +1,76 @@
+"""Extension points of posts: how an app above posts takes part in a new post.
+
+posts never names the apps above it. An app that must act when a post is created
+(chats links an answer to its question) registers a hook in its
+`AppConfig.ready()`:
+
+    from posts import hooks
+    hooks.on_post_created("chats.linking", prepare=find_link, store=save_link)
+
+A hook has two halves, because `posts.actions.create_post` does every read before
+its write transaction (SQLite holds its one writer lock only for the writes):
+
+- `prepare(post, asks)` runs before the transaction, with the unsaved post (its id
+  and text already set) and what create_post was told the post `asks` (the chat
+  scheduler passes the Question it posts; None otherwise). It only reads, and
+  returns what `store` needs, or None when the hook has nothing to do;
+- `store(post, prepared)` runs inside the transaction, after the post row exists,
+  only when `prepare` returned something. An exception rolls the post back.
+
+Hooks run in the order they were registered.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from posts.models import Post
+
+
+@dataclass(frozen=True)
+class PostCreatedHook:
+    name: str
+    prepare: Callable[["Post", Any], Any]
+    store: Callable[["Post", Any], object]
+
+
+_created: dict[str, PostCreatedHook] = {}
+
+
+def on_post_created(
+    name: str,
+    *,
+    prepare: Callable[["Post", Any], Any],
+    store: Callable[["Post", Any], object],
+) -> None:
+    """Register (or replace, by `name`) a hook run for every new post."""
+    _created[name] = PostCreatedHook(name, prepare, store)
+
+
+def remove(name: str) -> None:
+    """Take a hook away again (tests that register their own)."""
+    _created.pop(name, None)
+
+
+def created_hooks() -> tuple[PostCreatedHook, ...]:
+    return tuple(_created.values())
+
+
+Prepared = list[tuple[PostCreatedHook, Any]]
+
+
+def prepare_created(post: "Post", asks: Any = None) -> Prepared:
+    """Every hook's reads for a new post, before its write transaction."""
+    found: Prepared = []
+    for hook in _created.values():
+        state = hook.prepare(post, asks)
+        if state is not None:
+            found.append((hook, state))
+    return found
+
+
+def store_created(post: "Post", prepared: Prepared) -> None:
+    """Every hook's writes for a new post, inside its transaction."""
+    for hook, state in prepared:
+        hook.store(post, state)
