@@ -11,6 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from accounts import hooks
 from accounts.avatars import resize_avatar
 from accounts.models import (
     Block,
@@ -283,9 +284,7 @@ def follow(*, user: User, profile: Profile, target: Profile) -> Follow:
         row, created = Follow.objects.get_or_create(follower=profile, followee=target)
         if created:
             _count_follows(profile, target, 1)
-            from posts.actions import notify
-
-            notify(recipient=target, kind="follow", actor=profile)
+            hooks.followed(profile, target)  # posts notifies the followee
     return row
 
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("settings/members/", settings.members, name="members"),
     path("profiles/new/", settings.new_organisation, name="new-organisation"),
     path("profiles/switch/", profiles.switch_profile, name="switch-profile"),
-    path("@<str:handle>/", profiles.profile_page, name="profile"),
     path("@<str:handle>/follow/", profiles.follow, name="follow"),
     path("@<str:handle>/unfollow/", profiles.unfollow, name="unfollow"),
     path("avatars/<str:handle>.svg", avatars.avatar_initials, name="avatar-initials"),

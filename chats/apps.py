@@ -6,10 +6,13 @@ class ChatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from chats import linking, room_stream
+        # Imported here, not at the top: models cannot load before the app registry.
+        from chats import linking, post_pages, room_stream
         from posts import hooks
 
         # A new post joins its chat event (and question): posts calls chats back.
         hooks.on_post_created("chats.linking", prepare=linking.find_link, store=linking.save_link)
+        # The home and hashtag pages point to chats.
+        post_pages.register()
         # The room's event stream is served by live, past Django.
         room_stream.register()

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from chats import linking, plans
+from chats import plans
 from chats.models import Event, Question
 from live.publish import publish_on_commit
 from posts.actions import create_post

@@ -26,10 +26,10 @@ from urllib.parse import parse_qs
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from live import database, streams
 from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub
-from live import database, streams
 from live.streams import Resolved, StreamError, Viewer, resolve, viewer_for_token
 
 log = logging.getLogger(__name__)

@@ -8,6 +8,7 @@ class MastodonApiConfig(AppConfig):
     def ready(self) -> None:
         # The layers below name no app above them: this translation layer plugs
         # its Mastodon shapes and its tokens into their extension points.
+        # Imported here, not at the top: models cannot load before the app registry.
         from accounts import tokens
         from chats import room
         from live import streams as live_streams

@@ -18,11 +18,18 @@ its write transaction (SQLite holds its one writer lock only for the writes):
   only when `prepare` returned something. An exception rolls the post back.
 
 Hooks run in the order they were registered.
+
+Pages of posts take additions the same way: `on_page(page, name, func)` where
+`func(request, context)` returns entries to add to the page's template context
+(chats suggests chats on an empty home page, and links a hashtag's page to the
+chat of that hashtag).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from posts.models import Post
@@ -74,3 +81,28 @@ def store_created(post: "Post", prepared: Prepared) -> None:
     """Every hook's writes for a new post, inside its transaction."""
     for hook, state in prepared:
         hook.store(post, state)
+
+
+PageHook = Callable[[HttpRequest, dict[str, Any]], dict[str, Any]]
+_pages: dict[str, dict[str, PageHook]] = {}
+
+# The pages that take additions, and what they hand over in the context.
+PAGES = {
+    "home": "the home timeline: page (its posts), followed_tags",
+    "tag": "a hashtag's page: name (as first written), slug (lowercase), page",
+}
+
+
+def on_page(page: str, name: str, func: PageHook) -> None:
+    """Add `func`'s entries to the template context of `page` (one of PAGES)."""
+    if page not in PAGES:
+        raise ValueError(f"posts has no page {page!r} to add to")
+    _pages.setdefault(page, {})[name] = func
+
+
+def page_additions(page: str, request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
+    """What the registered hooks add to `page`'s context."""
+    added: dict[str, Any] = {}
+    for func in _pages.get(page, {}).values():
+        added.update(func(request, context))
+    return added

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from posts.views import feed, notifications, post, reactions
+from posts.views import feed, notifications, post, profiles, reactions
 
 urlpatterns = [
     path("", feed.home, name="home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("posts/<int:post_id>/unlike/", reactions.unlike, name="unlike"),
     path("posts/<int:post_id>/repost/", reactions.repost, name="repost"),
     path("posts/<int:post_id>/unrepost/", reactions.unrepost, name="unrepost"),
+    path("@<str:handle>/", profiles.profile_page, name="profile"),
     path("tags/<str:name>/", feed.tag_page, name="tag"),
     path("tags/<str:name>/follow/", feed.follow_tag, name="follow-tag"),
     path("tags/<str:name>/unfollow/", feed.unfollow_tag, name="unfollow-tag"),

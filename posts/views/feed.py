@@ -5,9 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required, redirect_next
-from chats.models import Series
 from core.errors import ActionError
-from posts import actions, parsing
+from posts import actions, hooks, parsing
 from posts.compose import compose_context
 from posts.models import Hashtag, Post, TagFollow
 from posts.queries import page_by_id
@@ -27,16 +26,8 @@ def home(request):
         "compose": compose_context(request),
         "followed_tags": followed_tags,
     }
-    if not page.items:
-        # An empty timeline suggests chats whose hashtag the profile could follow.
-        followed = {t.name_lower for t in followed_tags}
-        context["suggested_chats"] = [
-            s
-            for s in Series.objects.filter(is_public=True)
-            .select_related("organiser")
-            .order_by("hashtag")[:20]
-            if s.hashtag.lower() not in followed
-        ][:5]
+    # Apps above posts add to the page (chats suggests chats to an empty timeline).
+    context.update(hooks.page_additions("home", request, context))
     return render(request, "home.html", context)
 
 
@@ -64,8 +55,8 @@ def tag_page(request, name: str):
         and tag is not None
         and TagFollow.objects.filter(profile=viewer, hashtag=tag).exists(),
     }
-    # A hashtag that is a chat links to the chat's schedule.
-    context["series"] = Series.objects.filter(hashtag__iexact=name, is_public=True).first()
+    # Apps above posts add to the page (chats links a chat's hashtag to its schedule).
+    context.update(hooks.page_additions("tag", request, context))
     if viewer is not None:
         context["compose"] = compose_context(request, text=f"#{shown} ")
     return render(request, "posts/tag.html", context)
