@@ -179,7 +179,7 @@ def measure(event_id: int) -> dict[str, float]:
     from chats.models import Event
     from transcripts import exports, standalone
     from transcripts.building import build
-    from transcripts.pages import page_part
+    from transcripts.parts import page_part
     from transcripts.statistics import compute
 
     event = Event.objects.select_related("series").get(pk=event_id)

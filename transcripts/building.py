@@ -27,7 +27,7 @@ from chats.linking import answer_number
 from chats.models import Event, Question, Series
 from chats.permissions import host_profile_ids
 from posts.models import Hashtag, Post
-from transcripts.built import Built, Group, Item, Repost
+from transcripts.contents import Built, Group, Item, Repost
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry
 
 WELCOME = "welcome"

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from posts import parsing
-from transcripts.built import Built, Group, Item
+from transcripts.contents import Built, Group, Item
 from transcripts.statistics import Stats
 
 SCHEMA_PATH = Path(__file__).with_name("transcript.schema.json")

@@ -8,8 +8,8 @@ from html import escape
 
 from django.conf import settings
 
-from transcripts.built import Built, Item
 from transcripts.charts import activity_svg
+from transcripts.contents import Built, Item
 from transcripts.exports import local, plural, rows, transcript_url, when
 from transcripts.statistics import Stats
 

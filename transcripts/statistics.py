@@ -19,7 +19,7 @@ from datetime import datetime
 
 from chats.models import Event, Series
 from posts import parsing
-from transcripts.built import Built, Item
+from transcripts.contents import Built, Item
 from transcripts.models import Transcript
 
 TOP_N = 10

@@ -18,7 +18,7 @@ from transcripts.building import build
 from transcripts.charts import activity_svg
 from transcripts.downloads import EXPORT_CSP, FORMATS, export_response
 from transcripts.exports import when
-from transcripts.pages import page_part
+from transcripts.parts import page_part
 from transcripts.statistics import compute
 
 

@@ -141,7 +141,7 @@ def status_entities(
     accounts = {pid: _account(p, base) for pid, p in authors.items()}
     flags: dict[int, tuple[bool, bool, bool]] = {}
     if viewer is not None and ids:
-        # posts.pages reads the viewer's flags with the page itself.
+        # posts.tag_timeline reads the viewer's flags with the page itself.
         flags = {i: f for i in ids if (f := getattr(everything[i], "viewer_flags", None))}
         if rest := [i for i in ids if i not in flags]:
             flags.update(viewer_flags(rest, viewer))

@@ -9,7 +9,7 @@ from mastodon_api import entities
 from mastodon_api.http import ApiError, json_response
 from mastodon_api.pagination import Page, paginate
 from posts.models import Post
-from posts.pages import HIDDEN_AUTHORS_SQL
+from posts.tag_timeline import HIDDEN_AUTHORS_SQL
 
 NOT_FOUND = "Record not found"
 

@@ -11,7 +11,7 @@ from mastodon_api.views.common import (
     timeline_posts,
 )
 from posts.models import Post
-from posts.pages import TagQuery, tag_page
+from posts.tag_timeline import TagQuery, tag_page
 
 MAX_TAGS = 4
 
@@ -58,7 +58,7 @@ def tag(request: HttpRequest, hashtag: str):
     if len(wanted) + len(every) + len(excluded) > 1 + 3 * MAX_TAGS:
         raise ApiError(f"At most {MAX_TAGS} tags in each of any[], all[] and none[].", 422)
     # Reposts carry no hashtags, so a tag timeline holds originals only. The page is
-    # read in plain SQL (posts.pages): this is the request every app repeats during
+    # read in plain SQL (posts.tag_timeline): this is the request every app repeats during
     # a chat.
     viewer = request.profile  # type: ignore[attr-defined]
     query = TagQuery(

@@ -1,4 +1,4 @@
-"""posts.pages: the hashtag timeline page in plain SQL gives exactly what the
+"""posts.tag_timeline: the hashtag timeline page in plain SQL gives exactly what the
 ORM's `visible().public()` filtered by hashtag gives, row for row and field for
 field (core.sqlrows), for every combination of tags and cursors."""
 
@@ -10,7 +10,7 @@ from accounts.models import Profile
 from core.sqlrows import Selection
 from posts import actions
 from posts.models import Hashtag, Post
-from posts.pages import TagQuery, tag_page
+from posts.tag_timeline import TagQuery, tag_page
 
 
 def orm_page(query: TagQuery, *, limit, max_id=None, since_id=None, min_id=None):

@@ -4,7 +4,7 @@ Same rules as `Post.objects.visible().public()` filtered by hashtag (not deleted
 not hidden, author not suspended, public), less the viewer's hidden authors,
 newest first. Django took longer to build and compile the equivalent queryset
 than the database took to run it, so it is written out once here; the tests run
-both side by side (tests/posts/test_pages.py) and docs/performance.md has the
+both side by side (tests/posts/test_tag_timeline.py) and docs/performance.md has the
 figures.
 
     posts = tag_page(TagQuery(any=["auslibchat"]), limit=40, max_id=...)

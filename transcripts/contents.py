@@ -1,4 +1,4 @@
-"""What building a transcript hands back (transcripts.building.build): its posts as
+"""What building a transcript hands back (transcripts.building.build): its contents,
 Items in question Groups, the reposts counted, and the ways to walk them for
 pages and for exports."""
 

@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 
 from django.template import Context, Template
 
-from transcripts import pages
+from transcripts import parts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -45,7 +45,7 @@ def test_a_private_series_transcript_is_for_hosts_only(chat, client, olly, hana)
 
 
 def test_the_page_loads_in_parts(chat, client, monkeypatch):
-    monkeypatch.setattr(pages, "PART_SIZE", 5)
+    monkeypatch.setattr(parts, "PART_SIZE", 5)
     first = client.get(page_url(chat)).content.decode()
     assert "Next part (2 of" in first and "data-fragment" in first
     assert "Still thinking about this" not in first

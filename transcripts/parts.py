@@ -6,7 +6,7 @@ the end of the page)."""
 
 from dataclasses import dataclass, field
 
-from transcripts.built import Built, Group, Item
+from transcripts.contents import Built, Group, Item
 
 PART_SIZE = 250
 MAX_DEPTH = 8
