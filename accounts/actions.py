@@ -3,6 +3,7 @@ an accounts model."""
 
 from datetime import timedelta
 
+from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -135,8 +136,6 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
 def check_login(*, username: str, password: str) -> User:
     """The login for these credentials, honouring the lockout: a locked login is
     refused even with the right password; a wrong password counts as a failure."""
-    from django.contrib.auth import authenticate
-
     # Attempts per client IP and per username (core/ratelimit.py): 429 past the limit.
     ratelimit.limit_client("login:ip")
     ratelimit.limit_client("login:username", (username or "").strip().lower())

@@ -9,9 +9,11 @@ import functools
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from core.fields import SnowflakeField
 
@@ -27,8 +29,6 @@ def known_timezones() -> frozenset[str]:
 
 
 def validate_timezone(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value not in known_timezones():
         raise ValidationError(f"“{value}” is not a known IANA timezone (e.g. Asia/Hong_Kong).")
 
@@ -112,8 +112,6 @@ class Profile(models.Model):
         return self.kind == self.Kind.ORGANISATION
 
     def avatar_url(self) -> str:
-        from django.urls import reverse
-
         if self.avatar:
             return self.avatar.url
         return reverse("avatar-initials", args=[self.handle])

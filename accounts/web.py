@@ -7,6 +7,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -50,8 +51,6 @@ def profile_required(view: Callable) -> Callable:
             back = request.get_full_path() if request.method == "GET" else safe_next(request)
             return redirect_to_login(back)
         if request.profile is None:
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied("This login has no profile it can act as.")
         return view(request, *args, **kwargs)
 

@@ -42,6 +42,7 @@ from chats.models import ChatPost, Event, OccurrenceChange, Question, Series
 from core.errors import Conflict, InvalidInput, NotFound
 from core.fields import SnowflakeField
 from posts import stats
+from posts.actions import get_or_create_hashtag
 from posts.models import Mention, Post, PostEdit
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry
 
@@ -284,8 +285,6 @@ def _import_profiles(rows: list[dict[str, Any]]) -> None:
 
 
 def _import_posts(rows: list[dict[str, Any]]) -> None:
-    from posts.actions import get_or_create_hashtag
-
     known = {int(r["id"]) for r in rows}
     existing = set(Post.objects.filter(id__in=known).values_list("id", flat=True))
     for row in rows:

@@ -25,6 +25,7 @@ led here are in docs/performance.md ("Request handling").
 
 from concurrent.futures import ThreadPoolExecutor
 
+import django
 from asgiref.sync import sync_to_async
 from django.core import signals
 from django.core.exceptions import RequestAborted
@@ -105,7 +106,5 @@ class ThreadedASGIHandler(ASGIHandler):
 
 
 def get_application() -> ThreadedASGIHandler:
-    import django
-
     django.setup(set_prefix=False)
     return ThreadedASGIHandler()

@@ -4,6 +4,7 @@ generator so every run makes the same cast."""
 
 import random
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # (city, country, IANA zone, given names, family names)
@@ -348,8 +349,6 @@ def _handle_for(given: str, family: str, rng: random.Random, taken: set[str]) ->
 
 
 def _ascii(text: str) -> str:
-    import unicodedata
-
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 

@@ -24,7 +24,11 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
+from django.db import close_old_connections
+
 from live.envelope import CLOSE, Envelope
+from live.payloads import build
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
 __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
@@ -108,10 +112,6 @@ class Hub:
         self._executor.submit(self._build_and_emit, names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
-        from django.db import close_old_connections
-
-        from live.payloads import build
-
         try:
             close_old_connections()
             payload = build(streams, event)
@@ -403,8 +403,6 @@ def get_hub() -> Hub:
     if _hub is None:
         with _hub_lock:
             if _hub is None:
-                from django.conf import settings
-
                 options = getattr(settings, "HASHCHAT", {})
                 _hub = Hub(
                     redis_url=getattr(settings, "REDIS_URL", ""),

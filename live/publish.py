@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from live.envelope import CLOSE
+from live.hub import get_hub
 
 
 def publish_on_commit(streams: str | Iterable[str], event: dict[str, Any]) -> None:
@@ -20,8 +21,6 @@ def publish_on_commit(streams: str | Iterable[str], event: dict[str, Any]) -> No
         raise ValueError("a live event needs a 'type'")
 
     def send() -> None:
-        from live.hub import get_hub
-
         get_hub().publish(names, event)
 
     transaction.on_commit(send)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from live.hub import get_hub
 from posts.models import Hashtag, Post
 
 
@@ -26,8 +27,6 @@ def publish_counts(post_id: int) -> None:
         if counts is None:
             return
         tags = list(Hashtag.objects.filter(posts__id=post_id).values_list("name_lower", flat=True))
-        from live.hub import get_hub
-
         get_hub().publish(
             ["public", *[f"hashtag:{t}" for t in tags]],
             {"type": "post.counts", "post_id": str(post_id), **counts},

@@ -17,6 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils import timezone
+
 from chats.models import Event, Series
 from posts import parsing
 from transcripts.contents import Built, Item
@@ -229,8 +231,6 @@ class TrendPoint:
 
 def series_trend(series: Series, now: datetime | None = None) -> list[TrendPoint]:
     """Participants per event and the share returning, for the events that have begun."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     events = (
         Event.objects.filter(series=series, starts_at__lte=now)

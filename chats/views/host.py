@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -311,8 +312,6 @@ def event_log(request, hashtag, event_id):
 
 
 def _answer_counts(event: Event) -> dict[int, int]:
-    from django.db.models import Count
-
     return {
         row["question"]: row["n"]
         for row in event.chat_posts.exclude(question=None)

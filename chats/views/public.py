@@ -1,5 +1,7 @@
 """Pages anyone can read: the directory, a series, an event, and calendars."""
 
+from zoneinfo import ZoneInfo
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,8 +29,6 @@ def directory(request):
     part = request.GET.get("time", "")
     if part not in queries.TIMES_OF_DAY:
         part = ""
-    from zoneinfo import ZoneInfo
-
     entries = queries.directory(words=words, weekday=weekday, time_of_day=part, zone=ZoneInfo(zone))
     return render(
         request,
