@@ -3,6 +3,8 @@
 import zoneinfo
 from datetime import datetime
 
+from chats.recurrence import known_zones
+
 # A short list of world cities shown on event pages (label, IANA zone).
 WORLD_CITIES = [
     ("Hong Kong", "Asia/Hong_Kong"),
@@ -16,8 +18,6 @@ WORLD_CITIES = [
 
 
 def zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
-    from chats.recurrence import known_zones
-
     if not name or name not in known_zones():
         return None
     return zoneinfo.ZoneInfo(name)

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from core import postgres
+
 
 class CoreConfig(AppConfig):
     """Infrastructure every app stands on: connection set-up that every part shares."""
@@ -7,6 +9,4 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import postgres
-
         postgres.connect()

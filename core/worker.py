@@ -45,6 +45,7 @@ def load_jobs() -> list[Job]:
 
 def run_queue(worker_id: str) -> None:
     """Run every task that is ready in the django-tasks queue, then return."""
+    # Start-up cost: the task queue's worker loads only in a process that runs it.
     from django_tasks_db.management.commands.db_worker import Worker
 
     Worker(

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
+
+from chats import actions as chat_actions
+from chats.models import Series
+from core.errors import ActionError
+from demo import cast as demo_cast
+from demo import script, topics
+from demo.play import Player, post_timed_now
+from demo.seed import HASHTAG, past_event
+from demo.seed import seed as seed_demo  # (not `seed`: that name is the module demo.seed)
 
 logger = logging.getLogger("demo")
 
@@ -40,12 +50,6 @@ def transcript_path(hashtag: str, event_id: int) -> str:
 def plan_live_event(*, lead: timedelta = LEAD, now: datetime | None = None):
     """A new live demo event starting `lead` from now. Earlier demo events that
     never began are removed first (one upcoming demo event at a time)."""
-    from chats import actions as chat_actions
-    from chats.models import Series
-    from core.errors import ActionError
-    from demo import script, topics
-    from demo.seed import HASHTAG
-
     series = Series.objects.get(hashtag__iexact=HASHTAG)
     owner = series.organiser.memberships.filter(role="owner").select_related("user").first()
     if owner is None:
@@ -69,9 +73,6 @@ def plan_live_event(*, lead: timedelta = LEAD, now: datetime | None = None):
 
 
 def live_steps(event, *, seed: int, participants: int):
-    from demo import cast as demo_cast
-    from demo import script, topics
-
     people = demo_cast.build_cast(seed, participants)
     series = event.series
     return script.build(
@@ -88,8 +89,6 @@ def live_steps(event, *, seed: int, participants: int):
 
 
 def print_urls(base_url: str, live_event, past_event, log: Callable[[str], object]) -> None:
-    from demo import cast as demo_cast
-
     tag = live_event.series.hashtag
     log("")
     wait = max(0, round((live_event.starts_at - timezone.now()).total_seconds()))
@@ -129,10 +128,6 @@ def play_live(
     log: Callable[[str], object] = print,
 ):
     """Plan the live event, print where to watch it, and play its hour."""
-    from chats.models import Series
-    from demo.play import Player, post_timed_now
-    from demo.seed import HASHTAG, past_event
-
     event = plan_live_event(lead=lead)
     series = Series.objects.get(hashtag__iexact=HASHTAG)
     print_urls(base_url or settings.BASE_URL, event, past_event(series), log)
@@ -151,9 +146,7 @@ def play_live(
 
 def run_demo(args: argparse.Namespace) -> None:
     """`hashchat demo`: seed, then (unless --no-live) play the live hour here."""
-    from demo.seed import seed
-
-    seed(seed=args.seed, participants=args.participants)
+    seed_demo(seed=args.seed, participants=args.participants)
     if args.no_live:
         return
     play_live(
@@ -197,8 +190,6 @@ def start_with_server(args: argparse.Namespace, base_url: str) -> threading.Thre
         except Exception:
             logger.exception("the demo stopped")
         finally:
-            from django.db import connection
-
             connection.close()
 
     thread = threading.Thread(target=run, name="hashchat-demo", daemon=True)

@@ -163,6 +163,7 @@ def past_event(series: Series) -> Event | None:
 
 def seed(*, seed: int = 7, participants: int = 150, log=print) -> tuple[Series, Event]:
     """Create what is missing; return the series and its past event."""
+    # Only the demo moves the clock: time-machine loads when it seeds, not at start-up.
     import time_machine
 
     now = timezone.now()

@@ -7,7 +7,9 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from chats.api import router as chats_router
 from core.errors import ActionError, RateLimited
+from transcripts.api import router as transcripts_router
 
 api = NinjaAPI(
     title="hashchat API",
@@ -47,9 +49,6 @@ def http_error(request: HttpRequest, exc: HttpError):
 
 def _add_routers() -> None:
     """Each app's router (chats: series and events; transcripts: exports)."""
-    from chats.api import router as chats_router
-    from transcripts.api import router as transcripts_router
-
     api.add_router("", chats_router)
     api.add_router("", transcripts_router)
 

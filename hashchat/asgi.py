@@ -29,14 +29,10 @@ routes = [
 
 @contextlib.asynccontextmanager
 async def lifespan(app):
-    from live.hub import get_hub
-
     hub = get_hub()
     await hub.start()
     stop = None
     if os.environ.get("HASHCHAT_IN_PROCESS_WORKER") == "1":
-        from core.worker import start_in_thread
-
         stop = start_in_thread()
     try:
         yield
@@ -49,7 +45,9 @@ async def lifespan(app):
 site = Starlette(routes=routes, lifespan=lifespan)
 FILE_PREFIXES = ("/static/", "/media/")
 
+from core.worker import start_in_thread  # noqa: E402
 from live import streaming  # noqa: E402
+from live.hub import get_hub  # noqa: E402
 
 
 async def application(scope, receive, send):

@@ -7,6 +7,9 @@ hashchat createuser --username U --email E --password P [--admin]
 hashchat export --series TAG [-o FILE]
 hashchat import FILE [--owner USERNAME]
 hashchat manage ARGS...
+
+Each command imports what it uses inside its function: Django must be set up
+(setup_django) before any app module loads, and `hashchat --help` stays fast.
 """
 
 import argparse

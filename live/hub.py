@@ -74,6 +74,7 @@ class Hub:
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.bridge = None
         if redis_url:
+            # Loaded only with REDIS_URL: a single process never imports the Redis client.
             from live.redis_bridge import RedisBridge
 
             self.bridge = RedisBridge(self, redis_url, prefix)

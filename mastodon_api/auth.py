@@ -17,6 +17,7 @@ from django.db import connection
 
 from accounts.models import Membership, Profile, User
 from core.sqlrows import Selection
+from mastodon_api.models import Token, digest
 
 # The top-level scopes and what each one covers.
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
@@ -94,8 +95,6 @@ def scope_satisfied(scopes: frozenset[str] | set[str], *alternatives: str) -> bo
 def _token_query() -> tuple[str, Any, Any, Any]:
     """The token lookup as plain SQL (built once): the token, its login, its profile
     and whether the login may still act as the profile, in one row."""
-    from mastodon_api.models import Token
-
     token, user, profile = Selection(Token, "t"), Selection(User, "u"), Selection(Profile, "p")
     sql = f"""
         SELECT {token.sql}, {user.sql}, {profile.sql},
@@ -113,8 +112,6 @@ def find_token(token_string: str):
     """The live Token row for a bearer token string (user and profile loaded), or None.
     One query, in plain SQL: this runs on every API request, and compiling the
     equivalent ORM query took longer than running it (docs/performance.md)."""
-    from mastodon_api.models import digest
-
     token_string = (token_string or "").strip()
     if not token_string or len(token_string) > 200:
         return None

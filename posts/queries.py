@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import BigIntegerField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
-from accounts.models import Profile
+from accounts.models import Follow, Profile
 
 PAGE_SIZE = 20
 
@@ -59,6 +59,7 @@ class PostQuerySet(models.QuerySet):
             return self.annotate(
                 viewer_liked=models.Value(False), viewer_reposted=models.Value(False)
             )
+        # posts.models imports this module (its QuerySets): a cycle inside posts.
         from posts.models import Like, Post
 
         target = Coalesce(OuterRef("repost_of_id"), OuterRef("id"), output_field=BigIntegerField())
@@ -72,7 +73,7 @@ class PostQuerySet(models.QuerySet):
     def home_feed(self, profile: Profile) -> "PostQuerySet":
         """Posts and reposts by the profiles `profile` follows and by itself, and
         public posts with the hashtags it follows."""
-        from accounts.models import Follow
+        # posts.models imports this module (its QuerySets): a cycle inside posts.
         from posts.models import Post
 
         following = Follow.objects.filter(follower=profile).values("followee_id")
@@ -129,6 +130,7 @@ class ThreadEntry:
 def thread_of(post, viewer: Profile | None) -> tuple[list, list[ThreadEntry]]:
     """The focused post's ancestors (oldest first) and its descendants in reading
     order (each reply after its parent), loaded in one query."""
+    # posts.models imports this module (its QuerySets): a cycle inside posts.
     from posts.models import Post
 
     root_id = post.thread_root_id or post.id

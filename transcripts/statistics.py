@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from chats.models import Event, Series
 from posts import parsing
+from transcripts.building import build
 from transcripts.contents import Built, Item
 from transcripts.models import Transcript
 
@@ -112,8 +113,6 @@ def participant_ids(event: Event) -> set[int]:
     )
     if stored is not None:
         return set(stored)
-    from transcripts.building import build
-
     return built_participants(build(event))
 
 

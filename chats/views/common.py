@@ -9,6 +9,7 @@ from django.shortcuts import render
 from chats.models import Event, Series
 from chats.permissions import can_host
 from chats.queries import series_by_hashtag
+from chats.timefmt import zone_or_none
 from core.errors import ActionError, NotAllowed
 
 
@@ -49,8 +50,6 @@ def apply_error(form: forms.Form, error: ActionError) -> None:
 
 def viewer_zone(request) -> str:
     """The viewer's zone: ?tz= (filled in by localtime.js), else the profile's, else UTC."""
-    from chats.timefmt import zone_or_none
-
     wanted = request.GET.get("tz", "")
     if zone_or_none(wanted):
         return wanted

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
 from chats import actions, plans, queries
-from chats.forms import EventEditForm, EventForm, OccurrenceMoveForm, SeriesForm
+from chats.forms import ZONE_CHOICES, EventEditForm, EventForm, OccurrenceMoveForm, SeriesForm
 from chats.models import Event
 from chats.permissions import can_edit_series, can_host
 from chats.timefmt import fmt
@@ -101,8 +101,6 @@ def series_new(request):
 
 
 def _zones() -> list[str]:
-    from chats.forms import ZONE_CHOICES
-
     return ZONE_CHOICES
 
 

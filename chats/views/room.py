@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.middleware import profiles_for
 from accounts.models import Profile
 from chats import room as rooms
+from chats.actions.moderation import hide_post
 from chats.timefmt import fmt
 from core.errors import ActionError, InvalidInput, NotFound
 from live.hub import get_hub
@@ -167,8 +168,6 @@ def room_react(
             raise NotFound("No such post.")
         profile = posting_profile(request)
         if verb == "hide":
-            from chats.actions.moderation import hide_post
-
             hide_post(user=request.user, profile=profile, event=event, post=post)
         else:
             getattr(post_actions, verb)(user=request.user, profile=profile, post=post)
