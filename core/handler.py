@@ -13,20 +13,27 @@ Each worker thread keeps its database connection between requests
 (`CONN_MAX_AGE`, with health checks); the request_started and request_finished
 signals check and close it in that same thread, exactly as under WSGI.
 
-Requests that only read (GET, HEAD, OPTIONS) and requests that write run on
-two pools of their own. A read spends its time in Python, and Python runs one
-thread at a time: a few reader threads serve more pages than many, which spend
-their time handing the interpreter lock to each other (SQLite's driver lets go
+Requests that only read and requests that write run on two pools of their
+own, chosen by what the view does: a GET, HEAD or OPTIONS reads, unless its view
+is marked `@writes` (a GET should write nothing, but where one must, the mark
+sends it to the writers); every other method writes.
+
+A read spends its time in Python, and Python runs one thread at a time: a few
+reader threads serve more pages than many, which spend their time handing the interpreter lock to each other (SQLite's driver lets go
 of it for every row it steps through). A write may wait for SQLite's writer
 lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
 writes get more threads, and reads never queue behind them. The figures that
 led here are in docs/performance.md ("Request handling").
 """
 
+import functools
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import django
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers import base
@@ -34,7 +41,7 @@ from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import response_for_exception
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import FileResponse, HttpResponseBase
-from django.urls import set_script_prefix
+from django.urls import Resolver404, get_resolver, set_script_prefix
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Worker threads per process; each keeps one database connection. Reads: two on
@@ -44,6 +51,37 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 READ_THREADS = {"sqlite": 2}
 READ_THREADS_DEFAULT = 4
 WRITE_THREADS = 8
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def writes(view: View) -> View:
+    """Mark a view that writes even when asked with GET or HEAD, so that it runs on
+    the write pool and never holds up the readers (nor waits for SQLite's writer
+    lock on a reader thread). Prefer a GET that writes nothing."""
+    view.hashchat_writes = True  # type: ignore[attr-defined]
+    return view
+
+
+@functools.lru_cache(maxsize=4096)
+def view_writes(urlconf: str, path: str) -> bool:
+    """Whether the view at `path` is marked @writes (remembered per path)."""
+    try:
+        match = get_resolver(urlconf).resolve(path)
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "hashchat_writes", False))
+
+
+def reads(scope) -> bool:
+    """Whether a request only reads: a GET, HEAD or OPTIONS to a view not marked @writes."""
+    if scope["method"] not in READ_METHODS:
+        return False
+    path = scope["path"]
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return not view_writes(settings.ROOT_URLCONF, path)
 
 
 class ThreadedASGIHandler(ASGIHandler):
@@ -73,7 +111,7 @@ class ThreadedASGIHandler(ASGIHandler):
             return
         try:
             set_script_prefix(get_script_prefix(scope))
-            serve = self._read if scope["method"] in READ_METHODS else self._write
+            serve = self._read if reads(scope) else self._write
             response = await serve(scope, body_file)
             try:
                 await self.send_response(response, send)

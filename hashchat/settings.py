@@ -214,6 +214,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
         }
     }
+# What pages keep for a moment (the Atom feeds' entries): a GET must not write the
+# database, so without Redis this lives in the process's memory.
+CACHES["pages"] = (
+    {**CACHES["default"], "KEY_PREFIX": f"{REDIS_PREFIX}:pages"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -51,11 +51,15 @@ def silenced_by(recipient_ids: list[int], actor: Profile) -> set[int]:
     return set(blocked.union(muted).values_list("profile_id", flat=True))
 
 
-def mark_notifications_read(*, user: User, profile: Profile) -> int:
+def mark_notifications_read(*, user: User, profile: Profile, up_to: int | None = None) -> int:
+    """Mark `profile`'s unread notifications read: all of them, or (`up_to`, the
+    newest one a page showed) those up to that one, so none that arrived since is
+    marked read unseen."""
     check_act_as(user, profile)
-    return Notification.objects.filter(recipient=profile, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(recipient=profile, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    return unread.update(read_at=timezone.now())
 
 
 def dismiss_notification(*, user: User, profile: Profile, notification_id: int) -> None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("tags/<str:name>/follow/", feed.follow_tag, name="follow-tag"),
     path("tags/<str:name>/unfollow/", feed.unfollow_tag, name="unfollow-tag"),
     path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read/", notifications.mark_read, name="mark-notifications-read"),
     path("notifications/clear/", notifications.clear, name="clear-notifications"),
     path(
         "notifications/<int:notification_id>/dismiss/",

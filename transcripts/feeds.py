@@ -4,14 +4,16 @@ and for the whole site (/transcripts.atom).
 A transcript is published once its event has ended (drafts and private series
 never are). Each entry carries the introduction, the numbers and the highlighted
 posts; hidden and withheld posts never appear. Entries are cached for two minutes per
-transcript version, so feed readers polling often do not rebuild large transcripts.
+transcript version, so feed readers polling often do not rebuild large transcripts;
+in the "pages" cache (Redis, or the process's memory), never in the database: a
+feed is a GET, and a GET writes nothing.
 """
 
 from datetime import datetime
 from html import escape
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -43,6 +45,7 @@ def _summary(event: Event) -> tuple[str, str]:
         Transcript.objects.filter(event=event).values_list("version", "frozen_at").first()
     ) or (0, None)
     key = f"transcripts:feed-entry:{event.id}:{version[0]}:{version[1]}"
+    cache = caches["pages"]
     cached = cache.get(key)
     if cached is not None:
         return cached

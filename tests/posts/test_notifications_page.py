@@ -14,7 +14,7 @@ def badge(html: str) -> str | None:
     return inner.replace('<span class="visually-hidden">', "")
 
 
-def test_each_kind_is_described_and_viewing_marks_them_read(client, pat, hana, olly):
+def test_each_kind_is_described_and_the_page_marks_what_it_showed_read(client, pat, hana, olly):
     question = actions.create_post(user=hana.user, profile=hana.profile, text="Q1 on service")
     actions.create_post(user=pat.user, profile=pat.profile, text="A1 smile", in_reply_to=question)
     actions.create_post(user=olly.user, profile=olly.profile, text="cc @hana")
@@ -44,10 +44,43 @@ def test_each_kind_is_described_and_viewing_marks_them_read(client, pat, hana, o
     assert 'href="/chats/auslibchat/"' in text
     assert "A1 smile" in text
     assert text.count('class="card notification unread"') == 6
-    # The count in the nav is already zero on this very page.
+    # The count in the nav is already zero on this very page...
     assert badge(text) is None
+    # ...but viewing (a GET) changed nothing: the page POSTs what it showed.
+    assert Notification.objects.filter(recipient=hana.profile, read_at__isnull=True).count() == 6
+    up_to = max(Notification.objects.filter(recipient=hana.profile).values_list("id", flat=True))
+    assert f'name="up_to" value="{up_to}"' in text
+    r = client.post("/notifications/read/", {"up_to": str(up_to)})
+    assert r.status_code == 302
     assert not Notification.objects.filter(recipient=hana.profile, read_at__isnull=True).exists()
     assert 'class="card notification unread"' not in client.get("/notifications/").text
+
+
+def test_marking_read_leaves_what_arrived_after_the_page_unread(client, pat, hana):
+    actions.create_post(user=pat.user, profile=pat.profile, text="hi @hana")
+    client.force_login(hana.user)
+    shown = client.get("/notifications/").text
+    up_to = Notification.objects.get(recipient=hana.profile).id
+    assert f'name="up_to" value="{up_to}"' in shown
+    actions.create_post(user=pat.user, profile=pat.profile, text="still there, @hana?")
+
+    client.post(
+        "/notifications/read/", {"up_to": str(up_to)}, headers={"X-Requested-With": "fetch"}
+    )
+
+    unread = Notification.objects.filter(recipient=hana.profile, read_at__isnull=True)
+    assert [n.post.text for n in unread] == ["still there, @hana?"]
+    assert badge(client.get("/").text) == "1 unread"
+
+
+def test_viewing_notifications_is_a_get_that_writes_nothing(client, pat, hana):
+    actions.create_post(user=pat.user, profile=pat.profile, text="hi @hana")
+    client.force_login(hana.user)
+    before = list(Notification.objects.values_list("id", "read_at", "dismissed_at"))
+
+    assert client.get("/notifications/").status_code == 200
+
+    assert list(Notification.objects.values_list("id", "read_at", "dismissed_at")) == before
 
 
 def test_notifications_belong_to_the_active_profile(client, pat, hana, hklibconnect):
