@@ -25,6 +25,11 @@ def on_follow(name: str, func: FollowHook) -> None:
     _follow[name] = func
 
 
+def remove(name: str) -> None:
+    """Take a hook away again (tests that register their own)."""
+    _follow.pop(name, None)
+
+
 def followed(follower: "Profile", followee: "Profile") -> None:
     for func in _follow.values():
         func(follower, followee)

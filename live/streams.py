@@ -68,6 +68,11 @@ def on_stream(names: tuple[str, ...] | list[str], resolver: StreamResolver) -> N
         _streams[name] = resolver
 
 
+def remove_stream(name: str) -> None:
+    """Stop serving the stream `name` (tests that register their own)."""
+    _streams.pop(name, None)
+
+
 def on_path(pattern: str, resolver: PathResolver) -> None:
     """Serve Server-Sent Events at the paths `pattern` matches: `resolver(match)`
     returns what to subscribe to, or None for a 404."""

@@ -44,6 +44,9 @@ class PostCreatedHook:
 
 _created: dict[str, PostCreatedHook] = {}
 
+PageHook = Callable[[HttpRequest, dict[str, Any]], dict[str, Any]]
+_pages: dict[str, dict[str, PageHook]] = {}
+
 
 def on_post_created(
     name: str,
@@ -56,8 +59,10 @@ def on_post_created(
 
 
 def remove(name: str) -> None:
-    """Take a hook away again (tests that register their own)."""
+    """Take a hook (of a new post, or of a page) away again (tests that register their own)."""
     _created.pop(name, None)
+    for hooks in _pages.values():
+        hooks.pop(name, None)
 
 
 def created_hooks() -> tuple[PostCreatedHook, ...]:
@@ -82,9 +87,6 @@ def store_created(post: "Post", prepared: Prepared) -> None:
     for hook, state in prepared:
         hook.store(post, state)
 
-
-PageHook = Callable[[HttpRequest, dict[str, Any]], dict[str, Any]]
-_pages: dict[str, dict[str, PageHook]] = {}
 
 # The pages that take additions, and what they hand over in the context.
 PAGES = {

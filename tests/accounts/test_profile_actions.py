@@ -3,7 +3,7 @@ unblock, mute, unmute, suspend."""
 
 import pytest
 
-from accounts import actions
+from accounts import actions, hooks
 from accounts.models import Block, Follow, Mute
 from core.errors import InvalidInput, NotAllowed
 from posts.models import Notification
@@ -127,3 +127,16 @@ def test_only_a_site_admin_suspends_and_a_suspended_profile_cannot_act(pat, olly
     assert "suspended" in e.value.message
     actions.suspend(admin=admin, profile=olly.profile, suspended=False)
     actions.follow(user=olly.user, profile=olly.profile, target=pat.profile)
+
+
+def test_a_failing_follow_hook_leaves_no_follow_behind(pat, olly):
+    def refuse(follower, followee):
+        raise RuntimeError("no")
+
+    hooks.on_follow("tests.refuse", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            actions.follow(user=pat.user, profile=pat.profile, target=olly.profile)
+    finally:
+        hooks.remove("tests.refuse")
+    assert not Follow.objects.filter(follower=pat.profile, followee=olly.profile).exists()

@@ -145,3 +145,18 @@ def test_a_draft_event_links_nothing(clock, event, hana, pat):
     actions.update_event(user=hana.user, event=event, state="draft")
     clock.move_to(FEB_CHAT + timedelta(minutes=10))
     assert link(post(pat, "A1 hello #auslibchat")) is None
+
+
+def test_the_question_the_scheduler_asks_is_passed_to_create_post_explicitly(event, ngac):
+    question = event.questions.get(number=1)
+    asked = create_post(
+        user=None, profile=ngac, text=f"Q1 {question.text} #auslibchat", system=True, asks=question
+    )
+    link = ChatPost.objects.get(post=asked)
+    assert (link.event_id, link.question_id, link.via) == (event.id, question.id, "question")
+
+
+def test_a_post_that_asks_nothing_is_not_linked_as_a_question(event, ngac):
+    question = event.questions.get(number=1)
+    plain = create_post(user=None, profile=ngac, text=f"Q1 {question.text}", system=True)
+    assert not ChatPost.objects.filter(post=plain, via="question").exists()
