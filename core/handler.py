@@ -25,6 +25,16 @@ steps through). A write may wait for SQLite's writer
 lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
 writes get more threads, and reads never queue behind them. The figures that
 led here are in docs/performance.md ("Request handling").
+
+Django documents its ASGI handler as an application to run, not as a class to
+build on: the methods this one calls (`read_body`, `create_request`,
+`get_response`, `send_response`, `load_middleware`) are its working parts, and
+may change in any release. The public alternative (Django's WSGI handler on a
+thread pool, through an ASGI-to-WSGI bridge) has not been measured against
+this one yet; until it is, and stays within 10% of it, Django is pinned to one
+exact version in pyproject.toml and tests/reliability/test_library_internals.py
+fails when one of these methods changes its signature: read the release's
+changes to django/core/handlers/ before moving the pin.
 """
 
 import functools
@@ -37,7 +47,6 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core import signals
 from django.core.exceptions import RequestAborted
-from django.core.handlers import base
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import response_for_exception
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -87,7 +96,9 @@ def reads(scope) -> bool:
 
 class ThreadedASGIHandler(ASGIHandler):
     def __init__(self) -> None:
-        base.BaseHandler.__init__(self)
+        super().__init__()
+        # Django's constructor loads the chain for async mode: load it again, in sync
+        # mode, as a WSGI server runs it (once, at start-up).
         self.load_middleware(is_async=False)
         vendor = connections[DEFAULT_DB_ALIAS].vendor
         self.read_pool = ThreadPoolExecutor(
@@ -136,7 +147,6 @@ class ThreadedASGIHandler(ASGIHandler):
                 response = self.get_response(request)
             except Exception as exc:  # a middleware or signal failed outside the chain
                 response = response_for_exception(request, exc)
-        response._handler_class = self.__class__  # type: ignore[attr-defined,union-attr]
         if isinstance(response, FileResponse):
             response.block_size = self.chunk_size
         if not response.streaming:

@@ -4,6 +4,17 @@ transcripts) and the django-tasks queue.
 `hashchat worker` runs it alone; `hashchat serve` runs it in a thread of the web
 process. Several workers may run at once: every job claims its rows with a
 conditional update, so none is done twice.
+
+The task queue is run by django-tasks-db's `Worker` class, built here in batch
+mode (run what is ready, then return) between two rounds of periodic jobs. The
+library's documented entry point is its `db_worker` management command, but that
+command installs signal handlers, which Python allows only in the main thread,
+and `hashchat serve` runs this worker in a thread of the web process. So the class
+behind the command is used directly: it is not a documented API, and its
+constructor's arguments changed between releases. django-tasks-db is therefore
+pinned to one exact version in pyproject.toml, and
+tests/reliability/test_library_internals.py fails when the constructor or the
+batch behaviour relied on here changes: check them before moving the pin.
 """
 
 import logging

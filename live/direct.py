@@ -11,6 +11,15 @@ This looks at uvicorn's request cycle (the object behind `send`): its transport,
 its flow control and whether the response is chunked. Under any other server, or
 when anything there is not as expected, `sse_writer` returns None and the stream
 uses `send` only, as before.
+
+None of that is uvicorn's public API (which is ASGI `send` alone), so uvicorn is
+pinned to one exact version in pyproject.toml. Two tests fail when what is
+relied on here changes: tests/live/test_direct.py builds uvicorn's response cycle
+and checks that a direct write is byte for byte what its `send` writes, and
+tests/reliability/test_library_internals.py checks the attributes read here.
+The `send`-only way was measured side by side with this one (bench/live_fanout.py,
+docs/performance.md, "Public APIs"): read that, and those tests, before moving
+the pin.
 """
 
 import asyncio
