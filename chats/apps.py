@@ -7,7 +7,8 @@ class ChatsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: models cannot load before the app registry.
-        from chats import linking, post_pages, room_stream
+        from chats import linking, post_pages, reminders, room_stream, scheduler
+        from core import worker
         from posts import hooks
 
         # A new post joins its chat event (and question): posts calls chats back.
@@ -16,3 +17,7 @@ class ChatsConfig(AppConfig):
         post_pages.register()
         # The room's event stream is served by live, past Django.
         room_stream.register()
+        # The worker posts the welcome, questions and closing posts that are due
+        # (each claimed once), and sends RSVP reminders, in-app and by e-mail.
+        worker.every(1.0, scheduler.run_due)
+        worker.every(15.0, reminders.send_due)

@@ -1,5 +1,6 @@
 """The background worker: periodic jobs (timed posts, reminders, freezing
-transcripts) and the django-tasks queue.
+transcripts, registered by chats and transcripts with `every`) and the
+django-tasks queue.
 
 `hashchat worker` runs it alone; `hashchat serve` runs it in a thread of the web
 process. Several workers may run at once: every job claims its rows with a
@@ -26,19 +27,23 @@ from dataclasses import dataclass, field
 
 from django.db import close_old_connections
 from django.db.utils import DatabaseError, InterfaceError
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger("core.worker")
 
-# (dotted path of a function taking no arguments, seconds between runs)
-PERIODIC_JOBS: list[tuple[str, float]] = [
-    # Post the welcome, questions and closing posts that are due (claimed once each).
-    ("chats.scheduler.run_due", 1.0),
-    # RSVP reminders, in-app and by e-mail.
-    ("chats.reminders.send_due", 15.0),
-    # Freeze the transcripts of events whose tail window has closed.
-    ("transcripts.actions.freeze_due", 60.0),
-]
+# (name, seconds between runs, a function taking no arguments): registered by the
+# apps that own the work, in their AppConfig.ready() (core names no app).
+_periodic: dict[str, tuple[float, Callable[[], object]]] = {}
+
+
+def every(seconds: float, func: Callable[[], object], *, name: str | None = None) -> None:
+    """Run `func` every `seconds` in the worker (e.g. chats posts its timed
+    questions every second). Registering the same name again replaces it."""
+    _periodic[name or f"{func.__module__}.{func.__qualname__}"] = (seconds, func)
+
+
+def forget(name: str) -> None:
+    """Stop running the job `name` (tests that register their own)."""
+    _periodic.pop(name, None)
 
 
 @dataclass
@@ -51,7 +56,7 @@ class Job:
 
 
 def load_jobs() -> list[Job]:
-    return [Job(path, every, import_string(path)) for path, every in PERIODIC_JOBS]
+    return [Job(name, seconds, func) for name, (seconds, func) in _periodic.items()]
 
 
 def run_queue(worker_id: str) -> None:
