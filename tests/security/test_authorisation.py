@@ -239,6 +239,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "follow-tag",
         "unfollow-tag",
         "clear-notifications",
+        "mark-notifications-read",
         "rsvp",
         "series-new",
         "room-react",
