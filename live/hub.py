@@ -113,12 +113,16 @@ class Hub:
         self._executor.submit(self._build_and_emit, names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
+        # The publisher thread's connection gets a request's care: checked before
+        # the build, and closed after it once past CONN_MAX_AGE or broken.
         try:
             close_old_connections()
             payload = build(streams, event)
         except Exception:
             log.exception("could not build the live event %s", event.get("type"))
             return
+        finally:
+            close_old_connections()
         if payload is not None:
             name, data, author_id, is_repost = payload
             self.emit(streams, name, data, author_id=author_id, is_repost=is_repost)
