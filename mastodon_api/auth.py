@@ -18,12 +18,14 @@ from django.db import connection
 from accounts.models import Membership, Profile, User
 from core.sqlrows import Selection
 
-# The top-level scopes and what each one covers.
+# The top-level scopes and what each one covers. `read:chats` and `write:chats` are
+# hashchat's own: reading and changing series and events through /api/hashchat/v1/.
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
 READ_SCOPES = [
     "read:accounts",
     "read:blocks",
     "read:bookmarks",
+    "read:chats",
     "read:favourites",
     "read:filters",
     "read:follows",
@@ -37,6 +39,7 @@ WRITE_SCOPES = [
     "write:accounts",
     "write:blocks",
     "write:bookmarks",
+    "write:chats",
     "write:conversations",
     "write:favourites",
     "write:filters",
