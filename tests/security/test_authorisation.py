@@ -259,6 +259,9 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "occurrence-change",
         "transcript-curate",
         "dismiss-notification",
+        # tests/moderation/test_pages.py: site admins only
+        "moderation-close-report",
+        "moderation-profiles",
     }
     read_only = {
         "profile",
@@ -281,6 +284,8 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "transcript-export",
         "transcripts-series-feed",
         "transcripts-feed",
+        "moderation-reports",
+        "moderation-log",
     }
     names = {name for _, name in page_routes()}
     unknown = names - public_or_own - covered - read_only

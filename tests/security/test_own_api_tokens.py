@@ -86,7 +86,9 @@ def test_the_organisers_token_with_write_chats_changes_the_series(world, app, ha
 
 
 def test_reads_need_read_chats(world, app, hana, ngac):
-    assert Client().get(SERIES, headers=bearer(make_token(app, hana, "read:chats"))).status_code == 200
+    assert (
+        Client().get(SERIES, headers=bearer(make_token(app, hana, "read:chats"))).status_code == 200
+    )
     assert Client().get(SERIES, headers=bearer(make_token(app, hana, "read"))).status_code == 200
     response = Client().get(SERIES, headers=bearer(make_token(app, hana, "read:statuses")))
     assert response.status_code == 403
