@@ -105,7 +105,14 @@ def test_a_private_series_is_seen_by_the_token_of_a_host_profile_only(world, app
         assert Client().get(path, headers=bearer(official)).status_code == 200, path
 
 
-def test_the_scopes_are_in_the_openapi_description():
+def test_the_openapi_document_says_what_each_operation_needs():
     schema = Client().get("/api/hashchat/v1/openapi.json").json()
-    text = json.dumps(schema)
-    assert "read:chats" in text and "write:chats" in text
+    schemes = schema["components"]["securitySchemes"]
+    flow = schemes["token"]["flows"]["authorizationCode"]
+    assert set(flow["scopes"]) == {"read:chats", "write:chats"}
+    assert "read:chats" in schema["info"]["description"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            wanted = "read:chats" if method == "get" else "write:chats"
+            assert {"token": [wanted]} in operation["security"], (method, path)
+            assert ({} in operation["security"]) == (method == "get"), (method, path)
