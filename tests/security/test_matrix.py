@@ -291,6 +291,8 @@ def attempts(cast: Cast, route: str, w: Write):
             if api:
                 token = make_token(cast.app, person, scopes=" ".join(sorted(ALL_SCOPES)))
                 out.append((name, Client(), token, {403, 404}))
+                if route.startswith("api/hashchat/"):  # the own API takes sessions too
+                    out.append((name + " by session", session(person), None, {403, 404}))
             else:
                 out.append((name, session(person), None, None))
         if api and profile != rightful.profile:
