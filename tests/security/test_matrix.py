@@ -1,7 +1,7 @@
 """The authorisation matrix, generated from the URL configuration.
 
 Every route of the site (pages, the Mastodon API and OAuth, the own API) must have
-an entry in tests/security/matrix_table.py; a new route without one fails
+an entry in tests/security/matrix_table.py (matrix_pages.py for the pages); a new route without one fails
 `test_every_route_has_an_entry`. Each write is then sent by
 
 - the wrong profile (Olly, or Pat who hosts nothing; on the APIs also a token of
@@ -34,7 +34,8 @@ from posts import reactions
 from posts.models import Notification
 from tests.mastodon_api.conftest import make_token
 from tests.security.conftest import fill
-from tests.security.matrix_table import API, OAUTH, PAGES, READ, Public, Write
+from tests.security.matrix_pages import PAGES
+from tests.security.matrix_table import API, OAUTH, READ, Public, Write
 
 # Tables whose rows the matrix compares; fields that change on every request.
 APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api")
@@ -116,7 +117,9 @@ def test_every_route_has_an_entry(world):
             unlisted.append((route, sorted(methods - have)))
     all_routes = set(routes())
     stale = [r for r in known if r not in all_routes]
-    assert missing == [], f"routes without an entry in matrix_table.py: {missing}"
+    assert missing == [], (
+        f"routes without an entry in matrix_pages.py or matrix_table.py: {missing}"
+    )
     assert unlisted == [], f"write methods without an entry in matrix_table.py: {unlisted}"
     assert stale == [], f"entries for routes that no longer exist: {stale}"
 
