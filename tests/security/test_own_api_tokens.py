@@ -116,3 +116,18 @@ def test_the_openapi_document_says_what_each_operation_needs():
             wanted = "read:chats" if method == "get" else "write:chats"
             assert {"token": [wanted]} in operation["security"], (method, path)
             assert ({} in operation["security"]) == (method == "get"), (method, path)
+
+
+def test_an_app_may_ask_for_the_own_api_scopes(db):
+    response = Client().post(
+        "/api/v1/apps",
+        {
+            "client_name": "Chat planner",
+            "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+            "scopes": "read:chats write:chats",
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert sorted(response.json()["scopes"]) == ["read:chats", "write:chats"]
+    metadata = Client().get("/.well-known/oauth-authorization-server").json()
+    assert {"read:chats", "write:chats"} <= set(metadata["scopes_supported"])
