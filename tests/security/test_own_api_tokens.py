@@ -131,3 +131,18 @@ def test_an_app_may_ask_for_the_own_api_scopes(db):
     assert sorted(response.json()["scopes"]) == ["read:chats", "write:chats"]
     metadata = Client().get("/.well-known/oauth-authorization-server").json()
     assert {"read:chats", "write:chats"} <= set(metadata["scopes_supported"])
+
+
+def test_a_cohost_profiles_token_runs_events_but_does_not_edit_the_series(
+    world, app, hana, pat, hklibconnect
+):
+    from chats import actions as chat_actions
+
+    chat_actions.update_series(user=hana.user, series=world.series, cohosts=["HKLibConnect"])
+    cohost = make_token(app, pat, "write:chats", profile=hklibconnect)
+    personal = make_token(app, pat, "write:chats")
+    event = f"/api/hashchat/v1/events/{world.next_event.id}"
+    assert patch(event, {"topic": "From the co-host"}, personal).status_code == 403
+    assert patch(event, {"topic": "From the co-host"}, cohost).status_code == 200
+    assert patch(SERIES, {"title": "hacked"}, cohost).status_code == 403
+    assert title(world) == "Australian library chat"
