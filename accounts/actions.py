@@ -24,11 +24,11 @@ from accounts.models import (
     handle_validator,
     validate_timezone,
 )
+from accounts.moderation import suspend as suspend  # the admins' actions: accounts/moderation.py
 from accounts.permissions import check_act_as, check_owner
 from core import ratelimit
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from live.publish import close_streams_on_commit, publish_on_commit
-from live.streams import access_stream
+from live.publish import publish_on_commit
 
 LOCKOUT_AFTER = 5
 LOCKOUT_FOR = timedelta(minutes=15)
@@ -346,15 +346,3 @@ def mute(*, user: User, profile: Profile, target: Profile, notifications: bool =
 def unmute(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
     Mute.objects.filter(profile=profile, target=target).delete()
-
-
-def suspend(*, admin: User, profile: Profile, suspended: bool = True) -> Profile:
-    """A site admin suspends (or restores) a profile."""
-    if not (admin.is_authenticated and admin.is_staff):
-        raise NotAllowed("Only a site admin can suspend a profile.")
-    profile.is_suspended = suspended
-    profile.save(update_fields=["is_suspended"])
-    if suspended:
-        # Its open streams (user, notifications) end now; reconnecting is refused.
-        close_streams_on_commit(access_stream(profile.id))
-    return profile

@@ -177,3 +177,31 @@ class Mute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id} mutes {self.target_id}"
+
+
+class ModerationLog(models.Model):
+    """The audit log: one row for every moderation action a site admin takes (who,
+    what, when, why), written by the action in the same transaction. Rows are never
+    changed or deleted; names are copied so the log still reads after a deletion."""
+
+    class Action(models.TextChoices):
+        SUSPEND = "suspend", "Suspended a profile"
+        UNSUSPEND = "unsuspend", "Lifted a suspension"
+        RESOLVE = "resolve", "Resolved a report"
+        DISMISS = "dismiss", "Dismissed a report"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    moderator = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    moderator_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    target = models.ForeignKey(Profile, on_delete=models.SET_NULL, null=True, related_name="+")
+    target_handle = models.CharField(max_length=30, blank=True)
+    # The report acted on (a mastodon_api Report: an id only, as accounts sits below).
+    report_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_name} {self.action} @{self.target_handle}"

@@ -6,7 +6,7 @@ events and questions are run by those and by the logins of its co-host profiles.
 
 from accounts.models import Membership, Profile, User
 from accounts.permissions import can_act_as
-from chats.models import Series
+from chats.models import Event, Series
 from core.errors import NotAllowed
 
 
@@ -49,3 +49,27 @@ def can_host(user: User | None, series: Series) -> bool:
 def check_host(user: User | None, series: Series) -> None:
     if not can_host(user, series):
         raise NotAllowed(f"Only the hosts of #{series.hashtag} can do that.")
+
+
+# Who may see a series and its events. A private series (is_public False) and all
+# it holds (events, posts by event, transcripts, calendars, feeds) is for its hosts
+# only; a draft event is for the hosts of its series only. Everyone else gets a 404,
+# as if it did not exist. Every page and API path to an event asks here.
+
+
+def open_to_all(series: Series, event: Event | None = None) -> bool:
+    """Whether everyone may see the series (and the event): anyone else must host."""
+    return series.is_public and (event is None or event.state != Event.State.DRAFT)
+
+
+def can_see_series(user: User | None, series: Series) -> bool:
+    return open_to_all(series) or can_host(user, series)
+
+
+def can_see_event(user: User | None, event: Event) -> bool:
+    return open_to_all(event.series, event) or can_host(user, event.series)
+
+
+def profile_hosts(profile: Profile | None, series: Series) -> bool:
+    """Whether `profile` (a token's, acting as exactly that profile) hosts `series`."""
+    return profile is not None and not profile.is_suspended and is_host_profile(profile, series)

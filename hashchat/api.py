@@ -1,7 +1,11 @@
 """hashchat's own API (django-ninja) under /api/hashchat/v1/, OpenAPI at openapi.json.
 
-Each app adds its router here; errors from actions become {"error": "..."}.
+Each app adds its router here; errors from actions become {"error": "..."}. The
+OpenAPI document describes the two ways in (a bearer token with the `read:chats`
+and `write:chats` scopes, or a session) and which one each operation needs.
 """
+
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
@@ -11,9 +15,64 @@ from chats.api import router as chats_router
 from core.errors import ActionError, RateLimited
 from transcripts.api import router as transcripts_router
 
-api = NinjaAPI(
+DESCRIPTION = """
+hashchat's own API: series, events, their posts, calendars and transcripts.
+
+**Authentication.** Send a Mastodon API bearer token (`Authorization: Bearer ...`,
+from `/oauth/token`) or use a login's session. A token acts as exactly the one
+profile it was authorised for, with exactly its scopes:
+
+| scope | grants | also granted by |
+|---|---|---|
+| `read:chats` | reading series, events, posts by event, calendars, transcripts | `read` |
+| `write:chats` | creating and changing series and events (as the token's profile) | `write` |
+
+No other scope (`write:statuses`, `write:bookmarks`, ...) grants anything here. Reads
+of public series need no authentication; a private series and its events, posts and
+transcripts are seen only by its hosts (everyone else gets 404). A session acts with
+its login's rights, as the pages do, and its writes need the `X-CSRFToken` header.
+Errors are `{"error": "..."}`: 401 without a valid login or token, 403 without the
+scope or the right, 404 for what the caller may not see.
+"""
+
+# The schemes each operation's `security` names (chats.api.READS and WRITES).
+SECURITY_SCHEMES: dict[str, Any] = {
+    "token": {
+        "type": "oauth2",
+        "description": "A bearer token; it acts as one profile with its scopes.",
+        "flows": {
+            "authorizationCode": {
+                "authorizationUrl": "/oauth/authorize",
+                "tokenUrl": "/oauth/token",
+                "scopes": {
+                    "read:chats": "read series, events, their posts and transcripts",
+                    "write:chats": "create and change series and events",
+                },
+            }
+        },
+    },
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sessionid",
+        "description": "A login's session; writes also need the X-CSRFToken header.",
+    },
+}
+
+
+class HashchatAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("securitySchemes", {}).update(
+            SECURITY_SCHEMES
+        )
+        return schema
+
+
+api = HashchatAPI(
     title="hashchat API",
     version="1",
+    description=DESCRIPTION,
     urls_namespace="hashchat-api",
     docs_url="/docs",
     openapi_url="/openapi.json",

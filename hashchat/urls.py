@@ -19,5 +19,7 @@ urlpatterns = [
     path("", include("chats.room_urls")),
     # /chats/<hashtag>/events/<id>/transcript/ and exports, feeds
     path("", include("transcripts.urls")),
+    # /moderation/: the site admins' reports, suspensions and audit log
+    path("", include("moderation.urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

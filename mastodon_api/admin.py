@@ -1,4 +1,5 @@
-"""Moderators see reports filed through the Mastodon API, and site admins the
+"""Site admins see reports filed through the Mastodon API (read only: they are
+resolved or dismissed on /moderation/, which writes the audit log), and the
 registered apps and tokens (tokens are stored as digests only)."""
 
 from django.contrib import admin
@@ -12,6 +13,16 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("category", "resolved_at")
     search_fields = ("comment", "target__handle", "reporter__handle")
     raw_id_fields = ("reporter", "target", "posts", "resolved_by")
+
+    # Every moderation action goes through mastodon_api.reports and the audit log.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Application)

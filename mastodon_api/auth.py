@@ -19,12 +19,14 @@ from accounts.models import Membership, Profile, User
 from core.sqlrows import Selection
 from mastodon_api.models import Token, digest
 
-# The top-level scopes and what each one covers.
+# The top-level scopes and what each one covers. `read:chats` and `write:chats` are
+# hashchat's own: reading and changing series and events through /api/hashchat/v1/.
 TOP_SCOPES = ("read", "write", "follow", "push", "profile", "admin:read", "admin:write")
 READ_SCOPES = [
     "read:accounts",
     "read:blocks",
     "read:bookmarks",
+    "read:chats",
     "read:favourites",
     "read:filters",
     "read:follows",
@@ -38,6 +40,7 @@ WRITE_SCOPES = [
     "write:accounts",
     "write:blocks",
     "write:bookmarks",
+    "write:chats",
     "write:conversations",
     "write:favourites",
     "write:filters",

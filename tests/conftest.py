@@ -48,6 +48,16 @@ def olly(db) -> Person:
 
 
 @pytest.fixture
+def ada(db) -> Person:
+    """A site admin, made as `hashchat createuser --admin` makes one."""
+    user = account_actions.create_user(
+        username="ada", email="ada@example.org", password="ada-secret-pw-1", admin=True
+    )
+    assert user.personal_profile is not None
+    return Person(user=user, profile=user.personal_profile, password="ada-secret-pw-1")
+
+
+@pytest.fixture
 def ngac(hana) -> Profile:
     """The series' official organiser profile, owned by Hana."""
     return account_actions.create_organisation(

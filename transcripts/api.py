@@ -1,14 +1,14 @@
-"""GET /api/hashchat/v1/events/{id}/transcript?format=json|md|html|csv"""
+"""GET /api/hashchat/v1/events/{id}/transcript?format=json|md|html|csv
 
-from typing import Literal, cast
+Authentication as in chats.api: a token needs `read:chats`; the transcript of a
+private series or a draft event is for its hosts only."""
+
+from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
 
-from accounts.models import User
-from chats.models import Event
-from core.errors import NotFound
-from transcripts.actions import can_curate
+from chats.api import READS, caller, find_event
 from transcripts.downloads import export_response
 
 router = Router(tags=["transcripts"])
@@ -26,12 +26,8 @@ class TranscriptQuery(Schema):
         "The JSON follows the schema in transcripts/transcript.schema.json. Posts hidden "
         "by a host and posts of authors who asked to be left out are never included."
     ),
+    openapi_extra=READS,
 )
 def transcript(request: HttpRequest, event_id: int, query: Query[TranscriptQuery]) -> HttpResponse:
-    event = Event.objects.select_related("series").filter(pk=event_id).first()
-    if event is None:
-        raise NotFound("No such event.")
-    hidden = event.state == Event.State.DRAFT or not event.series.is_public
-    if hidden and not can_curate(cast(User, request.user), event.series):
-        raise NotFound("No such event.")
+    event = find_event(event_id, caller(request))
     return export_response(event, query.format)

@@ -5,6 +5,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -120,6 +121,7 @@ def _back(event: Event, request: HttpRequest, post_id: str | None = None) -> Htt
     return redirect(url)
 
 
+@login_required
 @require_POST
 def transcript_curate(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
     """One form for every curation step: hide, show, highlight, unhighlight, up, down,

@@ -7,25 +7,29 @@ from django.http import Http404
 from django.shortcuts import render
 
 from chats.models import Event, Series
-from chats.permissions import can_host
+from chats.permissions import can_host, can_see_event, can_see_series
 from chats.queries import series_by_hashtag
 from chats.timefmt import zone_or_none
 from core.errors import ActionError, NotAllowed
 
 
-def get_series(hashtag: str) -> Series:
+def visible_series(request, hashtag: str) -> Series:
+    """The series, or 404 when there is none or the viewer may not see it (a private
+    series is for its hosts only: chats.permissions.can_see_series)."""
     series = series_by_hashtag(hashtag)
-    if series is None:
+    if series is None or not can_see_series(request.user, series):
         raise Http404("No such chat.")
     return series
 
 
-def get_event(hashtag: str, event_id: int) -> Event:
-    series = get_series(hashtag)
+def visible_event(request, hashtag: str, event_id: int) -> Event:
+    """The event of the series, or 404 when the viewer may not see it (an event of a
+    private series, or a draft, is for the hosts only: can_see_event)."""
+    series = visible_series(request, hashtag)
     event = (
         Event.objects.select_related("series__organiser").filter(pk=event_id, series=series).first()
     )
-    if event is None:
+    if event is None or not can_see_event(request.user, event):
         raise Http404("No such event.")
     return event
 
@@ -73,7 +77,7 @@ def host_page(view):
 
 
 def host_event(request, hashtag, event_id) -> Event:
-    event = get_event(hashtag, event_id)
+    event = visible_event(request, hashtag, event_id)
     if not can_host(request.user, event.series):
         raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can do that.")
     return event

@@ -20,9 +20,9 @@ from chats.timefmt import fmt
 from chats.views.common import (
     apply_error,
     event_form_initial,
-    get_series,
     host_event,
     host_page,
+    visible_series,
 )
 from chats.views.questions import edit_page
 from core.errors import ActionError, NotAllowed
@@ -107,7 +107,7 @@ def _zones() -> list[str]:
 @login_required
 @host_page
 def series_edit(request, hashtag):
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     if not can_edit_series(request.user, series):
         raise NotAllowed(f"Only the organiser @{series.organiser.handle} can edit this series.")
     organisers = [series.organiser]
@@ -142,7 +142,7 @@ def _parse_original(value: str) -> datetime | None:
 @host_page
 def occurrence_change(request, hashtag):
     """Skip, move or restore one occurrence (forms on the series page)."""
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     original = _parse_original(request.POST.get("original", ""))
     what = request.POST.get("action")
     back = redirect("chats:series", series.hashtag)
@@ -178,7 +178,7 @@ def occurrence_change(request, hashtag):
 @login_required
 @host_page
 def event_new(request, hashtag):
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     if not can_host(request.user, series):
         raise NotAllowed(f"Only the hosts of #{series.hashtag} can do that.")
     now = timezone.now()

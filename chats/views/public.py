@@ -2,7 +2,7 @@
 
 from zoneinfo import ZoneInfo
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
 from chats.permissions import can_edit_series, can_host, is_host_profile
 from chats.timefmt import fmt, world_times
-from chats.views.common import get_event, get_series, parse_id, viewer_zone
+from chats.views.common import parse_id, viewer_zone, visible_event, visible_series
 
 # Posts listed on an event page; the room and the transcript show every one.
 POSTS_SHOWN = 50
@@ -46,9 +46,7 @@ def directory(request):
 
 
 def series_detail(request, hashtag):
-    series = get_series(hashtag)
-    if not series.is_public and not can_host(request.user, series):
-        raise Http404("No such chat.")
+    series = visible_series(request, hashtag)
     now = timezone.now()
     zone = viewer_zone(request)
     upcoming = queries.upcoming(series, now, 6)
@@ -81,11 +79,9 @@ def series_detail(request, hashtag):
 
 
 def event_detail(request, hashtag, event_id):
-    event = get_event(hashtag, event_id)
+    event = visible_event(request, hashtag, event_id)
     series = event.series
     hosting = can_host(request.user, series)
-    if event.state == Event.State.DRAFT and not hosting:
-        raise Http404("No such event.")
     now = timezone.now()
     state = event.current_state(now)
     questions = list(event.questions.all())
@@ -159,14 +155,10 @@ def _ics(data: bytes, filename: str) -> HttpResponse:
 
 
 def series_ics(request, hashtag):
-    series = get_series(hashtag)
-    if not series.is_public and not can_host(request.user, series):
-        raise Http404("No such chat.")
+    series = visible_series(request, hashtag)
     return _ics(calendars.series_calendar(series), f"{series.hashtag}.ics")
 
 
 def event_ics(request, hashtag, event_id):
-    event = get_event(hashtag, event_id)
-    if event.state == Event.State.DRAFT and not can_host(request.user, event.series):
-        raise Http404("No such event.")
+    event = visible_event(request, hashtag, event_id)
     return _ics(calendars.event_calendar(event), f"{event.series.hashtag}-{event.id}.ics")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Profile
 from chats import actions
 from chats.forms import RsvpForm
-from chats.views.common import get_event, parse_id
+from chats.views.common import parse_id, visible_event
 from core.errors import ActionError
 from posts.models import Post
 
@@ -16,7 +16,7 @@ from posts.models import Post
 @login_required
 @require_POST
 def rsvp(request, hashtag, event_id):
-    event = get_event(hashtag, event_id)
+    event = visible_event(request, hashtag, event_id)
     back = redirect("chats:event", event.series.hashtag, event.id)
     if request.profile is None:
         messages.error(request, "Choose a profile first.")
@@ -46,7 +46,7 @@ def rsvp(request, hashtag, event_id):
 @login_required
 @require_POST
 def hide(request, hashtag, event_id, post_id):
-    event = get_event(hashtag, event_id)
+    event = visible_event(request, hashtag, event_id)
     post = get_object_or_404(Post, pk=post_id)
     as_id = request.POST.get("as", "")
     profile = get_object_or_404(Profile, pk=parse_id(as_id) or 0)

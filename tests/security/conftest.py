@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from chats import actions as chat_actions
 from chats.scheduler import run_due
+from mastodon_api.actions import file_report
 from posts import actions as post_actions
 from posts.models import Notification
 
@@ -90,6 +91,13 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
         org_post = post_actions.create_post(
             user=pat.user, profile=hklibconnect, text="A1 from the library #auslibchat"
         )
+    report = file_report(
+        user=pat.user,
+        profile=pat.profile,
+        target=olly.profile,
+        post_ids=[olly_post.id],
+        comment="off-topic",
+    )
     question = event.questions.get(kind="question")
     notification = Notification.objects.filter(recipient=pat.profile).first()
     params = {
@@ -102,6 +110,7 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
         "notification_id": notification.id if notification else 1,
         "verb": "like",
         "fmt": "html",
+        "report_id": report.id,
     }
     return World(series, event, pat_post, olly_post, org_post, next_event, params)
 

@@ -3,6 +3,7 @@ Pat or as the hosts, and the same request from the rightful person works. Tokens
 and the APIs are in test_authorisation_api.py.
 
 Each row of a table names the endpoint, who tries, and what must stay unchanged.
+The generated matrix over every route is in test_matrix.py.
 CSRF is tested elsewhere: here the clients skip it, so only authorisation decides."""
 
 from collections.abc import Callable
@@ -215,77 +216,8 @@ def test_olly_cannot_do_it_through_the_pages(world, pat, olly, hklibconnect, nga
     assert attempt.state(world) == before
 
 
-def test_the_table_covers_every_write_route_of_the_pages():
-    """New write routes must join the table (or the public list below)."""
-    from tests.security.conftest import page_routes
-
-    public_or_own = {
-        # Acting only on the caller's own profile or session, or on nobody's data.
-        "signup",
-        "login",
-        "logout",
-        "settings",
-        "change-password",
-        "members",
-        "new-organisation",
-        "switch-profile",
-        "follow",
-        "unfollow",
-        "compose",
-        "like",
-        "unlike",
-        "repost",
-        "unrepost",
-        "follow-tag",
-        "unfollow-tag",
-        "clear-notifications",
-        "mark-notifications-read",
-        "rsvp",
-        "series-new",
-        "room-react",
-        "room-post",
-    }
-    covered = {
-        "edit-post",
-        "delete-post",
-        "hide-post",
-        "series-edit",
-        "event-new",
-        "event-edit",
-        "event-delete",
-        "question-add",
-        "question-edit",
-        "question-move",
-        "question-delete",
-        "occurrence-change",
-        "transcript-curate",
-        "dismiss-notification",
-    }
-    read_only = {
-        "profile",
-        "avatar-initials",
-        "home",
-        "post",
-        "tag",
-        "notifications",
-        "directory",
-        "series",
-        "series-ics",
-        "event",
-        "event-ics",
-        "event-log",
-        "room",
-        "room-posts",
-        "room-state",
-        "transcript",
-        "transcript-chart",
-        "transcript-export",
-        "transcripts-series-feed",
-        "transcripts-feed",
-    }
-    names = {name for _, name in page_routes()}
-    unknown = names - public_or_own - covered - read_only
-    assert unknown == set(), f"routes without an authorisation row: {sorted(unknown)}"
+# Every route's entry (and the check that a new route has one) is in the generated
+# matrix: tests/security/test_matrix.py and matrix_table.py.
 
 
 RIGHTFUL = {

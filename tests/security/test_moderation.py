@@ -41,7 +41,7 @@ def test_a_report_of_a_post_reaches_the_moderators(world, app, pat, olly):
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.content
-    report = Report.objects.get()
+    report = Report.objects.latest("id")
     assert (report.reporter, report.target) == (pat.profile, olly.profile)
     assert list(report.posts.all()) == [world.olly_post]
 

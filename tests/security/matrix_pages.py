@@ -1,0 +1,180 @@
+"""The matrix's entries for the pages of the site (see matrix_table.py for what an
+entry says and tests/security/test_matrix.py for how each is tried)."""
+
+from tests.security.matrix_table import (
+    EVENT,
+    QUESTION,
+    READ,
+    ROOM,
+    SERIES_FORM,
+    Public,
+    Write,
+    pat_follows_olly,
+    pat_follows_tag,
+    pat_likes,
+    pat_reposts,
+)
+
+PAGES: dict[str, list[Write] | Public | str] = {
+    "signup/": Public("anyone may sign up (limited per address, docs/security.md)"),
+    "login/": Public("logging in (lockout and limits in docs/security.md)"),
+    "logout/": READ,
+    "profiles/switch/": READ,  # the session's active profile only
+    "settings/": [Write("post", "/settings/", "self", {"display_name": "New", "timezone": "UTC"})],
+    "settings/password/": [
+        Write(
+            "post",
+            "/settings/password/",
+            "self",
+            {"old_password": "pat-secret-pw", "new_password": "a-new-long-password-9"},
+            login_level="the password is the login's: suspension stops its profiles acting",
+        )
+    ],
+    "settings/members/": [
+        Write("post", "/settings/members/", "jo", {"op": "remove", "member": "pat"})
+    ],
+    "profiles/new/": [
+        Write("post", "/profiles/new/", "self", {"handle": "neworg", "timezone": "UTC"})
+    ],
+    "@<str:handle>/": READ,
+    "@<str:handle>/follow/": [Write("post", "/@olly/follow/", "self")],
+    "@<str:handle>/unfollow/": [Write("post", "/@olly/unfollow/", "self", setup=pat_follows_olly)],
+    "avatars/<str:handle>.svg": READ,
+    "": READ,
+    "posts/new/": [
+        Write("post", "/posts/new/", "pat", {"text": "as pat", "profile": "{pat_profile}"}),
+        Write("post", "/posts/new/", "pat", {"text": "as the library", "profile": "{org}"}),
+    ],
+    "posts/<int:post_id>/": READ,
+    "posts/<int:post_id>/edit/": [Write("post", "/posts/{pat_post}/edit/", "pat", {"text": "x"})],
+    "posts/<int:post_id>/delete/": [Write("post", "/posts/{pat_post}/delete/", "pat")],
+    "posts/<int:post_id>/like/": [Write("post", "/posts/{pat_post}/like/", "self")],
+    "posts/<int:post_id>/unlike/": [
+        Write("post", "/posts/{pat_post}/unlike/", "self", setup=pat_likes)
+    ],
+    "posts/<int:post_id>/repost/": [Write("post", "/posts/{pat_post}/repost/", "self")],
+    "posts/<int:post_id>/unrepost/": [
+        Write("post", "/posts/{pat_post}/unrepost/", "self", setup=pat_reposts)
+    ],
+    "tags/<str:name>/": READ,
+    "tags/<str:name>/follow/": [Write("post", "/tags/auslibchat/follow/", "self")],
+    "tags/<str:name>/unfollow/": [
+        Write("post", "/tags/auslibchat/unfollow/", "self", setup=pat_follows_tag)
+    ],
+    "notifications/": READ,
+    "notifications/clear/": [Write("post", "/notifications/clear/", "self")],
+    "notifications/read/": [Write("post", "/notifications/read/", "self")],
+    "notifications/<int:notification_id>/dismiss/": [
+        Write("post", "/notifications/{notification}/dismiss/", "pat")
+    ],
+    "chats/": READ,
+    "chats/new/": [
+        Write("post", "/chats/new/", "hana", {**SERIES_FORM, "hashtag": "ngacextra"}),
+    ],
+    "chats/<str:hashtag>/": READ,
+    "chats/<str:hashtag>/edit/": [Write("post", "/chats/auslibchat/edit/", "hana", SERIES_FORM)],
+    "chats/<str:hashtag>/calendar.ics": READ,
+    "chats/<str:hashtag>/occurrences/": [
+        Write(
+            "post",
+            "/chats/auslibchat/occurrences/",
+            "hana",
+            {"original": "2027-04-06T11:00:00+00:00", "action": "skip"},
+        )
+    ],
+    "chats/<str:hashtag>/events/new/": [
+        Write(
+            "post",
+            "/chats/auslibchat/events/new/",
+            "hana",
+            {"occurrence": "2027-04-06T11:00:00+00:00", "topic": "Extra"},
+        )
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/": READ,
+    "chats/<str:hashtag>/events/<chat_id:event_id>/edit/": [
+        Write("post", EVENT + "/edit/", "hana", {"topic": "x", "starts_at": "2027-03-02 19:00"})
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/event.ics": READ,
+    "chats/<str:hashtag>/events/<chat_id:event_id>/delete/": [
+        Write("post", EVENT + "/delete/", "hana")
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/log/": READ,
+    "chats/<str:hashtag>/events/<chat_id:event_id>/rsvp/": [
+        Write("post", EVENT + "/rsvp/", "self", {"remind_minutes": "60"})
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/": [
+        Write(
+            "post",
+            EVENT + "/questions/",
+            "hana",
+            {"text": "Q?", "offset": "30", "kind": "question"},
+        )
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/": [
+        Write(
+            "post",
+            QUESTION + "/",
+            "hana",
+            {
+                "q{next_question}-text": "changed?",
+                "q{next_question}-offset": "40",
+                "q{next_question}-kind": "question",
+            },
+        )
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/move/": [
+        Write("post", QUESTION + "/move/", "hana", {"direction": "down"})
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/delete/": [
+        Write("post", QUESTION + "/delete/", "hana")
+    ],
+    "chats/<str:hashtag>/events/<chat_id:event_id>/posts/<chat_id:post_id>/hide/": [
+        Write(
+            "post",
+            "/chats/auslibchat/events/{event}/posts/{pat_post}/hide/",
+            "hana",
+            {"as": "{ngac}"},
+        )
+    ],
+    "chats/<str:hashtag>/events/<int:event_id>/room/": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/room/post": [
+        Write("post", ROOM + "/post", "pat", {"text": "A1 yes", "profile": "{pat_profile}"}),
+    ],
+    "chats/<str:hashtag>/events/<int:event_id>/room/posts.json": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/room/state.json": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/room/posts/<int:post_id>/<str:verb>": [
+        Write("post", ROOM + "/posts/{pat_post}/like", "self", label="like"),
+        Write("post", ROOM + "/posts/{pat_post}/hide", "hana", label="hide"),
+    ],
+    "chats/<str:hashtag>/events/<int:event_id>/transcript/": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/transcript/activity.svg": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/transcript/export.<str:fmt>": READ,
+    "chats/<str:hashtag>/events/<int:event_id>/transcript/curate/": [
+        Write(
+            "post",
+            "/chats/auslibchat/events/{event}/transcript/curate/",
+            "hana",
+            {"action": "introduction", "introduction": "changed"},
+        )
+    ],
+    "chats/<str:hashtag>/transcripts.atom": READ,
+    "transcripts.atom": READ,
+    "moderation/": READ,
+    "moderation/reports/<int:report_id>/close/": [
+        Write(
+            "post",
+            "/moderation/reports/{report}/close/",
+            "ada",
+            {"outcome": "dismiss", "reason": "fine"},
+        )
+    ],
+    "moderation/profiles/": [
+        Write(
+            "post",
+            "/moderation/profiles/",
+            "ada",
+            {"handle": "olly", "action": "suspend", "reason": "spam"},
+        )
+    ],
+    "moderation/log/": READ,
+}
