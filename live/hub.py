@@ -113,8 +113,7 @@ class Hub:
         self._executor.submit(self._build_and_emit, names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
-        # The publisher thread's connection gets a request's care: checked before
-        # the build, and closed after it once past CONN_MAX_AGE or broken.
+        # Its connection is checked before and after, as a request's is.
         try:
             close_old_connections()
             payload = build(streams, event)
@@ -262,8 +261,7 @@ class Hub:
                     break
 
     def _close_streams(self, batch: list[Envelope]) -> list[Envelope]:
-        """End the connections subscribed to a CLOSE event's streams; the other
-        events of the batch go on as usual (CLOSE events are never sent or kept)."""
+        """End the connections on a CLOSE event's streams; return the other events."""
         rest = []
         for envelope in batch:
             if envelope.name != CLOSE:

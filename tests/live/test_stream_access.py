@@ -4,10 +4,10 @@ process (a CLOSE event through the hub), and at every heartbeat a stream asks
 again whether its token still authenticates (a revoked token, a lost membership)."""
 
 import asyncio
+import functools
 from types import SimpleNamespace
 
 import pytest
-from asgiref.sync import sync_to_async
 
 from accounts import actions as account_actions
 from live import database, streaming
@@ -98,10 +98,13 @@ async def test_at_a_heartbeat_a_stream_with_a_revoked_token_ends(token):
         subscriber.mark(heartbeat=True)
         assert not await streaming.access_lost(subscriber, viewer)
 
-        await sync_to_async(api_actions.revoke)(
-            client_id=token.app.client_id,
-            client_secret=token.app.client_secret,
-            token=token.access_token,
+        await database.run(
+            functools.partial(
+                api_actions.revoke,
+                client_id=token.app.client_id,
+                client_secret=token.app.client_secret,
+                token=token.access_token,
+            )
         )
         assert await streaming.access_lost(subscriber, viewer)
         # A stream without a token (public, a room) is never asked.
