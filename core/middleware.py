@@ -2,10 +2,12 @@
 
 - DatabaseUnavailableMiddleware: when the database cannot be reached, answer 503
   with a clear message (JSON `{"error": ...}` on API paths) instead of a bare 500.
-- ContentSecurityPolicyMiddleware: the Content-Security-Policy and the other
-  security headers on every response.
-- ClientMiddleware: records the client's address for the rate limits, and adds
-  Retry-After to any 429 answer a rate limit caused.
+- SecurityHeadersMiddleware: Permissions-Policy and (over HTTPS) HSTS on every
+  response. The Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY);
+  nosniff, X-Frame-Options and Referrer-Policy are Django's own.
+- ClientMiddleware: records the client's address for the rate limits, and gives any
+  429 answer a rate limit caused its Retry-After and the X-RateLimit-* headers of the
+  limit that refused.
 """
 
 import sys
@@ -17,11 +19,6 @@ from django.http import HttpResponse, JsonResponse
 
 from core import ratelimit
 
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Paths whose clients expect JSON rather than a page.
@@ -33,14 +30,12 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
-class ContentSecurityPolicyMiddleware:
+class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(("/admin/", "/api/hashchat/v1/docs")):
-            response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if settings.USE_HTTPS:
@@ -58,9 +53,13 @@ class ClientMiddleware:
         # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
         with ratelimit.serving(request.META.get("REMOTE_ADDR")):
             response = self.get_response(request)
-            wait = ratelimit.refused_for()
-        if response.status_code == 429 and wait and "Retry-After" not in response:
-            response["Retry-After"] = str(wait)
+            refused = ratelimit.refused()
+        if response.status_code == 429 and refused is not None:
+            # The limit that refused, so that a client waits as long as it must and no
+            # longer (an API that set its own headers keeps them).
+            response.headers.setdefault("Retry-After", str(refused.retry_after()))
+            for name, value in refused.headers().items():
+                response.headers.setdefault(name, value)
         return response
 
 

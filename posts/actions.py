@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
-from core import ratelimit
 from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
-from posts import parsing, stats
+from posts import limits, parsing, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
@@ -137,7 +136,7 @@ def create_post(
         raise InvalidInput("Visibility must be public or unlisted.", field="visibility")
     if not system:
         # New-profile caps on mentions and links, and the posting rate limits.
-        ratelimit.check_post(profile, text)
+        limits.check_post(profile, text)
     if in_reply_to is not None:
         if in_reply_to.repost_of is not None:
             in_reply_to = in_reply_to.repost_of

@@ -9,10 +9,10 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
+from csp.decorators import csp_update
 
 from accounts.models import Profile, User
 from core.errors import ActionError, RateLimited
-from core.middleware import CSP
 from mastodon_api import actions, auth
 from mastodon_api.http import ApiError, api, cors, parse_params
 from mastodon_api.models import Application
@@ -108,10 +108,8 @@ def _csp_allowing(response: HttpResponse, redirect_uri: str) -> HttpResponse:
         source = f"{parsed.scheme}:"
     else:
         return response
-    response["Content-Security-Policy"] = CSP.replace(
-        "form-action 'self'", f"form-action 'self' {source}"
-    )
-    return response
+    # django-csp's own decorator, applied to this one response.
+    return csp_update({"form-action": ["'self'", source]})(lambda: response)()
 
 
 def _oauth_request(request: HttpRequest):
