@@ -1,7 +1,7 @@
 """How many login attempts hashchat allows, which accounts decides (the counting is
 core.ratelimit's). Three limits, each counted before the password is checked:
 
-- "login:username-ip": attempts at one username from one client address (5 in 15
+- "login:username_ip": attempts at one username from one client address (5 in 15
   minutes). This is the lockout a guesser meets; it locks that address out of that
   username only, so a stranger's wrong passwords never lock the owner out elsewhere.
 - "login:username": attempts at one username from every address together (50 an
@@ -29,7 +29,7 @@ LOGIN_FAILED = (
 
 def _limits(username: str, ip: str) -> list[tuple[str, str]]:
     name = username.strip().lower()
-    return [("login:ip", ip), ("login:username-ip", f"{name}\n{ip}"), ("login:username", name)]
+    return [("login:ip", ip), ("login:username_ip", f"{name}\n{ip}"), ("login:username", name)]
 
 
 def failed() -> InvalidInput:

@@ -51,7 +51,7 @@ DEFAULT_RATE_LIMITS = {
     # Logins (accounts.login_limits, docs/security.md): attempts per client address,
     # per username from one address, and per username from everywhere together.
     "login:ip": (30, 300),
-    "login:username-ip": (5, 900),
+    "login:username_ip": (5, 900),
     "login:username": (50, 3600),
 }
 
