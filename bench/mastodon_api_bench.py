@@ -181,7 +181,7 @@ def count_queries() -> None:
 
     app = Application.objects.first()
     user = User.objects.get(username="bench0")
-    issued = actions._issue(
+    issued = actions.issue_token(
         app=app, user=user, profile=user.personal_profile, scopes={"read", "write"}
     )
     client = Client(headers={"Authorization": f"Bearer {issued.access_token}"})

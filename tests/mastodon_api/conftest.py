@@ -74,7 +74,7 @@ def app(db) -> Application:
 
 
 def make_token(app: Application, person, scopes: str = "read write follow", profile=None) -> str:
-    issued = actions._issue(
+    issued = actions.issue_token(
         app=app,
         user=person.user,
         profile=profile or person.profile,
