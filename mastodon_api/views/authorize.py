@@ -139,8 +139,10 @@ def authorize(request: HttpRequest) -> HttpResponse:
         chosen = next((p for p in profiles if str(p.id) == request.POST.get("profile")), None)
         if decision == "allow" and chosen is not None:
             try:
+                # oauthlib reads the request again from `uri` (so it knows whether
+                # the client sent a redirect_uri); the consent adds who and as whom.
                 headers, _, _ = endpoint.create_authorization_response(
-                    uri, "GET", None, {}, scopes, {**credentials, "user": user, "profile": chosen}
+                    uri, "GET", None, {}, scopes, {"user": user, "profile": chosen}
                 )
             except ActionError as e:
                 return _error_page(request, e.message, 403)
