@@ -3,6 +3,7 @@ post (like, repost, bookmark: posts.reactions) and the notifications they cause
 (posts.notifications) are re-exported here. Each validates, writes in one
 transaction and publishes live events after commit."""
 
+from datetime import timedelta
 from typing import cast
 
 from django.conf import settings
@@ -112,6 +113,9 @@ def get_or_create_hashtag(name: str) -> Hashtag:
     return tag
 
 
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+
+
 def create_post(
     *,
     user: User | None,
@@ -122,14 +126,17 @@ def create_post(
     visibility: str = Post.Visibility.PUBLIC,
     system: bool = False,
 ) -> Post:
-    """Post as `profile`. The same Idempotency-Key from the same login returns the
-    first post instead of making a second. `system=True` (the chat scheduler and the
+    """Post as `profile`. The same Idempotency-Key for the same profile within
+    IDEMPOTENCY_WINDOW returns the first post instead of making a second (Mastodon
+    keeps a key an hour, per account). `system=True` (the chat scheduler and the
     demo only) posts as the profile without a login."""
     if not system:
         check_act_as(user, profile)
+    existing = None
     if idempotency_key:
-        existing = Post.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
+        keyed = Post.objects.filter(author=profile, idempotency_key=idempotency_key)
+        existing = keyed.first()
+        if existing is not None and existing.created_at > timezone.now() - IDEMPOTENCY_WINDOW:
             return existing
     text = clean_text(text)
     if visibility not in Post.Visibility.values:
@@ -168,6 +175,9 @@ def create_post(
     link = _find_link(post)
     try:
         with transaction.atomic():
+            if existing is not None:
+                # The key's first post is older than the window: the key is free again.
+                keyed.filter(pk=existing.pk).update(idempotency_key=None)
             post.save(force_insert=True)
             stats.post_added(post)
             hashtag_rows = _store_hashtags(post, tag_names, known_tags)
@@ -195,7 +205,7 @@ def create_post(
             _after_create(post, link)
     except IntegrityError:
         if idempotency_key:
-            return Post.objects.get(created_by=user, idempotency_key=idempotency_key)
+            return Post.objects.get(author=profile, idempotency_key=idempotency_key)
         raise
     # What the new post's Status needs, in hand (mastodon_api builds it without re-reading).
     post.created_hashtags = hashtag_rows  # type: ignore[attr-defined]
