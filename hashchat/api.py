@@ -8,6 +8,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from core.errors import ActionError, RateLimited
+from mastodon_api.auth import authenticate_bearer
+
+
+def bearer_first(request: HttpRequest):
+    """Runs before django-ninja reads the parameters and the body: a request with a bad
+    bearer token is answered 401 whatever else is wrong with it. Requests without one
+    (the session's, or anonymous) pass; each operation then decides what it needs."""
+    if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+        return True
+    return authenticate_bearer(request) is not None or None
+
 
 api = NinjaAPI(
     title="hashchat API",
@@ -15,6 +26,7 @@ api = NinjaAPI(
     urls_namespace="hashchat-api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=[bearer_first],
 )
 
 

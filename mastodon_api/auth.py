@@ -168,8 +168,12 @@ def bearer_string(request) -> str | None:
 
 
 def authenticate_bearer(request) -> AuthResult | None:
-    """(user, profile, scopes) for the request's bearer token, else None."""
+    """(user, profile, scopes) for the request's bearer token, else None. Looked up
+    once per request (the own API checks the token before it reads the body, and again
+    where an operation asks who is calling)."""
+    if hasattr(request, "_hashchat_bearer"):
+        return request._hashchat_bearer
     token = bearer_string(request)
-    if token is None:
-        return None
-    return authenticate_token(token)
+    found = None if token is None else authenticate_token(token)
+    request._hashchat_bearer = found
+    return found
