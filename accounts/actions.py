@@ -1,14 +1,12 @@
 """Writes about logins and profiles. Views and APIs call these; nothing else saves
 an accounts model."""
 
-
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
 from accounts import login_limits
 from accounts.avatars import resize_avatar

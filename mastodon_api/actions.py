@@ -86,6 +86,8 @@ def store_token(
     """Keep a token that was just issued (by mastodon_api.oauth): its digests only. A
     token with a login acts as exactly `profile`, which the login must manage."""
     if user is not None:
+        if profile is None:
+            raise InvalidInput("A token for a login acts as one of its profiles.")
         check_act_as(user, profile)
     return Token.objects.create(
         token_digest=digest(access_token),

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 from csp.decorators import csp_update
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -49,7 +49,9 @@ def _with_params(uri: str, params: dict) -> str:
     return uri + ("&" if urlparse(uri).query else "?") + urlencode(params)
 
 
-def _form_action_for(response: HttpResponse, redirect_uri: str) -> HttpResponse:
+def _form_action_for(
+    request: HttpRequest, response: HttpResponse, redirect_uri: str
+) -> HttpResponseBase:
     """The consent form's POST ends in a redirect to the app: the page's CSP allows
     that target as a form action (django-csp's decorator, on this one response)."""
     parsed = urlparse(redirect_uri)
@@ -59,7 +61,7 @@ def _form_action_for(response: HttpResponse, redirect_uri: str) -> HttpResponse:
         source = f"{parsed.scheme}:"
     else:
         return response
-    return csp_update({"form-action": [source]})(lambda: response)()
+    return csp_update({"form-action": [source]})(lambda _: response)(request)
 
 
 def _profiles(user: User) -> list[Profile]:
@@ -81,7 +83,7 @@ def _check_login(request: HttpRequest) -> User:
     return check_login(username=name, password=request.POST.get("password", ""))
 
 
-def authorize(request: HttpRequest) -> HttpResponse:
+def authorize(request: HttpRequest) -> HttpResponseBase:
     """GET shows the login form (when logged out) or the consent form; POST handles
     either. Consent picks the profile the token will act as."""
     source = request.POST if request.method == "POST" else request.GET
@@ -156,4 +158,4 @@ def authorize(request: HttpRequest) -> HttpResponse:
         context["error"] = "Choose the profile the app will act as."
     context.update(step="consent", profiles=profiles, chosen_id=chosen_id)
     response = render(request, "mastodon_api/authorize.html", context)
-    return _form_action_for(response, redirect_uri)
+    return _form_action_for(request, response, redirect_uri)

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 
 from accounts import actions as account_actions
-from core import ratelimit
 from accounts.login_limits import LOGIN_FAILED
+from core import ratelimit
 from core.errors import InvalidInput, RateLimited
 from posts.actions import create_post
 from posts.models import Post
@@ -237,7 +237,11 @@ def login(username: str, password: str = "wrong-password"):
     return account_actions.check_login(username=username, password=password)
 
 
-LOGIN_LIMITS = {"login__ip": (100, 300), "login__username_ip": (5, 900), "login__username": (50, 3600)}
+LOGIN_LIMITS = {
+    "login__ip": (100, 300),
+    "login__username_ip": (5, 900),
+    "login__username": (50, 3600),
+}
 
 
 def test_five_wrong_passwords_lock_out_only_the_address_they_came_from(pat, frozen, limits):
@@ -258,9 +262,7 @@ def test_five_wrong_passwords_lock_out_only_the_address_they_came_from(pat, froz
         assert login("pat", pat.password) == pat.user
 
 
-def test_a_guesser_spread_over_many_addresses_meets_the_per_username_limit(
-    pat, frozen, limits
-):
+def test_a_guesser_spread_over_many_addresses_meets_the_per_username_limit(pat, frozen, limits):
     limits(**{**LOGIN_LIMITS, "login__username": (3, 3600)})
     for n in range(3):
         with ratelimit.serving(f"203.0.113.{n}"), pytest.raises(InvalidInput):
