@@ -18,7 +18,7 @@ so the answer never tells whether a username exists or is locked.
 """
 
 from core import ratelimit
-from core.errors import InvalidInput
+from core.errors import InvalidInput, RateLimited
 
 # One text for every failure: unknown username, wrong password, too many attempts.
 LOGIN_FAILED = (
@@ -47,7 +47,7 @@ def count_attempt(username: str) -> None:
     for name, key in _limits(username, ip):
         try:
             ratelimit.limit(name, key)
-        except ratelimit.RateLimited:
+        except RateLimited:
             refused = True
     if refused:
         raise failed()

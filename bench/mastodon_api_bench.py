@@ -49,7 +49,14 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 VACUUM = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
 LIMITS = ",".join(
     f"{name}=100000000/60"
-    for name in ("post:profile", "post:ip", "api", "login:ip", "login:username")
+    for name in (
+        "post:profile",
+        "post:ip",
+        "api",
+        "login:ip",
+        "login:username_ip",
+        "login:username",
+    )
 )
 
 

@@ -6,6 +6,7 @@ class ChatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here: chats.queries needs the models, which are ready only now.
         from chats.queries import is_host_in_live_event
         from core import ratelimit
 

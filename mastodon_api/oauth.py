@@ -22,6 +22,7 @@ The bearer check on every API request is not oauthlib's ResourceEndpoint but
 mastodon_api.auth.find_token: one SQL query by digest (docs/performance.md).
 """
 
+import base64
 import functools
 import secrets
 from datetime import timedelta
@@ -45,6 +46,7 @@ from oauthlib.oauth2 import (
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc6749.utils import scope_to_list
 
+from accounts.actions import check_login
 from accounts.models import User
 from accounts.permissions import check_act_as
 from core.errors import ActionError
@@ -56,8 +58,6 @@ GRANT_TYPES = ("authorization_code", "password", "client_credentials", "refresh_
 
 
 def _basic_credentials(request: Request) -> tuple[str, str] | None:
-    import base64
-
     header = request.headers.get("Authorization", "")
     if not header.lower().startswith("basic "):
         return None
@@ -225,8 +225,6 @@ class Validator(RequestValidator):
     def validate_user(self, username, password, client, request, *args, **kwargs) -> bool:
         """The login's credentials (username or e-mail), through the same check and
         limits as the login page; the token acts as the personal profile."""
-        from accounts.actions import check_login
-
         name = (username or "").strip()
         if "@" in name:
             by_email = User.objects.filter(email__iexact=name).order_by("id").first()

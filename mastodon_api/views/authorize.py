@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import render
 from oauthlib.oauth2.rfc6749 import errors
 
+from accounts.actions import check_login
 from accounts.models import Profile, User
 from core.errors import ActionError
 from mastodon_api import oauth
@@ -74,8 +75,6 @@ def _labels(scopes: list[str]) -> list[str]:
 
 
 def _check_login(request: HttpRequest) -> User:
-    from accounts.actions import check_login
-
     name = request.POST.get("username", "").strip()
     if "@" in name:
         by_email = User.objects.filter(email__iexact=name).first()
