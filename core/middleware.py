@@ -2,9 +2,12 @@
 
 - DatabaseUnavailableMiddleware: when the database cannot be reached, answer 503
   with a clear message (JSON `{"error": ...}` on API paths) instead of a bare 500.
+- ContentSecurityPolicyMiddleware: django-csp's CSPMiddleware for pages (the policy
+  is settings.CONTENT_SECURITY_POLICY; views may change it with django-csp's
+  decorators), and the same policy, built by django-csp once, on the client APIs'
+  JSON answers.
 - SecurityHeadersMiddleware: Permissions-Policy and (over HTTPS) HSTS on every
-  response. The Content-Security-Policy is django-csp's (settings.CONTENT_SECURITY_POLICY);
-  nosniff, X-Frame-Options and Referrer-Policy are Django's own.
+  response; nosniff, X-Frame-Options and Referrer-Policy are Django's own.
 - ClientMiddleware: records the client's address for the rate limits, and gives any
   429 answer a rate limit caused its Retry-After and the X-RateLimit-* headers of the
   limit that refused.
@@ -17,6 +20,9 @@ from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
+
 from core import ratelimit
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
@@ -28,6 +34,29 @@ UNAVAILABLE_MESSAGE = (
     "hashchat cannot reach its database just now. Nothing you sent in this request was "
     "saved; please try again in a minute."
 )
+
+
+# The client APIs: apps poll them during a chat, their answers are JSON, and no view
+# there changes the policy.
+CLIENT_API_PREFIXES = ("/api/v1/", "/api/v2/")
+
+
+class ContentSecurityPolicyMiddleware:
+    """django-csp builds the policy string anew for every response (some 100 µs, a
+    tenth of a Mastodon API read); the client APIs' answers get the site policy that
+    django-csp built once, every other response goes through django-csp's middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages = CSPMiddleware(get_response)
+        self.api_policy = build_policy()
+
+    def __call__(self, request):
+        if not request.path.startswith(CLIENT_API_PREFIXES):
+            return self.pages(request)
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.api_policy)
+        return response
 
 
 class SecurityHeadersMiddleware:

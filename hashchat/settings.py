@@ -126,7 +126,7 @@ MIDDLEWARE = [
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), by django-csp.
-    "csp.middleware.CSPMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ClientMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
