@@ -15,13 +15,12 @@
 
 import sys
 
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-
-from csp.middleware import CSPMiddleware
-from csp.utils import build_policy
 
 from core import ratelimit
 
