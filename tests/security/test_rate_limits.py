@@ -493,3 +493,5 @@ def test_the_chat_room_answers_429_with_retry_after(olly, live_chat, limits):
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     assert "posting too fast" in response.json()["error"]
+    # The posting limit's own numbers, not another limit's.
+    assert (response["X-RateLimit-Limit"], response["X-RateLimit-Remaining"]) == ("1", "0")
