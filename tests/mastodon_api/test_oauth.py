@@ -337,3 +337,22 @@ def test_only_scopes_that_exist_are_offered_and_granted(hana, client):
     meta = Client().get("/.well-known/oauth-authorization-server").json()
     assert "push" not in meta["scopes_supported"]
     assert meta["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_revoke_needs_the_apps_own_credentials(hana):
+    app = _register().json()
+    creds = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+    token = _token(
+        {"grant_type": "password", **creds, "username": "hana", "password": hana.password}
+    ).json()["access_token"]
+    stranger = Client().post(
+        "/oauth/revoke", {"client_id": app["client_id"], "client_secret": "no", "token": token}
+    )
+    assert stranger.status_code == 403 and stranger.json()["error"] == "unauthorized_client"
+    assert authenticate_token(token) is not None
+    basic = base64.b64encode(f"{app['client_id']}:{app['client_secret']}".encode()).decode()
+    ok = Client().post(
+        "/oauth/revoke", {"token": token}, headers={"Authorization": f"Basic {basic}"}
+    )
+    assert ok.status_code == 200 and ok.json() == {}
+    assert authenticate_token(token) is None
