@@ -68,6 +68,14 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
     return client_id, secret
 
 
+class CodeUsedMeanwhile(errors.InvalidGrantError):
+    """Another exchange of the same code finished while this one ran."""
+
+    def __init__(self, code_row: AuthorizationCode, **kwargs):
+        super().__init__(**kwargs)
+        self.code_row = code_row
+
+
 class Validator(RequestValidator):
     """hashchat's answers to oauthlib's questions (see oauthlib's RequestValidator)."""
 
@@ -218,7 +226,7 @@ class Validator(RequestValidator):
             pk=request.code_row.pk, used_at__isnull=True
         ).update(used_at=timezone.now())
         if not marked:
-            raise errors.InvalidGrantError(request=request)
+            raise CodeUsedMeanwhile(request.code_row, request=request)
 
     # ----- the password grant --------------------------------------------------------
 
@@ -355,4 +363,8 @@ def atomic_token_response(uri: str, body: dict, headers: dict) -> tuple[dict, st
         with transaction.atomic():
             return token_endpoint.create_token_response(uri, "POST", body, headers)
     except errors.OAuth2Error as e:
+        if isinstance(e, CodeUsedMeanwhile):
+            # This exchange's token was rolled back; the other's ends too: a code
+            # presented twice revokes what it gave, however close together.
+            actions.revoke_tokens_of_code(e.code_row)
         return dict(e.headers), e.json, e.status_code

@@ -356,3 +356,27 @@ def test_revoke_needs_the_apps_own_credentials(hana):
     )
     assert ok.status_code == 200 and ok.json() == {}
     assert authenticate_token(token) is None
+
+
+def test_an_exchange_that_loses_a_race_for_its_code_revokes_the_winners_token(hana, monkeypatch):
+    """Two exchanges of one code at once: the one that finds the code already marked
+    used (invalidate_authorization_code's conditional update) is rolled back and the
+    other's token is revoked, as for any code presented twice."""
+    from mastodon_api import actions, oauth
+    from mastodon_api.models import AuthorizationCode
+
+    app = _register(redirect_uris="https://app.example/cb").json()
+    code = _authorise(hana, app, redirect_uri="https://app.example/cb")
+    winner = _exchange(app, code, redirect_uri="https://app.example/cb").json()
+    row = AuthorizationCode.objects.get()
+    assert Token.objects.get(authorization_code=row).revoked_at is None
+
+    class Racing:
+        def create_token_response(self, *args, **kwargs):
+            raise oauth.CodeUsedMeanwhile(row)
+
+    monkeypatch.setattr(oauth, "endpoints", lambda: (None, Racing(), None))
+    _, body, status = oauth.atomic_token_response("/oauth/token", {}, {})
+    assert status == 400 and "invalid_grant" in body
+    assert authenticate_token(winner["access_token"]) is None
+    assert actions.revoke_tokens_of_code(row) == 0
