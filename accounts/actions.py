@@ -1,8 +1,6 @@
 """Writes about logins and profiles. Views and APIs call these; nothing else saves
 an accounts model."""
 
-from datetime import timedelta
-
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -10,9 +8,8 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
-from django.utils import timezone
 
-from accounts import hooks
+from accounts import hooks, login_limits
 from accounts.avatars import resize_avatar
 from accounts.models import (
     Block,
@@ -30,8 +27,6 @@ from core import ratelimit
 from core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 
-LOCKOUT_AFTER = 5
-LOCKOUT_FOR = timedelta(minutes=15)
 PROFILE_FIELDS = ("display_name", "bio", "location", "timezone", "website")
 
 
@@ -102,7 +97,7 @@ def sign_up(
     except ValidationError as e:
         raise InvalidInput(" ".join(e.messages), field="password")
     # Sign-ups per client IP (nothing is counted outside a client request).
-    ratelimit.limit_client("signup:ip")
+    ratelimit.limit_client("signup:ip", message="Too many sign-ups from your network.")
     try:
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=email, password=password)
@@ -134,44 +129,17 @@ def change_password(*, user: User, old_password: str, new_password: str) -> None
 
 
 def check_login(*, username: str, password: str) -> User:
-    """The login for these credentials, honouring the lockout: a locked login is
-    refused even with the right password; a wrong password counts as a failure."""
-    # Attempts per client IP and per username (core/ratelimit.py): 429 past the limit.
-    ratelimit.limit_client("login:ip")
-    ratelimit.limit_client("login:username", (username or "").strip().lower())
+    """The login for these credentials. Attempts are counted per username and client
+    address (accounts.login_limits); every failure, whether the username is unknown,
+    the password wrong or the attempts used up, raises the same InvalidInput."""
+    login_limits.count_attempt(username or "")
     user = User.objects.filter(username__iexact=(username or "").strip()).first()
-    now = timezone.now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        minutes = max(1, round((user.locked_until - now).total_seconds() / 60))
-        raise NotAllowed(
-            "Too many wrong passwords: this login is locked for "
-            f"{minutes} more minute{'s' if minutes != 1 else ''}."
-        )
+    # authenticate() checks a password for unknown usernames too (the same work).
     found = authenticate(username=user.username if user else username, password=password)
     if found is None or user is None:
-        if user is not None:
-            record_login_failure(user)
-        raise InvalidInput("That username and password do not match.")
-    record_login_success(user)
+        raise login_limits.failed()
+    login_limits.succeeded(username)
     return user
-
-
-def record_login_failure(user: User) -> None:
-    """Count a failed login; lock the login for a while after several in a row."""
-    user.failed_logins += 1
-    fields = ["failed_logins"]
-    if user.failed_logins >= LOCKOUT_AFTER:
-        user.locked_until = timezone.now() + LOCKOUT_FOR
-        user.failed_logins = 0
-        fields.append("locked_until")
-    user.save(update_fields=fields)
-
-
-def record_login_success(user: User) -> None:
-    if user.failed_logins or user.locked_until:
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
 
 
 def create_organisation(*, user: User, handle: str, **profile_fields) -> Profile:

@@ -34,9 +34,7 @@ def validate_timezone(value: str) -> None:
 
 
 class User(AbstractUser):
-    # Consecutive failed logins and the lockout they caused (see accounts.actions.check_login).
-    failed_logins = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    # Failed logins are counted by the login limits (accounts/login_limits.py), not here.
 
     @property
     def personal_profile(self) -> "Profile | None":

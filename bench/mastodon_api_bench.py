@@ -49,7 +49,14 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 VACUUM = "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
 LIMITS = ",".join(
     f"{name}=100000000/60"
-    for name in ("post:profile", "post:ip", "api", "login:ip", "login:username")
+    for name in (
+        "post:profile",
+        "post:ip",
+        "api",
+        "login:ip",
+        "login:username_ip",
+        "login:username",
+    )
 )
 
 
@@ -181,7 +188,7 @@ def count_queries() -> None:
 
     app = Application.objects.first()
     user = User.objects.get(username="bench0")
-    issued = actions._issue(
+    issued = actions.issue_token(
         app=app, user=user, profile=user.personal_profile, scopes={"read", "write"}
     )
     client = Client(headers={"Authorization": f"Bearer {issued.access_token}"})

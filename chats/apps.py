@@ -8,7 +8,8 @@ class ChatsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models cannot load before the app registry.
         from chats import linking, post_pages, reminders, room_stream, scheduler
-        from core import worker
+        from chats.queries import is_host_in_live_event
+        from core import ratelimit, worker
         from posts import hooks
 
         # A new post joins its chat event (and question): posts calls chats back.
@@ -21,3 +22,7 @@ class ChatsConfig(AppConfig):
         # (each claimed once), and sends RSVP reminders, in-app and by e-mail.
         worker.every(1.0, scheduler.run_due)
         worker.every(15.0, reminders.send_due)
+
+        # Chats' policy for the posting limits (posts.limits): a host (organiser or
+        # co-host) is never throttled in their own live event.
+        ratelimit.exempt_when("post", is_host_in_live_event)

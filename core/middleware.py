@@ -2,14 +2,21 @@
 
 - DatabaseUnavailableMiddleware: when the database cannot be reached, answer 503
   with a clear message (JSON `{"error": ...}` on API paths) instead of a bare 500.
-- ContentSecurityPolicyMiddleware: the Content-Security-Policy and the other
-  security headers on every response.
-- ClientMiddleware: records the client's address for the rate limits, and adds
-  Retry-After to any 429 answer a rate limit caused.
+- ContentSecurityPolicyMiddleware: django-csp's CSPMiddleware for pages (the policy
+  is settings.CONTENT_SECURITY_POLICY; views may change it with django-csp's
+  decorators), and the same policy, built by django-csp once, on the client APIs'
+  JSON answers.
+- SecurityHeadersMiddleware: Permissions-Policy and (over HTTPS) HSTS on every
+  response; nosniff, X-Frame-Options and Referrer-Policy are Django's own.
+- ClientMiddleware: records the client's address for the rate limits, and gives any
+  429 answer a rate limit caused its Retry-After and the X-RateLimit-* headers of the
+  limit that refused.
 """
 
 import sys
 
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
@@ -17,11 +24,6 @@ from django.http import HttpResponse, JsonResponse
 
 from core import ratelimit
 
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Paths whose clients expect JSON rather than a page.
@@ -33,14 +35,35 @@ UNAVAILABLE_MESSAGE = (
 )
 
 
+# The client APIs: apps poll them during a chat, their answers are JSON, and no view
+# there changes the policy.
+CLIENT_API_PREFIXES = ("/api/v1/", "/api/v2/")
+
+
 class ContentSecurityPolicyMiddleware:
+    """django-csp builds the policy string anew for every response (some 100 µs, a
+    tenth of a Mastodon API read); the client APIs' answers get the site policy that
+    django-csp built once, every other response goes through django-csp's middleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.pages = CSPMiddleware(get_response)
+        self.api_policy = build_policy()
+
+    def __call__(self, request):
+        if not request.path.startswith(CLIENT_API_PREFIXES):
+            return self.pages(request)
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.api_policy)
+        return response
+
+
+class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith(("/admin/", "/api/hashchat/v1/docs")):
-            response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         if settings.USE_HTTPS:
@@ -58,9 +81,13 @@ class ClientMiddleware:
         # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
         with ratelimit.serving(request.META.get("REMOTE_ADDR")):
             response = self.get_response(request)
-            wait = ratelimit.refused_for()
-        if response.status_code == 429 and wait and "Retry-After" not in response:
-            response["Retry-After"] = str(wait)
+            refused = ratelimit.refused()
+        if response.status_code == 429 and refused is not None:
+            # The limit that refused, so that a client waits as long as it must and no
+            # longer (an API that set its own headers keeps them).
+            response.headers.setdefault("Retry-After", str(refused.retry_after()))
+            for name, value in refused.headers().items():
+                response.headers.setdefault(name, value)
         return response
 
 

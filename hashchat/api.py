@@ -13,7 +13,18 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from chats.api import router as chats_router
 from core.errors import ActionError, RateLimited
+from mastodon_api.auth import authenticate_bearer
 from transcripts.api import router as transcripts_router
+
+
+def bearer_first(request: HttpRequest):
+    """Runs before django-ninja reads the parameters and the body: a request with a bad
+    bearer token is answered 401 whatever else is wrong with it. Requests without one
+    (the session's, or anonymous) pass; each operation then decides what it needs."""
+    if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+        return True
+    return authenticate_bearer(request) is not None or None
+
 
 DESCRIPTION = """
 hashchat's own API: series, events, their posts, calendars and transcripts.
@@ -76,6 +87,7 @@ api = HashchatAPI(
     urls_namespace="hashchat-api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    auth=[bearer_first],
 )
 
 

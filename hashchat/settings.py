@@ -48,8 +48,11 @@ DEFAULT_RATE_LIMITS = {
     "post:profile": (30, 60),
     "post:ip": (120, 60),
     "signup:ip": (10, 3600),
+    # Logins (accounts.login_limits, docs/security.md): attempts per client address,
+    # per username from one address, and per username from everywhere together.
     "login:ip": (30, 300),
-    "login:username": (10, 300),
+    "login:username_ip": (5, 900),
+    "login:username": (50, 3600),
 }
 
 
@@ -79,6 +82,26 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Content-Security-Policy on every page (django-csp). The admin and the own API's
+# interactive docs load their own scripts and styles and go without it; exports
+# carry a stricter one of their own (transcripts.downloads). The OAuth consent form
+# adds its app's redirect target to form-action (mastodon_api.views.apps_oauth).
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/hashchat/v1/docs"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -88,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "csp",
     "accounts",
     "posts",
     "chats",
@@ -101,7 +125,9 @@ MIDDLEWARE = [
     # Outermost: a database that cannot be reached answers 503, not 500.
     "core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), by django-csp.
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ClientMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -194,9 +220,13 @@ def _instance_key() -> str:
 
 REDIS_PREFIX = _instance_key()
 
-# The cache holds the rate-limit counters (core/ratelimit.py): Redis when several
-# processes share it, otherwise a table in the database (`createcachetable`, run by
-# `hashchat serve` and `hashchat worker`).
+# The rate-limit counters (core/ratelimit.py, on the `limits` library): in Redis when
+# several processes share them, otherwise in the memory of the one web process.
+RATE_LIMIT_STORAGE = REDIS_URL or "memory://"
+
+# The cache (feeds and other cached pages): Redis when several processes share it,
+# otherwise a table in the database (`createcachetable`, run by `hashchat serve` and
+# `hashchat worker`).
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {

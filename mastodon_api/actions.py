@@ -1,13 +1,9 @@
-"""Writes of the Mastodon API's own models: OAuth applications, authorisation codes,
-tokens, timeline markers and reports. Everything else the API changes goes
-through accounts.actions and posts.actions."""
+"""Writes of the Mastodon API's own models: OAuth applications and tokens (the OAuth
+protocol itself is mastodon_api.oauth's, on oauthlib), timeline markers and reports.
+Everything else the API changes goes through accounts.actions and posts.actions."""
 
-import base64
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlparse
 
 from django.db import transaction
@@ -16,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
-from core.errors import InvalidInput, NotAllowed, NotFound
+from core.errors import InvalidInput, NotFound
 from mastodon_api import auth
 from mastodon_api.models import (
     Application,
@@ -29,18 +25,7 @@ from mastodon_api.models import (
 from posts.models import Post
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
-CODE_LIFETIME = timedelta(minutes=10)
 MARKER_TIMELINES = ("home", "notifications")
-
-
-class OAuthError(Exception):
-    """An OAuth 2 error (RFC 6749 section 5.2): `code` such as invalid_grant."""
-
-    def __init__(self, code: str, description: str, status: int = 400):
-        super().__init__(description)
-        self.code = code
-        self.description = description
-        self.status = status
 
 
 @dataclass
@@ -88,202 +73,64 @@ def register_app(
     )
 
 
-def find_app(client_id: str | None, client_secret: str | None = None) -> Application:
-    """The application for client credentials; the secret is checked when given."""
-    app = Application.objects.filter(client_id=client_id or "").first()
-    if app is None:
-        raise OAuthError("invalid_client", "Client authentication failed.", 401)
-    if client_secret is not None and not hmac.compare_digest(app.client_secret, client_secret):
-        raise OAuthError("invalid_client", "Client authentication failed.", 401)
-    return app
-
-
-def requested_scopes(app: Application, scope: str | None) -> frozenset[str]:
-    """The scopes asked for, which must all be within the app's registration."""
-    wanted = auth.parse_scopes(scope, default=app.scopes)
-    allowed = auth.parse_scopes(app.scopes)
-    outside = [s for s in wanted if not auth.has_scope(allowed, s)]
-    if outside or auth.unknown_scopes(wanted):
-        raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-    return wanted
-
-
-def check_redirect_uri(app: Application, redirect_uri: str | None) -> str:
-    uris = app.redirect_uri_list
-    if not redirect_uri:
-        if len(uris) == 1:
-            return uris[0]
-        raise OAuthError("invalid_request", "redirect_uri is required.")
-    if redirect_uri not in uris:
-        raise OAuthError("invalid_redirect_uri", "The redirect uri included is not valid.")
-    return redirect_uri
-
-
-def create_authorization_code(
+def store_token(
     *,
-    user: User,
-    profile: Profile,
-    app: Application,
-    redirect_uri: str,
+    access_token: str,
+    refresh_token: str | None,
+    app: Application | None,
+    user: User | None,
+    profile: Profile | None,
     scopes: frozenset[str],
-    code_challenge: str = "",
-    code_challenge_method: str = "",
-) -> str:
-    """The login consented: a one-time code for `app` to act as `profile`."""
-    check_act_as(user, profile)
-    if code_challenge and code_challenge_method not in ("S256", "plain", ""):
-        raise InvalidInput("code_challenge_method must be S256.")
-    code = secrets.token_urlsafe(32)
-    AuthorizationCode.objects.create(
-        code_digest=digest(code),
+    authorization_code: AuthorizationCode | None = None,
+) -> Token:
+    """Keep a token that was just issued (by mastodon_api.oauth): its digests only. A
+    token with a login acts as exactly `profile`, which the login must manage."""
+    if user is not None:
+        if profile is None:
+            raise InvalidInput("A token for a login acts as one of its profiles.")
+        check_act_as(user, profile)
+    return Token.objects.create(
+        token_digest=digest(access_token),
+        refresh_digest=digest(refresh_token) if refresh_token else None,
         application=app,
         user=user,
         profile=profile,
-        redirect_uri=redirect_uri,
         scopes=" ".join(sorted(scopes)),
-        code_challenge=code_challenge or "",
-        code_challenge_method=(code_challenge_method or "plain") if code_challenge else "",
-        expires_at=timezone.now() + CODE_LIFETIME,
+        authorization_code=authorization_code,
     )
-    return code
 
 
-def _issue(
+def issue_token(
     *, app: Application | None, user: User | None, profile: Profile | None, scopes
 ) -> IssuedToken:
+    """A new token pair for `profile` without an OAuth exchange (the test suite, the
+    benchmarks): what the token endpoint stores, with fresh random values."""
     access = secrets.token_urlsafe(32)
-    refresh = secrets.token_urlsafe(32)
-    row = Token.objects.create(
-        token_digest=digest(access),
-        refresh_digest=digest(refresh) if user is not None else None,
-        application=app,
+    refresh = secrets.token_urlsafe(32) if user is not None else ""
+    row = store_token(
+        access_token=access,
+        refresh_token=refresh or None,
+        app=app,
         user=user,
         profile=profile,
-        scopes=" ".join(sorted(scopes)),
+        scopes=frozenset(scopes),
     )
-    return IssuedToken(row=row, access_token=access, refresh_token=refresh if user else "")
+    return IssuedToken(row=row, access_token=access, refresh_token=refresh)
 
 
-def _pkce_ok(row: AuthorizationCode, verifier: str | None) -> bool:
-    if not row.code_challenge:
-        return True
-    if not verifier:
-        return False
-    if row.code_challenge_method == "S256":
-        hashed = hashlib.sha256(verifier.encode()).digest()
-        computed = base64.urlsafe_b64encode(hashed).rstrip(b"=").decode()
-    else:
-        computed = verifier
-    return hmac.compare_digest(computed, row.code_challenge)
-
-
-def exchange_code(
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    code: str | None,
-    redirect_uri: str | None,
-    code_verifier: str | None,
-) -> IssuedToken:
-    """authorization_code grant. With PKCE a public client may leave out its secret."""
-    app = find_app(client_id, client_secret)
-    with transaction.atomic():
-        row = (
-            AuthorizationCode.objects.select_for_update(of=("self",))
-            .select_related("user", "profile")
-            .filter(code_digest=digest(code or ""), application=app)
-            .first()
-        )
-        if row is None or row.used_at is not None or row.expires_at < timezone.now():
-            raise OAuthError(
-                "invalid_grant",
-                "The provided authorization grant is invalid, expired, revoked, "
-                "does not match the redirection URI used in the authorization request, "
-                "or was issued to another client.",
-            )
-        if redirect_uri and redirect_uri != row.redirect_uri:
-            raise OAuthError("invalid_grant", "The redirect_uri does not match.")
-        if client_secret is None and not row.code_challenge:
-            raise OAuthError("invalid_client", "Client authentication failed.", 401)
-        if not _pkce_ok(row, code_verifier):
-            raise OAuthError("invalid_grant", "The code_verifier does not match.")
-        row.used_at = timezone.now()
-        row.save(update_fields=["used_at"])
-        check_act_as(row.user, row.profile)
-        return _issue(
-            app=app, user=row.user, profile=row.profile, scopes=auth.parse_scopes(row.scopes)
-        )
-
-
-def password_token(
-    *,
-    client_id: str | None,
-    client_secret: str | None,
-    username: str,
-    password: str,
-    scope: str | None,
-) -> IssuedToken:
-    """password grant: the token acts as the login's personal profile. `username`
-    may be the login's username or e-mail address."""
-    from accounts.actions import check_login
-
-    app = find_app(client_id, client_secret)
-    scopes = requested_scopes(app, scope)
-    name = (username or "").strip()
-    if "@" in name:
-        by_email = User.objects.filter(email__iexact=name).order_by("id").first()
-        if by_email is not None:
-            name = by_email.username
-    try:
-        user = check_login(username=name, password=password)
-    except (InvalidInput, NotAllowed) as e:
-        raise OAuthError("invalid_grant", e.message)
-    profile = user.personal_profile
-    if profile is None or profile.is_suspended or not user.is_active:
-        raise OAuthError("invalid_grant", "This login has no profile it may act as.")
-    return _issue(app=app, user=user, profile=profile, scopes=scopes)
-
-
-def client_token(*, client_id: str | None, client_secret: str | None, scope: str | None):
-    """client_credentials grant: an app-only token (no profile)."""
-    app = find_app(client_id, client_secret)
-    return _issue(app=app, user=None, profile=None, scopes=requested_scopes(app, scope))
-
-
-def refresh(
-    *, client_id: str | None, client_secret: str | None, refresh_token: str | None
-) -> IssuedToken:
-    """refresh_token grant: a new token pair for the same profile; the old one ends."""
-    app = find_app(client_id, client_secret)
-    with transaction.atomic():
-        row = (
-            Token.objects.select_for_update(of=("self",))
-            .select_related("user", "profile")
-            .filter(
-                refresh_digest=digest(refresh_token or ""),
-                application=app,
-                revoked_at__isnull=True,
-            )
-            .first()
-        )
-        if row is None or row.user is None or row.profile is None:
-            raise OAuthError("invalid_grant", "The refresh token is invalid.")
-        row.revoked_at = timezone.now()
-        row.save(update_fields=["revoked_at"])
-        return _issue(
-            app=app, user=row.user, profile=row.profile, scopes=auth.parse_scopes(row.scopes)
-        )
-
-
-def revoke(*, client_id: str | None, client_secret: str | None, token: str | None) -> None:
-    """/oauth/revoke: end an access token (or the one a refresh token belongs to).
-    Unknown tokens are not an error (RFC 7009)."""
-    app = find_app(client_id, client_secret)
+def revoke(*, app: Application, token: str | None) -> None:
+    """/oauth/revoke: end an access token (or the one a refresh token belongs to) of
+    `app`. Unknown tokens are not an error (RFC 7009)."""
     value = digest(token or "")
-    Token.objects.filter(application=app, revoked_at__isnull=True, token_digest=value).update(
-        revoked_at=timezone.now()
-    )
-    Token.objects.filter(application=app, revoked_at__isnull=True, refresh_digest=value).update(
+    live = Token.objects.filter(application=app, revoked_at__isnull=True)
+    live.filter(token_digest=value).update(revoked_at=timezone.now())
+    live.filter(refresh_digest=value).update(revoked_at=timezone.now())
+
+
+def revoke_tokens_of_code(code: AuthorizationCode) -> int:
+    """End every token issued from an authorisation code, and those refreshed from
+    them (they keep the code): the code was presented a second time."""
+    return Token.objects.filter(authorization_code=code, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
 

@@ -57,6 +57,11 @@ FOLLOW_COVERS = frozenset(
     ["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"]
 )
 ALL_SCOPES = frozenset(TOP_SCOPES) | frozenset(READ_SCOPES) | frozenset(WRITE_SCOPES)
+# Scopes of features hashchat does not have: web push and the admin API. Clients ask
+# for them by habit (Mastodon.py's default scopes include push), so asking is not an
+# error, but they are never granted, offered on the consent page or advertised.
+NOT_OFFERED = frozenset(["push", "admin:read", "admin:write"])
+GRANTABLE_SCOPES = ALL_SCOPES - NOT_OFFERED
 
 AuthResult = tuple[User | None, Profile | None, frozenset[str]]
 
@@ -73,6 +78,11 @@ def parse_scopes(value: str | list[str] | None, default: str = "read") -> frozen
 
 def unknown_scopes(scopes: frozenset[str]) -> list[str]:
     return sorted(s for s in scopes if s not in ALL_SCOPES)
+
+
+def grantable(scopes: frozenset[str]) -> frozenset[str]:
+    """The scopes of `scopes` that hashchat grants."""
+    return frozenset(s for s in scopes if s not in NOT_OFFERED and not s.startswith("admin:"))
 
 
 def has_scope(scopes: frozenset[str] | set[str], required: str) -> bool:
@@ -158,8 +168,12 @@ def bearer_string(request) -> str | None:
 
 
 def authenticate_bearer(request) -> AuthResult | None:
-    """(user, profile, scopes) for the request's bearer token, else None."""
+    """(user, profile, scopes) for the request's bearer token, else None. Looked up
+    once per request (the own API checks the token before it reads the body, and again
+    where an operation asks who is calling)."""
+    if hasattr(request, "_hashchat_bearer"):
+        return request._hashchat_bearer
     token = bearer_string(request)
-    if token is None:
-        return None
-    return authenticate_token(token)
+    found = None if token is None else authenticate_token(token)
+    request._hashchat_bearer = found
+    return found

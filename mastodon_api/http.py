@@ -27,6 +27,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
 from accounts.models import Profile, User
+from core import ratelimit
 from core.errors import ActionError, RateLimited
 from mastodon_api import auth
 
@@ -193,25 +194,26 @@ def _authenticate(request: HttpRequest) -> ApiAuth | None | bool:
     return ApiAuth(row.user, row.profile, auth.parse_scopes(row.scopes), row.pk)
 
 
-def _rate_headers(request: HttpRequest, response: HttpResponse, api_auth: ApiAuth | None) -> None:
-    """X-RateLimit-* from core.ratelimit: writes are counted, reads only report."""
-    from core import ratelimit
+def _rate_key(request: HttpRequest, api_auth: ApiAuth | None) -> str:
+    return f"token:{api_auth.token_id}" if api_auth else f"ip:{request.META.get('REMOTE_ADDR')}"
 
-    key = f"token:{api_auth.token_id}" if api_auth else f"ip:{request.META.get('REMOTE_ADDR')}"
-    limit, window = ratelimit.configured("api") or API_LIMIT
-    status = getattr(request, "rate_status", None)
+
+def _rate_headers(request: HttpRequest, response: HttpResponse, api_auth: ApiAuth | None) -> None:
+    """X-RateLimit-* of the limit that applies to this request: the one that refused
+    it, or of the limits it was counted against (a write counts against "api" and a
+    new post against the posting limits too) the one with the fewest requests left;
+    a read is counted against none and reports the "api" limit."""
+    status = ratelimit.applying()
     if status is None:
-        status = ratelimit.peek("api", key, limit=limit, window=window)
+        limit, window = ratelimit.configured("api") or API_LIMIT
+        status = ratelimit.peek("api", _rate_key(request, api_auth), limit=limit, window=window)
     for name, value in status.headers().items():
         response[name] = value
 
 
 def _count_write(request: HttpRequest, api_auth: ApiAuth | None) -> None:
-    from core import ratelimit
-
-    key = f"token:{api_auth.token_id}" if api_auth else f"ip:{request.META.get('REMOTE_ADDR')}"
     limit, window = ratelimit.configured("api") or API_LIMIT
-    request.rate_status = ratelimit.hit("api", key, limit=limit, window=window)  # type: ignore[attr-defined]
+    ratelimit.hit("api", _rate_key(request, api_auth), limit=limit, window=window)
 
 
 def cors(response: HttpResponse) -> HttpResponse:
@@ -285,7 +287,7 @@ def api(
                 response["Retry-After"] = str(e.retry_after)
             except ActionError as e:
                 response = error(e.message, 422 if e.status == 409 else e.status)
-            if rate_headers and response.status_code != 429:
+            if rate_headers:
                 _rate_headers(request, response, api_auth)
             return cors(response)
 

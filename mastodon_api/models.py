@@ -42,8 +42,11 @@ class AuthorizationCode(models.Model):
     # The profile the login chose on the consent page; the token acts as it.
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
     redirect_uri = models.TextField()
+    # Whether the client sent redirect_uri (then its token request must repeat it).
+    redirect_uri_given = models.BooleanField(default=False)
     scopes = models.CharField(max_length=500)
-    # PKCE (RFC 7636): the challenge and its method ("S256" or "plain"); empty without PKCE.
+    # PKCE (RFC 7636): the challenge and its method (S256; codes from before hashchat
+    # refused "plain" may hold it); empty without PKCE.
     code_challenge = models.CharField(max_length=128, blank=True)
     code_challenge_method = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,6 +73,11 @@ class Token(models.Model):
         Profile, on_delete=models.CASCADE, null=True, blank=True, related_name="api_tokens"
     )
     scopes = models.CharField(max_length=500)
+    # The code this token (or the token it was refreshed from) was issued for: a code
+    # presented twice revokes its tokens (RFC 6749 4.1.2).
+    authorization_code = models.ForeignKey(
+        AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="tokens"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

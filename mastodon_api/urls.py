@@ -9,6 +9,7 @@ from mastodon_api.http import error, route
 from mastodon_api.views import (
     accounts,
     apps_oauth,
+    authorize,
     instance,
     misc,
     notifications,
@@ -55,8 +56,8 @@ urlpatterns = [
     # OAuth and apps
     *route("api/v1/apps", post=apps_oauth.create_app),
     *route("api/v1/apps/verify_credentials", get=apps_oauth.verify_app),
-    path("oauth/authorize", apps_oauth.authorize, name="oauth-authorize"),
-    path("oauth/authorize/", apps_oauth.authorize),
+    path("oauth/authorize", authorize.authorize, name="oauth-authorize"),
+    path("oauth/authorize/", authorize.authorize),
     path("oauth/token", apps_oauth.token, name="oauth-token"),
     path("oauth/token/", apps_oauth.token),
     path("oauth/revoke", apps_oauth.revoke, name="oauth-revoke"),

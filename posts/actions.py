@@ -3,6 +3,7 @@ post (like, repost, bookmark: posts.reactions) and the notifications they cause
 (posts.notifications) are re-exported here. Each validates, writes in one
 transaction and publishes live events after commit."""
 
+from datetime import timedelta
 from typing import cast
 
 from django.conf import settings
@@ -12,10 +13,9 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
-from core import ratelimit
 from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
-from posts import hooks, parsing, stats
+from posts import hooks, limits, parsing, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
@@ -113,6 +113,9 @@ def get_or_create_hashtag(name: str) -> Hashtag:
     return tag
 
 
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
+
+
 def create_post(
     *,
     user: User | None,
@@ -124,23 +127,26 @@ def create_post(
     system: bool = False,
     asks: object | None = None,
 ) -> Post:
-    """Post as `profile`. The same Idempotency-Key from the same login returns the
-    first post instead of making a second. `system=True` (the chat scheduler and the
+    """Post as `profile`. The same Idempotency-Key for the same profile within
+    IDEMPOTENCY_WINDOW returns the first post instead of making a second (Mastodon
+    keeps a key an hour, per account). `system=True` (the chat scheduler and the
     demo only) posts as the profile without a login. `asks` is what the post asks,
     handed to the apps' hooks (posts.hooks): the chat scheduler passes the question
     it posts, so that chats links the post to it."""
     if not system:
         check_act_as(user, profile)
+    existing = None
     if idempotency_key:
-        existing = Post.objects.filter(created_by=user, idempotency_key=idempotency_key).first()
-        if existing is not None:
+        keyed = Post.objects.filter(author=profile, idempotency_key=idempotency_key)
+        existing = keyed.first()
+        if existing is not None and existing.created_at > timezone.now() - IDEMPOTENCY_WINDOW:
             return existing
     text = clean_text(text)
     if visibility not in Post.Visibility.values:
         raise InvalidInput("Visibility must be public or unlisted.", field="visibility")
     if not system:
         # New-profile caps on mentions and links, and the posting rate limits.
-        ratelimit.check_post(profile, text)
+        limits.check_post(profile, text)
     if in_reply_to is not None:
         if in_reply_to.repost_of is not None:
             in_reply_to = in_reply_to.repost_of
@@ -172,6 +178,9 @@ def create_post(
     prepared = hooks.prepare_created(post, asks)
     try:
         with transaction.atomic():
+            if existing is not None:
+                # The key's first post is older than the window: the key is free again.
+                keyed.filter(pk=existing.pk).update(idempotency_key=None)
             post.save(force_insert=True)
             stats.post_added(post)
             hashtag_rows = _store_hashtags(post, tag_names, known_tags)
@@ -199,7 +208,7 @@ def create_post(
             hooks.store_created(post, prepared)
     except IntegrityError:
         if idempotency_key:
-            return Post.objects.get(created_by=user, idempotency_key=idempotency_key)
+            return Post.objects.get(author=profile, idempotency_key=idempotency_key)
         raise
     # What the new post's Status needs, in hand (mastodon_api builds it without re-reading).
     post.created_hashtags = hashtag_rows  # type: ignore[attr-defined]

@@ -77,7 +77,9 @@ class Post(models.Model):
     like_count = models.PositiveIntegerField(default=0)
     repost_count = models.PositiveIntegerField(default=0)
     reply_count = models.PositiveIntegerField(default=0)
-    # A client's Idempotency-Key: the same key from the same login gives the same post.
+    # A client's Idempotency-Key: the same key for the same profile within an hour gives
+    # the same post (posts.actions.IDEMPOTENCY_WINDOW); an older post's key is cleared
+    # when the key comes again.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
 
@@ -86,9 +88,9 @@ class Post(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
+                fields=["author", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
-                name="post_idempotency_unique",
+                name="post_idempotency_per_profile",
             ),
             models.UniqueConstraint(
                 fields=["author", "repost_of"],

@@ -94,18 +94,19 @@ def hide_in_room(client: httpx.Client, event_id: str, post_id: str) -> None:
 
 TOKEN = textwrap.dedent(
     """
-    from mastodon_api.actions import password_token, register_app
+    from accounts.models import User
+    from mastodon_api.actions import issue_token, register_app
     app = register_app(name="live tests", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"],
                        scopes="read write")
-    print(password_token(client_id=app.client_id, client_secret=app.client_secret,
-                         username="{username}", password="{username}-secret-pw",
-                         scope="read").access_token)
+    user = User.objects.get(username="{username}")
+    print(issue_token(app=app, user=user, profile=user.personal_profile,
+                      scopes={{"read"}}).access_token)
     """
 )
 
 
 def token_for(server, username: str) -> str:
-    """A read-scoped bearer token for `username`, made with the password grant."""
+    """A read-scoped bearer token for `username`."""
     done = server.hashchat("manage", "shell", "-c", TOKEN.format(username=username))
     return done.stdout.strip().splitlines()[-1]
 

@@ -59,12 +59,8 @@ def token(transactional_db, pat):
     app = api_actions.register_app(
         name="stream test", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read"
     )
-    issued = api_actions.password_token(
-        client_id=app.client_id,
-        client_secret=app.client_secret,
-        username="pat",
-        password=pat.password,
-        scope="read",
+    issued = api_actions.issue_token(
+        app=app, user=pat.user, profile=pat.profile, scopes=frozenset({"read"})
     )
     return SimpleNamespace(app=app, access_token=issued.access_token)
 
@@ -75,8 +71,7 @@ def test_a_revoked_token_or_a_suspended_profile_is_no_longer_valid(token, pat):
     assert still_valid(viewer)
 
     api_actions.revoke(
-        client_id=token.app.client_id,
-        client_secret=token.app.client_secret,
+        app=token.app,
         token=token.access_token,
     )
     assert not still_valid(viewer)
@@ -101,8 +96,7 @@ async def test_at_a_heartbeat_a_stream_with_a_revoked_token_ends(token):
         await database.run(
             functools.partial(
                 api_actions.revoke,
-                client_id=token.app.client_id,
-                client_secret=token.app.client_secret,
+                app=token.app,
                 token=token.access_token,
             )
         )

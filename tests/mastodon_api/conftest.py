@@ -13,7 +13,7 @@ from mastodon_api.models import Application, Token, digest
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    # The rate-limit counters live in the database cache table when Redis is not used.
+    # The database cache table (cached feeds) when Redis is not used.
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
 
@@ -74,7 +74,7 @@ def app(db) -> Application:
 
 
 def make_token(app: Application, person, scopes: str = "read write follow", profile=None) -> str:
-    issued = actions._issue(
+    issued = actions.issue_token(
         app=app,
         user=person.user,
         profile=profile or person.profile,

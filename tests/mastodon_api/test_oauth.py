@@ -211,3 +211,172 @@ def test_server_metadata(db):
     assert meta["token_endpoint"].endswith("/oauth/token")
     assert "S256" in meta["code_challenge_methods_supported"]
     assert "write:statuses" in meta["scopes_supported"]
+
+
+# RFC 6749 / 7636 as Mastodon follows them (issue 15, item 15) --------------------------
+
+
+def _challenge(verifier: str) -> str:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _authorise(hana, app, **params) -> str:
+    """Log hana in, consent as her personal profile, and return the code."""
+    browser = Client()
+    browser.force_login(hana.user)
+    params = {"response_type": "code", "client_id": app["client_id"], **params}
+    r = _consent(browser, params, hana.profile.id)
+    assert r.status_code == 302, r.content
+    return parse_qs(urlparse(r["Location"]).query)["code"][0]
+
+
+def _exchange(app, code, **extra):
+    return _token(
+        {
+            "grant_type": "authorization_code",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "code": code,
+            **extra,
+        }
+    )
+
+
+def test_plain_pkce_is_refused(hana, client):
+    app = _register(redirect_uris="https://app.example/cb").json()
+    client.force_login(hana.user)
+    for method in ("plain", None):
+        params = {
+            "response_type": "code",
+            "client_id": app["client_id"],
+            "redirect_uri": "https://app.example/cb",
+            "code_challenge": "v" * 50,
+            "state": "s1",
+        }
+        if method:
+            params["code_challenge_method"] = method
+        r = client.get("/oauth/authorize", params)
+        assert r.status_code == 302
+        query = parse_qs(urlparse(r["Location"]).query)
+        assert query["error"] == ["invalid_request"] and query["state"] == ["s1"]
+    assert not Token.objects.exists()
+
+
+def test_a_code_used_twice_revokes_the_tokens_it_gave(hana):
+    app = _register(redirect_uris="https://app.example/cb").json()
+    code = _authorise(hana, app, redirect_uri="https://app.example/cb")
+    first = _exchange(app, code, redirect_uri="https://app.example/cb").json()
+    assert authenticate_token(first["access_token"]) is not None
+    refreshed = _token(
+        {
+            "grant_type": "refresh_token",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "refresh_token": first["refresh_token"],
+        }
+    ).json()
+    again = _exchange(app, code, redirect_uri="https://app.example/cb")
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert authenticate_token(first["access_token"]) is None
+    assert authenticate_token(refreshed["access_token"]) is None
+
+
+def test_the_token_request_must_repeat_the_redirect_uri(hana):
+    app = _register(redirect_uris="https://app.example/cb").json()
+    code = _authorise(hana, app, redirect_uri="https://app.example/cb")
+    missing = _exchange(app, code)
+    assert missing.status_code == 400 and missing.json()["error"] == "invalid_request"
+    other = _exchange(app, code, redirect_uri="https://app.example/other")
+    assert other.status_code == 400
+    assert _exchange(app, code, redirect_uri="https://app.example/cb").status_code == 200
+    # Sent with neither request: the one registered URI is used for both.
+    code = _authorise(hana, app)
+    r = _exchange(app, code)
+    assert r.status_code == 200, r.content
+
+
+def test_the_token_answer_is_mastodons(hana):
+    app = _register().json()
+    body = _token(
+        {
+            "grant_type": "password",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "username": "hana",
+            "password": hana.password,
+        }
+    ).json()
+    assert body["token_type"] == "Bearer" and isinstance(body["created_at"], int)
+    assert "expires_in" not in body
+
+
+def test_only_scopes_that_exist_are_offered_and_granted(hana, client):
+    app = _register(scopes="read write follow push").json()
+    client.force_login(hana.user)
+    params = {
+        "response_type": "code",
+        "client_id": app["client_id"],
+        "redirect_uri": OOB,
+        "scope": "read write push",
+    }
+    page = client.get("/oauth/authorize", params)
+    offered = re.search(rb'<ul class="oauth-scopes">(.*?)</ul>', page.content, re.S)
+    assert page.status_code == 200 and offered and b"push" not in offered.group(1).lower()
+    body = _token(
+        {
+            "grant_type": "password",
+            "client_id": app["client_id"],
+            "client_secret": app["client_secret"],
+            "username": "hana",
+            "password": hana.password,
+            "scope": "read write push",
+        }
+    ).json()
+    assert body["scope"] == "read write"
+    meta = Client().get("/.well-known/oauth-authorization-server").json()
+    assert "push" not in meta["scopes_supported"]
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+
+
+def test_revoke_needs_the_apps_own_credentials(hana):
+    app = _register().json()
+    creds = {"client_id": app["client_id"], "client_secret": app["client_secret"]}
+    token = _token(
+        {"grant_type": "password", **creds, "username": "hana", "password": hana.password}
+    ).json()["access_token"]
+    stranger = Client().post(
+        "/oauth/revoke", {"client_id": app["client_id"], "client_secret": "no", "token": token}
+    )
+    assert stranger.status_code == 403 and stranger.json()["error"] == "unauthorized_client"
+    assert authenticate_token(token) is not None
+    basic = base64.b64encode(f"{app['client_id']}:{app['client_secret']}".encode()).decode()
+    ok = Client().post(
+        "/oauth/revoke", {"token": token}, headers={"Authorization": f"Basic {basic}"}
+    )
+    assert ok.status_code == 200 and ok.json() == {}
+    assert authenticate_token(token) is None
+
+
+def test_an_exchange_that_loses_a_race_for_its_code_revokes_the_winners_token(hana, monkeypatch):
+    """Two exchanges of one code at once: the one that finds the code already marked
+    used (invalidate_authorization_code's conditional update) is rolled back and the
+    other's token is revoked, as for any code presented twice."""
+    from mastodon_api import actions, oauth
+    from mastodon_api.models import AuthorizationCode
+
+    app = _register(redirect_uris="https://app.example/cb").json()
+    code = _authorise(hana, app, redirect_uri="https://app.example/cb")
+    winner = _exchange(app, code, redirect_uri="https://app.example/cb").json()
+    row = AuthorizationCode.objects.get()
+    assert Token.objects.get(authorization_code=row).revoked_at is None
+
+    class Racing:
+        def create_token_response(self, *args, **kwargs):
+            raise oauth.CodeUsedMeanwhile(row)
+
+    monkeypatch.setattr(oauth, "endpoints", lambda: (None, Racing(), None))
+    _, body, status = oauth.atomic_token_response("/oauth/token", {}, {})
+    assert status == 400 and "invalid_grant" in body
+    assert authenticate_token(winner["access_token"]) is None
+    assert actions.revoke_tokens_of_code(row) == 0

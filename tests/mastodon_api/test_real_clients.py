@@ -161,3 +161,26 @@ def test_mastodon_py_stream_hashtag_receives_an_update_within_a_second(server, a
     finally:
         # Mastodon.py's close() blocks until its reader times out; the server goes anyway.
         threading.Thread(target=handle.close, daemon=True).start()
+
+
+def test_mastodon_py_learns_the_posting_limits_window_from_a_429():
+    """Mastodon.py reads X-RateLimit-* from every answer and, refused, waits until
+    X-RateLimit-Reset: a posting 429 must carry the posting limit's numbers (its
+    one-minute window), not the five-minute API limit's."""
+    from mastodon import MastodonRatelimitError
+
+    env = {"HASHCHAT_RATE_LIMITS": "post:profile=2/60,api=300/300"}
+    with running_server(env=env) as limited:
+        limited.hashchat("manage", "shell", "-c", SETUP)
+        keys = Mastodon.create_app(
+            "limits", api_base_url=limited.url, scopes=SCOPES, redirect_uris=OOB
+        )
+        pat = _client(limited, keys, "pat")
+        pat.ratelimit_method = "throw"
+        pat.status_post("one")
+        pat.status_post("two")
+        with pytest.raises(MastodonRatelimitError):
+            pat.status_post("three")
+        assert (pat.ratelimit_limit, pat.ratelimit_remaining) == (2, 0)
+        # The posting window ends within its minute (the API window could be 5 away).
+        assert 0 < pat.ratelimit_reset - time.time() <= 61

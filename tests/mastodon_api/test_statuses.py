@@ -13,13 +13,20 @@ def test_it_posts_a_status_with_a_hashtag(as_hana, hana):
 
 
 def test_reads_report_the_writes_left_without_counting_themselves(as_hana):
-    first = as_hana.post("/api/v1/statuses", {"status": "one #auslibchat"})
-    as_hana.post("/api/v1/statuses", {"status": "two #auslibchat"})
+    first = as_hana.post("/api/v1/markers", {"home": {"last_read_id": "1"}})
+    as_hana.post("/api/v1/markers", {"home": {"last_read_id": "2"}})
     left = int(first["X-RateLimit-Remaining"]) - 1
     for _ in range(2):
         read = as_hana.get("/api/v1/timelines/tag/auslibchat")
         assert read["X-RateLimit-Limit"] == first["X-RateLimit-Limit"]
         assert read["X-RateLimit-Remaining"] == str(left)
+
+
+def test_a_new_status_reports_the_posting_limit_it_was_counted_against(as_hana, settings):
+    limits = {**settings.HASHCHAT["RATE_LIMITS"], "post:profile": (30, 60), "api": (300, 300)}
+    settings.HASHCHAT = {**settings.HASHCHAT, "RATE_LIMITS": limits}
+    r = as_hana.post("/api/v1/statuses", {"status": "one #auslibchat"})
+    assert (r["X-RateLimit-Limit"], r["X-RateLimit-Remaining"]) == ("30", "29")
 
 
 def test_the_same_idempotency_key_gives_the_same_status(as_hana):

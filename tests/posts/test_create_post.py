@@ -63,14 +63,44 @@ def test_the_same_idempotency_key_returns_the_same_post(pat):
     assert other.id != first.id
 
 
-def test_idempotency_keys_belong_to_one_login(pat, hana):
+def test_idempotency_keys_belong_to_one_profile(pat, hana, hklibconnect):
     mine = actions.create_post(
         user=pat.user, profile=pat.profile, text="Mine", idempotency_key="same"
     )
     theirs = actions.create_post(
         user=hana.user, profile=hana.profile, text="Theirs", idempotency_key="same"
     )
-    assert mine.id != theirs.id
+    as_the_library = actions.create_post(
+        user=pat.user, profile=hklibconnect, text="The library's", idempotency_key="same"
+    )
+    assert len({mine.id, theirs.id, as_the_library.id}) == 3
+    # Another login acting as the same profile with the same key: the same post.
+    jo = hklibconnect.memberships.exclude(user=pat.user).get().user
+    again = actions.create_post(
+        user=jo, profile=hklibconnect, text="The library's", idempotency_key="same"
+    )
+    assert again.id == as_the_library.id
+
+
+def test_an_idempotency_key_expires_after_an_hour(pat):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    first = actions.create_post(user=pat.user, profile=pat.profile, text="1", idempotency_key="k")
+    with time_machine.travel(timezone.now() + timedelta(minutes=59)):
+        again = actions.create_post(
+            user=pat.user, profile=pat.profile, text="1", idempotency_key="k"
+        )
+    assert again.id == first.id
+    with time_machine.travel(timezone.now() + timedelta(minutes=61)):
+        later = actions.create_post(
+            user=pat.user, profile=pat.profile, text="1", idempotency_key="k"
+        )
+    assert later.id != first.id
+    first.refresh_from_db()
+    assert first.idempotency_key is None and later.idempotency_key == "k"
 
 
 def test_a_reply_joins_the_thread_and_counts(pat, hana):

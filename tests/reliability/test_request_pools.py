@@ -25,7 +25,7 @@ app = actions.register_app(
     name="pools", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read write"
 )
 user = User.objects.get(username="pat")
-issued = actions._issue(app=app, user=user, profile=user.personal_profile, scopes={"read", "write"})
+issued = actions.issue_token(app=app, user=user, profile=user.personal_profile, scopes={"read", "write"})
 print(issued.access_token)
 """
 

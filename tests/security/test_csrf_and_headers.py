@@ -133,3 +133,10 @@ def test_every_page_of_the_world_has_a_csp(world, hana):
         response = client.get(fill(route, world.params))
         if "html" in response.get("Content-Type", ""):
             assert "Content-Security-Policy" in response, name
+
+
+def test_the_client_apis_carry_the_same_policy_as_pages(db):
+    page = Client().get("/")
+    api = Client().get("/api/v1/instance")
+    assert api["Content-Security-Policy"] == page["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in api["Content-Security-Policy"]
