@@ -149,8 +149,7 @@ def check_no_placeholders(plan: list) -> None:
 
 def plan_of(event: Event) -> list[dict[str, Any]]:
     return [
-        {"kind": q.kind, "text": q.text, "offset": q.offset_minutes}
-        for q in event.questions.all()
+        {"kind": q.kind, "text": q.text, "offset": q.offset_minutes} for q in event.questions.all()
     ]
 
 

@@ -72,7 +72,11 @@ def set_questions(*, user: User, event: Event, items: list) -> list[Question]:
         check_event_open(event)
     if event.state != Event.State.DRAFT:
         check_no_placeholders(
-            [{"kind": k, "text": t, "offset": o} for q, k, t, o in wanted if q is None or not q.claimed_at]
+            [
+                {"kind": k, "text": t, "offset": o}
+                for q, k, t, o in wanted
+                if q is None or not q.claimed_at
+            ]
         )
     with transaction.atomic():
         Question.objects.filter(event=event, claimed_at__isnull=True).exclude(pk__in=kept).delete()
