@@ -219,7 +219,9 @@ class EventForm(forms.Form):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     topic = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
     questions_public = forms.BooleanField(
         label="Show questions before they are posted", required=False
     )
@@ -232,7 +234,9 @@ class EventForm(forms.Form):
 
 class EventEditForm(forms.Form):
     topic = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea, required=False, max_length=5000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
     starts_at = forms.DateTimeField(
         label="Start (in the series' timezone)",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -59,7 +59,8 @@ function relabel() {
     }
     row.querySelector(".row-label").textContent = label;
     row.dataset.label = label;
-    for (const hidden of row.querySelectorAll(".row-tools .visually-hidden")) hidden.textContent = ` ${label}`;
+    for (const name of row.querySelectorAll("[data-row-name]")) name.textContent = ` of ${label}`;
+    for (const name of row.querySelectorAll("[data-row-name-bare]")) name.textContent = ` ${label}`;
     const text = field(row, "text");
     if (text && row.hasAttribute("data-movable")) {
       text.placeholder = kind === "question" ? `Question ${number}: write it here` : "";
