@@ -68,7 +68,6 @@ def test_a_new_host_schedules_a_monthly_chat_with_five_questions_on_four_pages(n
     # Page 3: the first chat, its topic and five questions, in one form.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"The first chat of #{tag}")
     page.get_by_label("Topic").fill("Why libraries")
-    texts = page.locator(".plan-row textarea")
     # Four written, one forgotten: one submit says which, and keeps what was typed.
     for n in range(4):
         page.get_by_label(f"Text of Q{n + 1}", exact=True).fill(QUESTIONS[n])

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from chats import scheduler
-from chats.models import Event, OccurrenceChange, Question, Series
+from chats.models import Event, OccurrenceChange, Series
 from tests.chats.conftest import FEB_CHAT
 
 NEW_SERIES = {
