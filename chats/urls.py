@@ -30,6 +30,7 @@ urlpatterns = [
     path("chats/", views.directory, name="directory"),
     path("chats/new/", views.series_new, name="series-new"),
     path("host/", views.host_a_chat, name="host"),
+    path("how-to-take-part/", views.how_to_take_part, name="how-to-take-part"),
     path("chats/recurrence-preview/", views.recurrence_preview, name="recurrence-preview"),
     path("chats/<str:hashtag>/", views.series_detail, name="series"),
     path("chats/<str:hashtag>/edit/", views.series_edit, name="series-edit"),

@@ -170,3 +170,8 @@ def event_ics(request, hashtag, event_id):
     if event.state == Event.State.DRAFT and not can_host(request.user, event.series):
         raise Http404("No such event.")
     return _ics(calendars.event_calendar(event), f"{event.series.hashtag}-{event.id}.ics")
+
+
+def how_to_take_part(request):
+    """A short guide for newcomers, linked from every room and event page."""
+    return render(request, "chats/how_to_take_part.html")
