@@ -72,7 +72,8 @@ export function setUpCompose({ room, compose, feed, say, send, place }) {
   const refill = (caret = true) => {
     const label = labelFor();
     let body = text.value.replace(LABEL, "").trim();
-    if (!hasTag(body)) body = body ? `${body} ${tag}` : ` ${tag}`;
+    if (!body || body.toLowerCase() === tag.toLowerCase()) body = ` ${tag}`;
+    else if (!hasTag(body)) body = `${body} ${tag}`;
     text.value = `${label}${body}`;
     if (caret) text.setSelectionRange(label.length, label.length);
     update();
