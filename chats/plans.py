@@ -53,11 +53,15 @@ def placeholder_labels(items: list) -> list[str]:
     return labels
 
 
+def listed(labels: list[str]) -> str:
+    """ "Q1", "Q1 and Q2", "Q1, Q2 and Q3"."""
+    return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+
+
 def placeholder_message(labels: list[str]) -> str:
-    listed = ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
     verb = "are" if len(labels) > 1 else "is"
     return (
-        f"{listed} {verb} still a placeholder (“Question N”): write "
+        f"{listed(labels)} {verb} still a placeholder (“Question N”): write "
         f"{'them' if len(labels) > 1 else 'it'}, remove {'them' if len(labels) > 1 else 'it'}, "
         "or keep the event as a draft. A placeholder is never posted."
     )

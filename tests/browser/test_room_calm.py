@@ -54,7 +54,11 @@ def busy_chat(server):
     out = shell(
         server,
         SETUP.format(
-            host=unique("calmhost"), org=unique("CalmOrg"), tag=tag, password=PASSWORD, people=people
+            host=unique("calmhost"),
+            org=unique("CalmOrg"),
+            tag=tag,
+            password=PASSWORD,
+            people=people,
         ),
     )
     data = json.loads(out.strip().splitlines()[-1])
