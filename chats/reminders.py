@@ -117,9 +117,10 @@ def remind_hosts(now: datetime) -> int:
             if claimed != 1:
                 continue
             series = event.series
+            verb = "is" if len(labels) == 1 else "are"
             message = (
                 f"#{series.hashtag} “{event.topic}” starts within a day and "
-                f"{plans.listed(labels)} {'is' if len(labels) == 1 else 'are'} still a placeholder: "
+                f"{plans.listed(labels)} {verb} still a placeholder: "
                 "write the questions, or they will not be posted."
             )[:300]
             link = reverse("chats:event-edit", args=[series.hashtag, event.id])
