@@ -110,7 +110,12 @@ def rows_from_post(data: QueryDict) -> list[Row]:
 
 
 def check_rows(
-    rows: list[Row], *, duration: int, hashtag: str, draft: bool, posted_ids: set[str] = frozenset()
+    rows: list[Row],
+    *,
+    duration: int,
+    hashtag: str,
+    draft: bool,
+    posted_ids: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], bool]:
     """(the plan for the actions, whether it is free of errors). Errors are put on
     each row (row.errors[field]); the rows are labelled in time order."""
