@@ -37,6 +37,7 @@ def test_a_new_host_schedules_a_monthly_chat_with_five_questions_on_four_pages(n
 
     # Page 1: the account.
     expect(page.get_by_role("heading", level=1)).to_have_text("Host a chat: first, your account")
+    screenshot(page, "host-signup-desktop")
     start = len(pages) - 1
     username = unique("host")
     page.get_by_label("Username").fill(username)
@@ -139,3 +140,6 @@ def test_a_new_host_schedules_a_monthly_chat_with_five_questions_on_four_pages(n
     phone.get_by_role("link", name="Why libraries matter").first.click()
     expect(phone.locator(".state")).to_have_text("Scheduled")
     screenshot(phone, "host-scheduled-phone")
+    phone.get_by_role("link", name="Edit event and questions").click()
+    expect(phone.get_by_label("Text of Q1", exact=True)).to_have_value(QUESTIONS[0])
+    screenshot(phone, "host-edit-phone", full_page=True)

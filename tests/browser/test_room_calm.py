@@ -213,3 +213,29 @@ def test_the_room_tap_targets_are_44_px_on_a_phone(busy_chat, new_context):
     small = [s for s in sizes if s[1] < 44 or s[2] < 44]
     assert small == [], small
     screenshot(page, "room-phone")
+
+
+def test_finding_and_joining_pages_at_phone_and_desktop_widths(busy_chat, new_context):
+    for suffix, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = new_context(viewport).new_page()
+        page.goto("/")
+        live = page.locator(".live-now li", has_text=f"#{busy_chat['tag']}")
+        expect(live.get_by_role("link", name=f"Join #{busy_chat['tag']}")).to_be_visible()
+        screenshot(page, f"landing-live-{suffix}")
+        page.goto("/chats/")
+        entry = page.locator(".chat-entry", has_text=f"#{busy_chat['tag']}")
+        expect(entry).to_contain_text("Live now")
+        expect(entry).not_to_contain_text("Next:")
+        screenshot(page, f"directory-live-{suffix}")
+        page.goto(busy_chat["room"])
+        expect(page.locator("#first-visit")).to_be_visible()
+        screenshot(page, f"room-first-visit-{suffix}")
+        page.get_by_role("link", name="Read the short guide").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "How to take part in a hashtag chat"
+        )
+        screenshot(page, f"how-to-take-part-{suffix}", full_page=True)
+        page.goto(busy_chat["room"])
+        page.get_by_role("button", name="Got it").click()
+        page.reload()
+        expect(page.locator("#first-visit")).to_be_hidden()
