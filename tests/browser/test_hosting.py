@@ -132,6 +132,7 @@ def test_a_new_host_schedules_a_monthly_chat_with_five_questions_on_four_pages(n
     screenshot(phone, "host-signup-phone", full_page=True)
     log_in(phone, username, next_url="/chats/new/")
     expect(phone.locator("#recurrence-preview tbody tr")).to_have_count(5)
+    expect(phone.locator("#recurrence-preview tbody tr").first).to_contain_text("HKT")
     screenshot(phone, "host-series-phone", full_page=True)
     phone.goto(f"/chats/{tag}/events/new/?first=1")
     expect(phone.locator(".plan-row").first).to_be_visible()
