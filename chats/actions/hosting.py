@@ -38,10 +38,13 @@ def _handle_problem(handle: str) -> str | None:
 def series_problems(
     values: dict[str, Any], *, series: Series | None = None, new_org_handle: str | None = None
 ) -> dict[str, str]:
-    """Every problem with a series' values, by field ({} when all is well)."""
+    """Every problem with a series' values, by field ({} when all is well). A value
+    left out (a form field that is already in error) is not checked."""
     problems: dict[str, str] = {}
 
     def check(name: str, step: Callable[[], object]) -> None:
+        if name not in values:
+            return
         try:
             step()
         except ActionError as e:
@@ -50,9 +53,9 @@ def series_problems(
     check("hashtag", lambda: clean_hashtag(values["hashtag"], exclude=series))
     check("title", lambda: _clean_text(values["title"], "title", "title", 200))
     check("timezone", lambda: recurrence.get_zone(values["timezone"]))
-    zone = values["timezone"] if "timezone" not in problems else "UTC"
+    zone = values.get("timezone") if "timezone" not in problems else "UTC"
     start_date, start_time = values.get("start_date"), values.get("start_time")
-    if isinstance(start_date, date) and isinstance(start_time, time):
+    if isinstance(start_date, date) and isinstance(start_time, time) and zone:
         check("rrule", lambda: recurrence.validate(values["rrule"], zone, start_date, start_time))
     check(
         "duration_minutes",

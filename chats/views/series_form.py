@@ -44,38 +44,43 @@ def host_a_chat(request):
 
 def _default_plan(data: dict) -> list | None:
     """The plan from the form's three text fields (None: the standard plan)."""
-    texts = (data["welcome_text"], data["questions_text"], data["closing_text"])
+    texts = [data.get(name) or "" for name in PLAN_FIELDS]
     if not any(t.strip() for t in texts):
         return None
-    questions = data["questions_text"]
+    questions = texts[1]
     if not questions.strip():
         # Five stand-ins, written per event (a placeholder is never posted).
         questions = "\n".join(f"Question {n}" for n in range(1, 6))
-    return plans.plan_from_text(
-        data["welcome_text"], questions, data["closing_text"], data["duration_minutes"] or 60
-    )
+    return plans.plan_from_text(texts[0], questions, texts[2], data.get("duration_minutes") or 60)
 
 
 def _values(data: dict) -> dict:
-    values = {key: data[key] for key in SERIES_KEYS}
-    values["rrule"] = data["rule"]
+    """The series' values from the form (those that passed the form's own checks)."""
+    values = {key: data[key] for key in SERIES_KEYS if key in data}
+    if data.get("rule"):
+        values["rrule"] = data["rule"]
     values["default_plan"] = _default_plan(data)
     return values
 
 
 def _problems(form: SeriesForm, values: dict, **kwargs) -> bool:
-    """Put every problem on the form; True when there were any."""
+    """Check the series' values whatever else is wrong, and put every problem on
+    the form beside its field, so one submit shows them all; True when the form
+    or the values have any."""
     data = form.cleaned_data
     problems = series_problems(values, **kwargs)
-    if data["repeat"] == "once" and "rrule" not in problems:
+    needed = ("rrule", "timezone", "start_date", "start_time")
+    if data.get("repeat") == "once" and all(k in values for k in needed):
         start = _first_start(values)
         if start is not None and start <= timezone.now():
             problems["start_date"] = "That day and time have passed: choose a later date."
     for name, message in problems.items():
-        if name == "rrule" and data["repeat"] != "advanced":
+        if name == "rrule" and data.get("repeat") != "advanced":
             name = "repeat"
-        form.add_error(name if name in form.fields else None, message)
-    return bool(problems)
+        field = name if name in form.fields else None
+        if field is None or field not in form.errors:
+            form.add_error(field, message)
+    return bool(form.errors)
 
 
 def _first_start(values: dict) -> datetime | None:
@@ -127,11 +132,13 @@ def series_new(request):
     form.fields["timezone"].widget.attrs["data-browser-zone"] = (
         "1" if not request.POST and profile_zone == "UTC" else ""
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form.is_valid()
         data = form.cleaned_data
-        new = data["organiser"] == "new"
+        new = data.get("organiser") == "new"
         values = _values(data)
-        if not _problems(form, values, new_org_handle=data["new_org_handle"] if new else None):
+        handle = data.get("new_org_handle") if new else None
+        if not _problems(form, values, new_org_handle=handle):
             organiser = next((p for p in organisers if str(p.id) == data["organiser"]), None)
             try:
                 series = start_series(
@@ -194,7 +201,8 @@ def series_edit(request, hashtag):
         request.POST or None, organisers=[series.organiser], initial=_series_initial(series)
     )
     form.fields["organiser"].disabled = True
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form.is_valid()
         values = _values(form.cleaned_data)
         if not _problems(form, values, series=series):
             try:
