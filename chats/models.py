@@ -118,6 +118,8 @@ class Event(models.Model):
     # Set once by the worker's conditional update when it announces the start and the
     # end on the event's live stream (so chat.started / chat.ended go out once).
     started_announced_at = models.DateTimeField(null=True, blank=True)
+    # When the hosts were told a day ahead that questions are still placeholders.
+    placeholders_reminded_at = models.DateTimeField(null=True, blank=True)
     ended_announced_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

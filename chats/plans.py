@@ -2,6 +2,7 @@
 event, each with an offset in minutes after the start, and the text each is
 posted as."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,42 @@ DEFAULT_PLAN: list[dict[str, Any]] = [
         "offset": 55,
     },
 ]
+
+
+PLACEHOLDER = re.compile(r"^\s*Question\s+\d+\s*$", re.IGNORECASE)
+
+
+def is_placeholder(kind: str, text: str) -> bool:
+    """A question still reading "Question 3" (the standard plan's stand-in), or empty."""
+    return kind == "question" and (not (text or "").strip() or bool(PLACEHOLDER.match(text)))
+
+
+def placeholder_labels(items: list) -> list[str]:
+    """The labels ("Q2", "Q4") of the plan's questions that are still placeholders,
+    numbered in time order as they would be posted."""
+    labels = []
+    number = 0
+    for item in sorted(items, key=lambda i: int(i.get("offset", i.get("offset_minutes", 0)))):
+        if item.get("kind", "question") != "question":
+            continue
+        number += 1
+        if is_placeholder("question", str(item.get("text") or "")):
+            labels.append(f"Q{number}")
+    return labels
+
+
+def listed(labels: list[str]) -> str:
+    """ "Q1", "Q1 and Q2", "Q1, Q2 and Q3"."""
+    return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1]
+
+
+def placeholder_message(labels: list[str]) -> str:
+    verb = "are" if len(labels) > 1 else "is"
+    return (
+        f"{listed(labels)} {verb} still a placeholder (“Question N”): write "
+        f"{'them' if len(labels) > 1 else 'it'}, remove {'them' if len(labels) > 1 else 'it'}, "
+        "or keep the event as a draft. A placeholder is never posted."
+    )
 
 
 def default_plan(series_plan: list | None) -> list[dict[str, Any]]:

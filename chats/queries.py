@@ -96,6 +96,7 @@ class DirectoryEntry:
     series: Series
     next: Occurrence | None
     local_start: datetime | None
+    live: bool = False
 
 
 def directory(
@@ -123,15 +124,22 @@ def directory(
         )
     entries = []
     for series in rows.distinct().prefetch_related("changes"):
-        nxt = next_occurrence(series, now)
+        soon = upcoming(series, now, 2)
+        nxt = soon[0] if soon else None
+        live = nxt is not None and nxt.starts_at <= now and nxt.event is not None
+        if nxt is not None and nxt.starts_at <= now and not live:
+            # Under way with no event planned: nothing happens, so "Next" is the one after.
+            nxt = soon[1] if len(soon) > 1 else None
         local = nxt.starts_at.astimezone(zone) if nxt else None
         if weekday and (local is None or WEEKDAYS[local.weekday()] != weekday):
             continue
         if time_of_day and (local is None or not in_time_of_day(local.time(), time_of_day)):
             continue
-        entries.append(DirectoryEntry(series, nxt, local))
+        entries.append(DirectoryEntry(series, nxt, local, live))
     far = datetime.max.replace(tzinfo=zoneinfo.ZoneInfo("UTC"))
-    entries.sort(key=lambda e: (e.next.starts_at if e.next else far, e.series.hashtag.lower()))
+    entries.sort(
+        key=lambda e: (not e.live, e.next.starts_at if e.next else far, e.series.hashtag.lower())
+    )
     return entries
 
 

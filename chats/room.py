@@ -56,6 +56,26 @@ def host_ids(event: Event) -> set[int]:
     return host_profile_ids(event.series)
 
 
+def hosting_profile(user, event: Event) -> Profile | None:
+    """The host profile (organiser first, then co-hosts) that `user` may act as:
+    any manager of the hosting organisation moderates, whatever profile they
+    are posting as."""
+    from accounts.models import Membership
+
+    ids = [event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)]
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    mine = set(
+        Membership.objects.filter(
+            user=user, profile_id__in=ids, profile__is_suspended=False
+        ).values_list("profile_id", flat=True)
+    )
+    for pid in ids:
+        if pid in mine:
+            return Profile.objects.get(pk=pid)
+    return None
+
+
 def room_posts(event: Event, viewer: Profile | None = None):
     """Visible posts of the event, newest first: its ChatPost rows (replies without
     the hashtag included), posts with the hashtag in its window, and reposts of those."""
@@ -94,10 +114,41 @@ def room_items(
         )
     )
     hosts = {str(pid) for pid in host_ids(event)}
-    return [
+    contexts = reply_contexts(posts, viewer)
+    items = [
         room_item(status, numbers.get(original), hosts, asks=original in asking)
         for status, original in zip(statuses, originals, strict=True)
     ]
+    for item in items:
+        parent = item["shown"].get("in_reply_to_id")
+        item["reply_to"] = contexts.get(int(parent)) if parent else None
+    return items
+
+
+EXCERPT_CHARS = 90
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    line = " ".join((text or "").split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def reply_contexts(posts: list[Post], viewer: Profile | None) -> dict[int, dict[str, str]]:
+    """What a reply answers, by the parent's id: its author and first words (the
+    room shows them as a quoted line with a link), for parents the viewer may see."""
+    wanted = {
+        (p.repost_of.in_reply_to_id if p.repost_of_id and p.repost_of else p.in_reply_to_id)
+        for p in posts
+    } - {None}
+    if not wanted:
+        return {}
+    parents = (
+        Post.objects.visible().not_hidden_for(viewer).filter(pk__in=wanted).select_related("author")
+    )
+    return {
+        p.id: {"id": str(p.id), "acct": p.author.handle, "excerpt": excerpt(p.text)}
+        for p in parents
+    }
 
 
 QUESTION_PREFIX = re.compile(r"^\s*(?:<p>)?\s*Q(\d+)\b", re.IGNORECASE)
@@ -131,8 +182,14 @@ def page_of_items(
     before: int | None = None,
     after: int | None = None,
     limit: int = PAGE_SIZE,
+    question: int | None = None,
 ) -> list[dict[str, Any]]:
+    """A page of the room, newest first; `question`: only the answers to (and the
+    post of) question number `question`, asked of the database."""
     posts = room_posts(event, viewer)
+    if question is not None:
+        linked = ChatPost.objects.filter(event=event, question__number=question).values("post_id")
+        posts = posts.filter(Q(pk__in=linked) | Q(repost_of__in=linked))
     if before is not None:
         posts = posts.filter(pk__lt=before)
     if after is not None:
@@ -195,7 +252,9 @@ ANSWER_PREFIX = re.compile(r"^\s*A\d+\b", re.IGNORECASE)
 def compose_text(text: str, hashtag: str, answer: int | None = None) -> str:
     """What the room posts for `text`: "A<n> " in front when answering question n
     (unless it already starts with an answer label) and the hashtag at the end
-    when the text lacks it."""
+    when the text lacks it. With JavaScript the box already holds both, so the
+    text is posted exactly as typed; a reply is never given a label (the view
+    passes no `answer` for replies)."""
     text = (text or "").strip()
     if not text:
         return ""

@@ -27,6 +27,7 @@ from posts.actions import create_post
 logger = logging.getLogger("hashchat.chats.scheduler")
 
 ENDED_REASON = "The event had ended before the question could be posted."
+PLACEHOLDER_REASON = "Never posted: it still read “Question N” (a placeholder) when it was due."
 
 
 def default_worker_id() -> str:
@@ -51,6 +52,9 @@ def post_question(question: Question, *, now: datetime, worker: str) -> bool:
     series = event.series
     if now >= event.ends_at:
         skip_question(question, now=now, worker=worker)
+        return False
+    if plans.is_placeholder(question.kind, question.text):
+        skip_question(question, now=now, worker=worker, reason=PLACEHOLDER_REASON)
         return False
     with transaction.atomic():
         claimed = Question.objects.filter(pk=question.pk, claimed_at__isnull=True).update(
@@ -85,11 +89,14 @@ def post_question(question: Question, *, now: datetime, worker: str) -> bool:
     return True
 
 
-def skip_question(question: Question, *, now: datetime, worker: str) -> bool:
-    """Record that `question` was never posted because its event ended first."""
+def skip_question(
+    question: Question, *, now: datetime, worker: str, reason: str = ENDED_REASON
+) -> bool:
+    """Record that `question` was never posted (its event ended first, or it was
+    still a placeholder)."""
     return (
         Question.objects.filter(pk=question.pk, claimed_at__isnull=True).update(
-            claimed_at=now, claimed_by=worker, skipped_reason=ENDED_REASON
+            claimed_at=now, claimed_by=worker, skipped_reason=reason
         )
         == 1
     )

@@ -29,6 +29,9 @@ app_name = "chats"
 urlpatterns = [
     path("chats/", views.directory, name="directory"),
     path("chats/new/", views.series_new, name="series-new"),
+    path("host/", views.host_a_chat, name="host"),
+    path("how-to-take-part/", views.how_to_take_part, name="how-to-take-part"),
+    path("chats/recurrence-preview/", views.recurrence_preview, name="recurrence-preview"),
     path("chats/<str:hashtag>/", views.series_detail, name="series"),
     path("chats/<str:hashtag>/edit/", views.series_edit, name="series-edit"),
     path("chats/<str:hashtag>/calendar.ics", views.series_ics, name="series-ics"),
@@ -48,26 +51,6 @@ urlpatterns = [
     ),
     path("chats/<str:hashtag>/events/<chat_id:event_id>/log/", views.event_log, name="event-log"),
     path("chats/<str:hashtag>/events/<chat_id:event_id>/rsvp/", views.rsvp, name="rsvp"),
-    path(
-        "chats/<str:hashtag>/events/<chat_id:event_id>/questions/",
-        views.question_add,
-        name="question-add",
-    ),
-    path(
-        "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/",
-        views.question_edit,
-        name="question-edit",
-    ),
-    path(
-        "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/move/",
-        views.question_move,
-        name="question-move",
-    ),
-    path(
-        "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/delete/",
-        views.question_delete,
-        name="question-delete",
-    ),
     path(
         "chats/<str:hashtag>/events/<chat_id:event_id>/posts/<chat_id:post_id>/hide/",
         views.hide,

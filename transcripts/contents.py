@@ -72,6 +72,25 @@ class Group:
     items: list[Item] = field(default_factory=list)
     note: str = ""
 
+    def shown(self) -> list[Item]:
+        """The posts under the heading as the public page shows them: replies
+        included, the question itself and hidden posts (with their replies) not."""
+        found: list[Item] = []
+        stack = list(reversed(self.items))
+        while stack:
+            item = stack.pop()
+            if item.omitted:
+                continue
+            found.append(item)
+            stack.extend(reversed(item.children))
+        return found
+
+    @property
+    def post_count(self) -> int:
+        """How many posts the group holds: the same figure on the page and in the
+        statistics."""
+        return len(self.shown())
+
 
 @dataclass
 class Built:

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from chats.models import Event
 from transcripts.building import build
 from transcripts.exports import as_csv, as_json, markdown
+from transcripts.highlights import highlights_markdown
 from transcripts.standalone import standalone_html
 from transcripts.statistics import compute
 
@@ -14,6 +15,8 @@ FORMATS = {
     "html": ("text/html; charset=utf-8", "html"),
     "json": ("application/json; charset=utf-8", "json"),
     "csv": ("text/csv; charset=utf-8", "csv"),
+    # Only what the hosts highlighted, for a short blog post.
+    "highlights.md": ("text/markdown; charset=utf-8", "md"),
 }
 
 # The export carries its own styles (and the chart inline); it never runs a script.
@@ -24,6 +27,8 @@ def render_export(event: Event, fmt: str) -> str:
     built = build(event)
     if fmt == "csv":
         return as_csv(built)
+    if fmt == "highlights.md":
+        return highlights_markdown(built)
     stats = compute(built)
     if fmt == "md":
         return markdown(built, stats)
@@ -33,7 +38,8 @@ def render_export(event: Event, fmt: str) -> str:
 
 
 def filename(event: Event, fmt: str) -> str:
-    return f"{event.series.hashtag}-{event.starts_at:%Y-%m-%d}-transcript.{FORMATS[fmt][1]}"
+    kind = "highlights" if fmt == "highlights.md" else "transcript"
+    return f"{event.series.hashtag}-{event.starts_at:%Y-%m-%d}-{kind}.{FORMATS[fmt][1]}"
 
 
 def export_response(event: Event, fmt: str) -> HttpResponse:

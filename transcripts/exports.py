@@ -134,11 +134,16 @@ def _md_paragraphs(text: str) -> str:
     return "\n\n".join(_md_lines(p, "") for p in text.split("\n\n") if p.strip())
 
 
+def post_url(item: Item) -> str:
+    return f"{settings.BASE_URL}/posts/{item.id}/"
+
+
 def _md_post(built: Built, item: Item, depth: int) -> str:
+    """One post as a list item; its time links to the post."""
     indent = "    " * depth
     star = "★ " if item.highlighted else ""
     who = f"**{md_escape(item.name)}** (@{md_escape(item.handle)})"
-    head = f"{star}{who} · {local(built, item.created_at)}"
+    head = f"{star}{who} · [{local(built, item.created_at)}]({post_url(item)})"
     return f"{indent}- {head}: {_md_lines(item.text, indent + '  ')}"
 
 
@@ -156,6 +161,8 @@ def markdown(built: Built, stats: Stats) -> str:
         f"**{stats.posts} posts** ({stats.originals} originals, {stats.replies} replies, "
         f"{stats.reposts} reposts) from **{stats.participants} participants** "
         f"({stats.new_participants} new, {stats.returning_participants} returning).",
+        "",
+        f"![Posts per minute over the hour]({transcript_url(built)}activity.svg)",
         "",
     ]
     highlights = [r for r in rows(built) if r.item.highlighted]

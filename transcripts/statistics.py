@@ -7,8 +7,14 @@ What is counted (docs/transcripts.md says the same):
   reposted one; withheld authors are counted.
 - new / returning: a participant is returning when they took part in an earlier
   event of the same series (by start time, drafts left out), new otherwise.
+- posts per question: the posts under each question as its group on the page
+  shows them (replies included; the question itself and hidden posts not), so
+  the two figures are the same.
 - the named lists (top contributors, most liked, most reposted, locations, links)
-  leave out withheld posts and authors and the posts a host hid.
+  leave out withheld posts and authors and the posts a host hid; most liked and
+  most reposted leave out the questions themselves.
+- places: "London" and "London, United Kingdom" are one place (the part before
+  the first comma, case and spacing aside), named as most participants wrote it.
 """
 
 from __future__ import annotations
@@ -130,6 +136,15 @@ def earlier_participants(event: Event) -> set[int]:
     return seen
 
 
+def place_name(location: str) -> str:
+    """ "London, United Kingdom" -> "London" (spaces collapsed)."""
+    return " ".join(location.split(",", 1)[0].split())
+
+
+def place_key(location: str) -> str:
+    return place_name(location).casefold()
+
+
 def _minute(start: datetime, moment: datetime) -> int:
     return int((moment - start).total_seconds() // 60)
 
@@ -140,27 +155,34 @@ def compute(built: Built) -> Stats:
     everyone = built_participants(built)
     earlier = earlier_participants(event)
     named = [i for i in items if not i.withheld and not i.omitted]
+    # The questions themselves (a group's heading) are not ranked with the answers.
+    answers = [i for i in named if not i.heading_of]
 
     per_group = []
     for group in built.groups:
-        posts = list(built.walk(group, public=False))
+        posts = group.shown()
         per_group.append(
-            GroupCount(group.key, group.label, len(posts), len({i.author_id for i, _ in posts}))
+            GroupCount(group.key, group.label, len(posts), len({i.author_id for i in posts}))
         )
 
     counts = Counter(i.author_id for i in named)
     names = {i.author_id: (i.handle, i.name) for i in named}
     top = sorted(counts.items(), key=lambda kv: (-kv[1], names[kv[0]][0].lower()))[:TOP_N]
 
-    locations: Counter[str] = Counter()
     located: set[int] = set()
     people = [(i.author_id, i.location) for i in named]
     people += [(r.author_id, r.location) for r in built.reposts if not r.withheld]
+    places: dict[str, Counter[str]] = {}
     for author_id, location in people:
-        if author_id in located or not location.strip():
+        key = place_key(location)
+        if author_id in located or not key:
             continue
         located.add(author_id)
-        locations[location.strip()] += 1
+        places.setdefault(key, Counter())[place_name(location)] += 1
+    locations: Counter[str] = Counter()
+    for spellings in places.values():
+        name = sorted(spellings.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0][0]
+        locations[name] = sum(spellings.values())
 
     links: dict[str, Link] = {}
     for item in named:
@@ -199,11 +221,11 @@ def compute(built: Built) -> Stats:
         returning_participants=len(everyone & earlier),
         per_group=per_group,
         top_contributors=[Contributor(names[a][0], names[a][1], n) for a, n in top],
-        most_liked=sorted((i for i in named if i.like_count), key=lambda i: (-i.like_count, i.id))[
-            :MOST_N
-        ],
+        most_liked=sorted(
+            (i for i in answers if i.like_count), key=lambda i: (-i.like_count, i.id)
+        )[:MOST_N],
         most_reposted=sorted(
-            (i for i in named if i.repost_count), key=lambda i: (-i.repost_count, i.id)
+            (i for i in answers if i.repost_count), key=lambda i: (-i.repost_count, i.id)
         )[:MOST_N],
         locations=sorted(locations.items(), key=lambda kv: (-kv[1], kv[0].lower())),
         links=sorted(links.values(), key=lambda lk: (-lk.count, lk.first.id)),

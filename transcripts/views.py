@@ -82,7 +82,10 @@ def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpRe
         for item in built.items.values()
         if item.highlighted and not item.withheld and not item.omitted and item.id in where
     ]
+    q = request.GET.get("q", "").strip()[:200]
     context.update(
+        q=q,
+        matches=search(built, q, where, public=not host) if q else [],
         stats=stats,
         where=where,
         highlights=highlights,
@@ -92,6 +95,21 @@ def transcript_page(request: HttpRequest, hashtag: str, event_id: int) -> HttpRe
         formats=FORMATS,
     )
     return render(request, "transcripts/page.html", context)
+
+
+def search(built, q: str, where: dict[int, int], *, public: bool) -> list:
+    """Every post of the transcript (all parts) whose text, name or handle holds all
+    the words of `q`: (item, group, part) in reading order."""
+    words = q.casefold().split()
+    found = []
+    for group in built.groups:
+        for item, _ in built.walk(group, public=public):
+            if item.withheld:
+                continue
+            haystack = f"{item.text} {item.name} @{item.handle}".casefold()
+            if all(word in haystack for word in words):
+                found.append((item, group, where.get(item.id, 1)))
+    return found
 
 
 def transcript_chart(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:

@@ -18,6 +18,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
+    next_url = safe_next(request, "/")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -28,9 +29,10 @@ def signup(request):
             else:
                 login(request, user, backend=BACKEND)
                 messages.success(request, f"Welcome to hashchat, @{user.username}.")
-                return redirect("home")
+                return redirect(next_url)
         status = 422
-    return render(request, "accounts/signup.html", {"form": form}, status=status)
+    context = {"form": form, "next": next_url if next_url != "/" else ""}
+    return render(request, "accounts/signup.html", context, status=status)
 
 
 def login_view(request):

@@ -9,11 +9,11 @@ from chats.actions.events import (
     delete_event,
     delete_question,
     move_question,
-    set_questions,
     update_event,
     update_question,
 )
 from chats.actions.moderation import hide_post
+from chats.actions.planning import save_event, set_questions
 from chats.actions.rsvps import cancel_rsvp, rsvp
 from chats.actions.series import (
     create_series,
@@ -40,6 +40,7 @@ __all__ = [
     "move_question",
     "restore_occurrence",
     "rsvp",
+    "save_event",
     "set_questions",
     "skip_occurrence",
     "update_event",

@@ -82,7 +82,9 @@ def create_event(
 ) -> Event:
     """Plan an event of `series`: at one of its occurrences, or at `starts_at` (an
     extra one-off). `questions` is a plan ([{"kind", "text", "offset"}...]); the
-    series' default plan when None."""
+    series' default plan when None. An event is scheduled only when none of its
+    questions is a placeholder ("Question N"): given ones are refused, and the
+    standard plan's make it a draft."""
     check_host(user, series)
     topic = _clean_topic(topic)
     description = _clean_description(description)
@@ -95,6 +97,12 @@ def create_event(
         series.duration_minutes,
         series.hashtag,
     )
+    if not draft:
+        if questions is None and plans.placeholder_labels(plan):
+            # The standard plan's "Question N" stand-ins: a draft until they are written.
+            draft = True
+        else:
+            check_no_placeholders(plan)
     if (
         occurrence_start is not None
         and Event.objects.filter(series=series, occurrence_start=occurrence_start).exists()
@@ -130,6 +138,28 @@ def create_event(
     except IntegrityError:
         raise Conflict("An event is already planned for that occurrence.", field="starts_at")
     return event
+
+
+def check_no_placeholders(plan: list) -> None:
+    """An event to be scheduled has no question still reading "Question N"."""
+    labels = plans.placeholder_labels(plan)
+    if labels:
+        raise InvalidInput(plans.placeholder_message(labels), field="questions")
+
+
+def plan_of(event: Event) -> list[dict[str, Any]]:
+    return [
+        {"kind": q.kind, "text": q.text, "offset": q.offset_minutes} for q in event.questions.all()
+    ]
+
+
+def _check_placeholder_text(event: Event, kind: str, text: str) -> None:
+    if event.state != Event.State.DRAFT and plans.is_placeholder(kind, text):
+        raise InvalidInput(
+            "A scheduled event's questions cannot be placeholders (“Question N”): "
+            "write the question, or make the event a draft first.",
+            field="text",
+        )
 
 
 def _has_claims(event: Event) -> bool:
@@ -169,6 +199,8 @@ def update_event(
             )
         if event.state not in HOST_STATES or _has_claims(event):
             raise Conflict("This event has begun; its state follows the clock.", field="state")
+        if state == Event.State.SCHEDULED:
+            check_no_placeholders(plan_of(event))
         event.state = state
         fields.append("state")
     move_to = None
@@ -206,12 +238,12 @@ def _check_editable(question: Question) -> None:
         raise Conflict(f"{question.label} has already been posted; it can no longer be changed.")
 
 
-def _check_event_open(event: Event) -> None:
+def check_event_open(event: Event) -> None:
     if timezone.now() >= event.ends_at:
         raise Conflict("This event has ended; its questions can no longer change.")
 
 
-def _renumber(event: Event) -> None:
+def renumber(event: Event) -> None:
     """Positions follow time order; questions are numbered 1..n in that order. A
     question already posted keeps its number, or the change is refused."""
     questions = list(event.questions.order_by("offset_minutes", "position", "id"))
@@ -235,8 +267,9 @@ def add_question(
 ) -> Question:
     series = event.series
     check_host(user, series)
-    _check_event_open(event)
-    kind, text, offset = plans.clean_item(kind, text, offset, _duration(event), series.hashtag)
+    check_event_open(event)
+    kind, text, offset = plans.clean_item(kind, text, offset, duration_of(event), series.hashtag)
+    _check_placeholder_text(event, kind, text)
     with transaction.atomic():
         last = event.questions.order_by("-position").first()
         question = Question.objects.create(
@@ -246,12 +279,12 @@ def add_question(
             offset_minutes=offset,
             position=(last.position + 1) if last else 0,
         )
-        _renumber(event)
+        renumber(event)
     question.refresh_from_db()
     return question
 
 
-def _duration(event: Event) -> int:
+def duration_of(event: Event) -> int:
     return int((event.ends_at - event.starts_at).total_seconds() // 60)
 
 
@@ -266,14 +299,15 @@ def update_question(
     event = question.event
     check_host(user, event.series)
     _check_editable(question)
-    _check_event_open(event)
+    check_event_open(event)
     kind, text, offset = plans.clean_item(
         kind if kind is not None else question.kind,
         text if text is not None else question.text,
         offset if offset is not None else question.offset_minutes,
-        _duration(event),
+        duration_of(event),
         event.series.hashtag,
     )
+    _check_placeholder_text(event, kind, text)
     with transaction.atomic():
         # Claim-aware write: a question claimed meanwhile is left alone.
         updated = Question.objects.filter(pk=question.pk, claimed_at__isnull=True).update(
@@ -281,7 +315,7 @@ def update_question(
         )
         if not updated:
             raise Conflict(f"{question.label} has already been posted; it can no longer change.")
-        _renumber(event)
+        renumber(event)
     question.refresh_from_db()
     return question
 
@@ -294,7 +328,7 @@ def delete_question(*, user: User, question: Question) -> None:
         deleted, _ = Question.objects.filter(pk=question.pk, claimed_at__isnull=True).delete()
         if not deleted:
             raise Conflict(f"{question.label} has already been posted; it can no longer change.")
-        _renumber(event)
+        renumber(event)
 
 
 def move_question(*, user: User, question: Question, direction: str) -> Question:
@@ -305,7 +339,7 @@ def move_question(*, user: User, question: Question, direction: str) -> Question
     if direction not in ("up", "down"):
         raise InvalidInput("Move a question up or down.", field="direction")
     _check_editable(question)
-    _check_event_open(event)
+    check_event_open(event)
     ordered = list(event.questions.order_by("offset_minutes", "position", "id"))
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
     other_index = index - 1 if direction == "up" else index + 1
@@ -320,72 +354,6 @@ def move_question(*, user: User, question: Question, direction: str) -> Question
             )
             if not updated:
                 raise Conflict(f"{q.label} has already been posted; it can no longer change.")
-        _renumber(event)
+        renumber(event)
     question.refresh_from_db()
     return question
-
-
-def set_questions(*, user: User, event: Event, items: list) -> list[Question]:
-    """Replace the event's plan: items with the id of a question update it, items
-    without add one, and questions left out are removed. Questions already posted
-    must be left out or come back unchanged."""
-    series = event.series
-    check_host(user, series)
-    if not isinstance(items, list):
-        raise InvalidInput("questions is a list.", field="questions")
-    existing = {q.pk: q for q in event.questions.all()}
-    duration = _duration(event)
-    wanted: list[tuple[Question | None, str, str, int]] = []
-    for index, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise InvalidInput("Each question is an object with kind, text and offset.")
-        qid = item.get("id")
-        question = None
-        if qid not in (None, ""):
-            try:
-                question = existing.get(int(qid))
-            except (TypeError, ValueError):
-                question = None
-            if question is None:
-                raise InvalidInput(f"Question {index + 1}: no question {qid} in this event.")
-        try:
-            kind, text, offset = plans.clean_item(
-                item.get("kind", question.kind if question else "question"),
-                item.get("text", question.text if question else ""),
-                item.get(
-                    "offset",
-                    item.get("offset_minutes", question.offset_minutes if question else None),
-                ),
-                duration,
-                series.hashtag,
-            )
-        except InvalidInput as e:
-            raise InvalidInput(f"Question {index + 1}: {e.message}", field="questions")
-        if question is not None and question.claimed_at is not None:
-            before = (question.kind, question.text, question.offset_minutes)
-            if (kind, text, offset) != before:
-                raise Conflict(
-                    f"{question.label} has already been posted; it can no longer be changed."
-                )
-        wanted.append((question, kind, text, offset))
-    kept = {q.pk for q, *_ in wanted if q is not None}
-    changes_unposted = any(q is None or q.claimed_at is None for q, *_ in wanted) or any(
-        q.claimed_at is None for pk, q in existing.items() if pk not in kept
-    )
-    if changes_unposted:
-        _check_event_open(event)
-    with transaction.atomic():
-        Question.objects.filter(event=event, claimed_at__isnull=True).exclude(pk__in=kept).delete()
-        for position, (question, kind, text, offset) in enumerate(wanted):
-            if question is None:
-                Question.objects.create(
-                    event=event, kind=kind, text=text, offset_minutes=offset, position=position
-                )
-            elif question.claimed_at is None:
-                updated = Question.objects.filter(pk=question.pk, claimed_at__isnull=True).update(
-                    kind=kind, text=text, offset_minutes=offset, position=position
-                )
-                if not updated:
-                    raise Conflict(f"{question.label} has just been posted; try again.")
-        _renumber(event)
-    return list(event.questions.all())

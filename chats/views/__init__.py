@@ -3,15 +3,19 @@ and the host pages."""
 
 from chats.views.host import (
     event_delete,
-    event_edit,
     event_log,
-    event_new,
     occurrence_change,
-    series_edit,
-    series_new,
 )
-from chats.views.public import directory, event_detail, event_ics, series_detail, series_ics
-from chats.views.questions import question_add, question_delete, question_edit, question_move
+from chats.views.public import (
+    directory,
+    event_detail,
+    event_ics,
+    how_to_take_part,
+    series_detail,
+    series_ics,
+)
+from chats.views.questions import event_edit, event_new
+from chats.views.series_form import host_a_chat, recurrence_preview, series_edit, series_new
 from chats.views.taking_part import hide, rsvp
 
 __all__ = [
@@ -23,11 +27,10 @@ __all__ = [
     "event_log",
     "event_new",
     "hide",
+    "host_a_chat",
+    "how_to_take_part",
     "occurrence_change",
-    "question_add",
-    "question_delete",
-    "question_edit",
-    "question_move",
+    "recurrence_preview",
     "rsvp",
     "series_detail",
     "series_edit",

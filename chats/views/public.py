@@ -162,3 +162,8 @@ def series_ics(request, hashtag):
 def event_ics(request, hashtag, event_id):
     event = visible_event(request, hashtag, event_id)
     return _ics(calendars.event_calendar(event), f"{event.series.hashtag}-{event.id}.ics")
+
+
+def how_to_take_part(request):
+    """A short guide for newcomers, linked from every room and event page."""
+    return render(request, "chats/how_to_take_part.html")

@@ -3,7 +3,8 @@
     GET  /chats/<tag>/events/<id>/room/                 the room (server-rendered)
     POST /chats/<tag>/events/<id>/room/post             post (form or fetch)
     POST /chats/<tag>/events/<id>/room/posts/<pid>/<verb>  like, unlike, repost, unrepost, hide
-    GET  /chats/<tag>/events/<id>/room/posts.json       older (?before=) or newer (?after=) posts
+    GET  /chats/<tag>/events/<id>/room/posts.json       older (?before=) or newer (?after=) posts,
+                                                        answers to one question (?question=3)
     GET  /chats/<tag>/events/<id>/room/state.json       state, pinned question, next question
 
 The event stream itself (/room/stream) is served by live.streaming, past Django.
@@ -26,7 +27,7 @@ from accounts.models import Profile
 from chats import room as rooms
 from chats.actions.moderation import hide_post
 from chats.timefmt import fmt
-from core.errors import ActionError, InvalidInput, NotFound
+from core.errors import ActionError, InvalidInput, NotAllowed, NotFound
 from live.hub import get_hub
 from posts import actions as post_actions
 from posts.models import Post
@@ -100,7 +101,8 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         "room_url": room_url(event),
         "can_post": viewer is not None and moment.state != "archived",
         "my_profiles": profiles_for(request) if request.user.is_authenticated else [],
-        "is_host": viewer is not None and viewer.id in hosts,
+        # Any login that may act as a host profile moderates, whatever it posts as.
+        "is_host": rooms.hosting_profile(request.user, event) is not None,
         "max_chars": settings.HASHCHAT["MAX_POST_CHARS"],
         "reply_to": reply_to if reply_id else None,
         "host_ids": " ".join(str(pid) for pid in sorted(hosts)),
@@ -130,9 +132,10 @@ def room_post(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse
         return redirect(f"/login/?next={room_url(event)}")
     try:
         profile = posting_profile(request)
-        answer = int_param(request.POST.get("answer"))
-        text = rooms.compose_text(request.POST.get("text", ""), event.series.hashtag, answer)
         reply_id = int_param(request.POST.get("in_reply_to"))
+        # A reply is posted as written: it answers a post, not a question.
+        answer = None if reply_id is not None else int_param(request.POST.get("answer"))
+        text = rooms.compose_text(request.POST.get("text", ""), event.series.hashtag, answer)
         in_reply_to = None
         if reply_id is not None:
             in_reply_to = Post.objects.filter(pk=reply_id).first()
@@ -166,10 +169,15 @@ def room_react(
     try:
         if post is None or verb not in VERBS:
             raise NotFound("No such post.")
-        profile = posting_profile(request)
         if verb == "hide":
-            hide_post(user=request.user, profile=profile, event=event, post=post)
+            from chats.actions.moderation import hide_post
+
+            host = rooms.hosting_profile(request.user, event)
+            if host is None:
+                raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can hide posts.")
+            hide_post(user=request.user, profile=host, event=event, post=post)
         else:
+            profile = posting_profile(request)
             getattr(post_actions, verb)(user=request.user, profile=profile, post=post)
     except ActionError as e:
         return fail(request, event, e)
@@ -192,10 +200,13 @@ def room_posts(request: HttpRequest, hashtag: str, event_id: int) -> JsonRespons
         before = int_param(request.GET.get("before"))
         after = int_param(request.GET.get("after"))
         limit = min(int_param(request.GET.get("limit")) or rooms.PAGE_SIZE, 100)
+        question = int_param(request.GET.get("question"))
     except InvalidInput as e:
         return JsonResponse({"error": e.message}, status=400)
     viewer = getattr(request, "profile", None)
-    items = rooms.page_of_items(event, viewer, before=before, after=after, limit=limit)
+    items = rooms.page_of_items(
+        event, viewer, before=before, after=after, limit=limit, question=question
+    )
     return JsonResponse({"items": items, "more": len(items) == limit})
 
 

@@ -21,6 +21,29 @@ export function renderTimes(root) {
   }
 }
 
+// "just now", "2 min", "3 h", then the date: on <time data-relative>, with the
+// exact time in the viewer's zone on hover (title) and for screen readers.
+export function relativeText(when, now = Date.now()) {
+  const seconds = Math.max(0, Math.round((now - when.getTime()) / 1000));
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h`;
+  return new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }).format(when);
+}
+
+export function renderRelative(root) {
+  for (const el of root.querySelectorAll("time[data-relative]")) {
+    const when = new Date(el.getAttribute("datetime"));
+    if (Number.isNaN(when.getTime())) continue;
+    const exact = formatter.format(when);
+    el.textContent = relativeText(when);
+    el.title = exact;
+    el.setAttribute("aria-label", exact);
+  }
+}
+
 function fillZones(root) {
   const params = new URLSearchParams(window.location.search);
   if (params.get("tz") || !zone) return;
@@ -68,6 +91,8 @@ function startCountdowns(root) {
 }
 
 renderTimes(document);
+renderRelative(document);
+window.setInterval(() => renderRelative(document), 30000);
 fillZones(document);
 startCountdowns(document);
 

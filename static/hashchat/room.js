@@ -1,7 +1,11 @@
 // The live chat room: new posts without reload, pause, filters, inline actions,
 // older posts on scroll, live counts, and a stream that resumes without a gap.
 // The page works without this module; it only adds to what the server rendered.
-import { renderTimes } from "./localtime.js";
+// New posts never move what the reader is on: while they are scrolled down,
+// pointing at or focused on a post, or typing, new posts wait behind "N new posts".
+import { renderRelative } from "./localtime.js";
+import { setUpCompose } from "./room-compose.js";
+import { makeRenderer } from "./room-render.js";
 
 const room = document.getElementById("room");
 const feed = document.getElementById("feed");
@@ -19,7 +23,7 @@ const questionFilter = document.getElementById("question-filter");
 const compose = document.getElementById("compose");
 
 let paused = false;
-const buffered = new Map(); // id -> item, held back while paused
+const buffered = new Map(); // id -> item, held back while paused or reading
 let oldest = room.dataset.oldest || "";
 let moreOlder = Boolean(oldest);
 let loadingOlder = false;
@@ -30,129 +34,17 @@ const MAX_LIVE = 200;
 
 const byId = (a, b) => (BigInt(a) > BigInt(b) ? 1 : BigInt(a) < BigInt(b) ? -1 : 0);
 
-// -- rendering: the same markup as templates/live/_item.html ----------------------
+// -- rendering (room-render.js: the markup of templates/chats/_room_item.html) -----
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
-
-// Posts known to be questions themselves (a host's "Q4 ..."): badged Q4, not A4.
 const questionPosts = new Set(
   [...feed.querySelectorAll(".room-post[data-asks]")].map((node) => node.dataset.target),
 );
-
-function asksQuestion(shown, question) {
-  if (!question) return false;
-  if (questionPosts.has(shown.id)) return true;
-  if (!hosts.has(shown.account.id)) return false;
-  const text = new DOMParser().parseFromString(shown.content || "", "text/html").body.textContent;
-  const found = /^\s*Q(\d+)\b/i.exec(text);
-  return Boolean(found) && Number(found[1]) === Number(question);
-}
-
-function itemFrom(status, question = null) {
-  const shown = status.reblog || status;
-  return {
-    id: status.id,
-    status,
-    shown,
-    question,
-    asks: asksQuestion(shown, question),
-    is_host: hosts.has(shown.account.id),
-    is_repost: Boolean(status.reblog),
-  };
-}
-
-function countSpan(name, value) {
-  return el("span", { class: "count", "data-count": name, text: value });
-}
-
-function reactForm(shown, verb, pressed, label, count) {
-  const action = pressed ? `un${verb === "like" ? "like" : "repost"}` : verb;
-  const form = el("form", { method: "post", action: `${base}posts/${shown.id}/${action}`, class: "react" });
-  form.append(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }));
-  const button = el("button", { type: "submit", "data-verb": verb, "aria-pressed": String(pressed) }, `${label} `);
-  if (count !== null) button.append(countSpan(count[0], count[1]));
-  form.append(button);
-  return form;
-}
-
-function render(item) {
-  const { shown, status } = item;
-  const classes = ["post", "room-post"];
-  if (item.is_host) classes.push("is-host");
-  if (item.is_repost) classes.push("is-repost");
-  const article = el("article", {
-    class: classes.join(" "),
-    id: `post-${item.id}`,
-    "data-id": item.id,
-    "data-target": shown.id,
-    "data-question": item.question ?? "",
-    "data-asks": item.asks ? "1" : null,
-    "aria-labelledby": `post-${item.id}-by`,
-  });
-  if (item.is_repost) {
-    article.append(el("p", { class: "repost-note", text: `${status.account.display_name} reposted` }));
-  }
-  article.append(el("img", { class: "avatar", src: shown.account.avatar, alt: "", width: 48, height: 48, loading: "lazy" }));
-  const meta = el("p", { class: "post-meta" });
-  meta.append(
-    el("a", { class: "name", id: `post-${item.id}-by`, href: shown.account.url, text: shown.account.display_name }),
-    " ",
-    el("span", { class: "handle", text: `@${shown.account.acct}` }),
-  );
-  if (item.is_host) meta.append(" ", el("span", { class: "tag-label", text: "Host" }));
-  if (item.question) {
-    meta.append(" ", item.asks
-      ? el("span", { class: "tag-label question-label", text: `Q${item.question}` })
-      : el("span", { class: "tag-label answer-label", text: `A${item.question}` }));
-  }
-  const time = el("time", { datetime: shown.created_at, "data-localtime": true, text: shown.created_at });
-  meta.append(" ", el("a", { class: "when", href: `/posts/${shown.id}/` }, time));
-  renderTimes(meta);
-  article.append(meta);
-  const body = el("div", { class: "post-body" });
-  body.innerHTML = shown.content; // sanitised by the server (nh3)
-  article.append(body);
-  const actions = el("div", { class: "post-actions" });
-  const reply = el("a", {
-    class: "button-like reply-link",
-    href: `${base}?reply=${shown.id}#compose`,
-    "data-reply": shown.id,
-    "data-handle": shown.account.acct,
-  }, "Reply ");
-  reply.append(countSpan("replies", shown.replies_count));
-  actions.append(reply);
-  if (canPost) {
-    actions.append(
-      reactForm(shown, "like", Boolean(shown.favourited), "Like", ["likes", shown.favourites_count]),
-      reactForm(shown, "repost", Boolean(shown.reblogged), "Repost", ["reposts", shown.reblogs_count]),
-    );
-    if (isHost) {
-      const form = el("form", { method: "post", action: `${base}posts/${shown.id}/hide`, class: "react" });
-      form.append(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }));
-      form.append(el("button", { type: "submit", "data-verb": "hide", class: "hide-button", text: "Hide" }));
-      actions.append(form);
-    }
-  } else {
-    const likes = el("span", { class: "button-like" }, "Likes ");
-    likes.append(countSpan("likes", shown.favourites_count));
-    const reposts = el("span", { class: "button-like" }, "Reposts ");
-    reposts.append(countSpan("reposts", shown.reblogs_count));
-    actions.append(likes, " ", reposts);
-  }
-  article.append(actions);
+const { el, itemFrom, render: renderItem } = makeRenderer({ feed, base, canPost, isHost, hosts, csrf, questionPosts });
+const render = (item) => {
+  const article = renderItem(item);
   applyFilter(article);
   return article;
-}
+};
 
 // -- times and countdowns ----------------------------------------------------------
 
@@ -167,6 +59,7 @@ function countdown(node) {
 }
 
 setInterval(() => document.querySelectorAll("time.countdown").forEach(countdown), 1000);
+setInterval(() => renderRelative(feed), 30000);
 document.querySelectorAll("time.countdown").forEach(countdown);
 
 // -- the feed: insert in id order, dedupe, filter ----------------------------------
@@ -202,11 +95,29 @@ function place(item) {
   feed.append(fresh);
 }
 
+// Whether new posts must wait: paused, scrolled down into the feed, the pointer on
+// a post, focus on a post, or typing in the compose box.
+function holding() {
+  if (paused) return true;
+  const sticky = document.querySelector(".room-sticky");
+  const line = sticky ? sticky.getBoundingClientRect().bottom : 0;
+  if (feed.getBoundingClientRect().top < line - 2) return true;
+  if (feed.querySelector(".room-post:hover")) return true;
+  const active = document.activeElement;
+  if (active && active !== feed && feed.contains(active)) return true;
+  return Boolean(compose && compose.contains(active) && active.tagName === "TEXTAREA");
+}
+
+// When the reader is back at the top, not pointing, focused or typing, what waited shows.
+function release() {
+  if (buffered.size && !holding()) flush();
+}
+
 // Keep the live list bounded: drop the oldest beyond MAX_LIVE and offer them again
 // through "Load older posts".
 function trim() {
   // Not while paused, nor while the reader is down among older posts.
-  if (paused || window.scrollY > window.innerHeight) return;
+  if (holding() || window.scrollY > window.innerHeight) return;
   const posts = feed.querySelectorAll(".room-post");
   if (posts.length <= MAX_LIVE) return;
   for (const node of [...posts].slice(MAX_LIVE)) node.remove();
@@ -221,9 +132,14 @@ function arrive(item) {
     place(item);
     return;
   }
-  if (paused) {
+  if (holding()) {
     buffered.set(item.id, item);
     showNewButton();
+    return;
+  }
+  if (buffered.size) {
+    buffered.set(item.id, item);
+    flush();
     return;
   }
   place(item);
@@ -231,7 +147,7 @@ function arrive(item) {
 
 function showNewButton() {
   newButton.textContent = `${buffered.size} new post${buffered.size === 1 ? "" : "s"}`;
-  newButton.hidden = !(paused && buffered.size > 0);
+  newButton.hidden = buffered.size === 0;
 }
 
 function flush() {
@@ -296,7 +212,7 @@ function addQuestionOption(question) {
     const short = question.text.length > 32 ? `${question.text.slice(0, 31)}…` : question.text;
     answer.append(el("option", { value: question.number, text: `A${question.number} — ${short}` }));
   }
-  if (answer) answer.value = String(question.number);
+  composer?.questionAsked(question);
   if (questionFilter && !questionFilter.querySelector(`option[value="${question.number}"]`)) {
     questionFilter.append(el("option", { value: question.number, text: `Answers to Q${question.number}` }));
   }
@@ -366,9 +282,45 @@ pauseButton.addEventListener("click", () => {
   if (!paused) flush();
   else showNewButton();
 });
-newButton.addEventListener("click", flush);
+newButton.addEventListener("click", () => {
+  flush();
+  // Take the reader to the newest post.
+  const sticky = document.querySelector(".room-sticky");
+  const top = window.scrollY + feed.getBoundingClientRect().top - (sticky ? sticky.offsetHeight : 0) - 8;
+  if (window.scrollY > top) window.scrollTo({ top });
+});
 hideReposts?.addEventListener("change", () => feed.classList.toggle("hide-reposts", hideReposts.checked));
-questionFilter?.addEventListener("change", () => feed.querySelectorAll(".room-post").forEach(applyFilter));
+let scrollTimer = null;
+window.addEventListener("scroll", () => {
+  window.clearTimeout(scrollTimer);
+  scrollTimer = window.setTimeout(release, 150);
+}, { passive: true });
+feed.addEventListener("pointerleave", () => window.setTimeout(release, 0));
+feed.addEventListener("focusout", () => window.setTimeout(release, 0));
+
+// Filtering by question asks the server, so every answer shows (older ones too).
+function filterQuery() {
+  return questionFilter?.value ? `&question=${encodeURIComponent(questionFilter.value)}` : "";
+}
+
+questionFilter?.addEventListener("change", async () => {
+  feed.setAttribute("aria-busy", "true");
+  try {
+    const response = await fetch(`${base}posts.json?limit=${pageSize}${filterQuery()}`, { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const page = await response.json();
+    for (const item of page.items) buffered.delete(item.id);
+    feed.replaceChildren(...page.items.map(render));
+    if (!page.items.length) feed.append(el("p", { class: "muted empty-note", text: "No posts yet." }));
+    oldest = page.items.length ? page.items[page.items.length - 1].id : "";
+    moreOlder = page.more;
+    showOlder();
+    const shown = questionFilter.value ? `Answers to Q${questionFilter.value}` : "All posts";
+    say(`${shown}: ${page.items.length}${page.more ? " or more" : ""} post${page.items.length === 1 ? "" : "s"}`);
+  } finally {
+    feed.setAttribute("aria-busy", "false");
+  }
+});
 
 // -- posting, replying, reacting -------------------------------------------------------
 
@@ -384,65 +336,7 @@ async function send(url, body) {
   return data;
 }
 
-if (compose) {
-  const text = compose.querySelector("textarea");
-  const counter = document.getElementById("compose-counter");
-  const error = document.getElementById("compose-error");
-  const replyField = compose.querySelector('input[name="in_reply_to"]');
-  const replying = document.getElementById("replying");
-  const limit = Number(text.getAttribute("maxlength")) || 500;
-  const tag = `#${room.dataset.tag}`;
-  // The counter is read with the field (aria-describedby); a separate live region
-  // speaks only near and over the limit, not on every keystroke.
-  counter.removeAttribute("aria-live");
-  const counterVoice = el("span", { class: "visually-hidden", "aria-live": "polite" });
-  counter.after(counterVoice);
-  const stepOf = (left) => (left < 0 ? "over" : [0, 10, 20, 50].find((n) => left <= n));
-  let lastStep = "first"; // the first update (on load) says nothing
-  const update = () => {
-    const needsTag = !new RegExp(`(^|\\s)${tag}\\b`, "i").test(text.value);
-    const left = limit - text.value.length - (needsTag ? tag.length + 1 : 0);
-    counter.textContent = left >= 0
-      ? `${left} character${left === 1 ? "" : "s"} left`
-      : `${-left} character${left === -1 ? "" : "s"} too many`;
-    counter.classList.toggle("over", left < 0);
-    const step = stepOf(left);
-    if (lastStep !== "first" && step !== lastStep && step !== undefined) counterVoice.textContent = counter.textContent;
-    lastStep = step;
-  };
-  text.addEventListener("input", update);
-  update();
-  compose.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.hidden = true;
-    try {
-      const data = await send(compose.action, new FormData(compose));
-      place(data.item);
-      text.value = "";
-      replyField.value = "";
-      replying.hidden = true;
-      update();
-      say("Posted");
-    } catch (problem) {
-      error.textContent = problem.message;
-      error.hidden = false;
-    }
-  });
-  compose.querySelector(".cancel-reply")?.addEventListener("click", () => {
-    replyField.value = "";
-    replying.hidden = true;
-    text.focus();
-  });
-  feed.addEventListener("click", (event) => {
-    const link = event.target.closest(".reply-link");
-    if (!link) return;
-    event.preventDefault();
-    replyField.value = link.dataset.reply;
-    replying.querySelector(".reply-handle").textContent = `@${link.dataset.handle}`;
-    replying.hidden = false;
-    text.focus();
-  });
-}
+const composer = compose ? setUpCompose({ room, compose, feed, say, send, place }) : null;
 
 feed.addEventListener("submit", async (event) => {
   const form = event.target.closest("form.react");
@@ -488,7 +382,7 @@ async function loadOlder() {
   loadingOlder = true;
   feed.setAttribute("aria-busy", "true");
   try {
-    const query = `?before=${oldest}&limit=${pageSize}`;
+    const query = `?before=${oldest}&limit=${pageSize}${filterQuery()}`;
     const response = await fetch(`${base}posts.json${query}`, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const page = await response.json();
@@ -516,3 +410,20 @@ if (older) {
 }
 
 connect();
+
+// -- a first visit: a short hint on how to take part, until dismissed ---------------------
+
+const hint = document.getElementById("first-visit");
+const HINT_KEY = "hashchat.room-hint-seen";
+try {
+  if (hint && !window.localStorage.getItem(HINT_KEY)) {
+    hint.hidden = false;
+    hint.querySelector("[data-dismiss-hint]").addEventListener("click", () => {
+      window.localStorage.setItem(HINT_KEY, "1");
+      hint.hidden = true;
+      document.getElementById("compose-text")?.focus();
+    });
+  }
+} catch {
+  // No storage (private mode): no hint rather than one that cannot be dismissed.
+}

@@ -141,7 +141,8 @@ def test_it_plans_an_event_with_the_default_plan(client, series, hana):
         ("Closing", 55),
     ]
     assert data["questions"][1]["due_at"] == "2027-03-02T19:05:00+08:00"
-    assert data["state"] == "scheduled"
+    # Its questions are still placeholders ("Question 1"...): a draft, never posted.
+    assert data["state"] == "draft"
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,15 @@ def test_two_workers_racing_post_each_question_once(hana, ngac):
             start_date=date(2027, 1, 1),
         )
         event = actions.create_event(
-            user=hana.user, series=series, occurrence_start=FEB_CHAT, topic="Racing"
+            user=hana.user,
+            series=series,
+            occurrence_start=FEB_CHAT,
+            topic="Racing",
+            questions=[{"kind": "welcome", "text": "Welcome!", "offset": 0}]
+            + [
+                {"kind": "question", "text": f"Race question {n}?", "offset": 5 + 10 * n}
+                for n in range(5)
+            ],
         )
         clock.move_to(FEB_CHAT + timedelta(minutes=50))
         barrier = threading.Barrier(2)

@@ -21,6 +21,8 @@ series = actions.create_series(
 event = actions.create_event(
     user=user, series=series, starts_at=timezone.now() - timedelta(seconds=30),
     topic="Customer Service",
+    questions=[{"kind": "welcome", "text": "Welcome, everyone!", "offset": 0},
+               {"kind": "question", "text": "What brought you here?", "offset": 5}],
 )
 print(event.id)
 """

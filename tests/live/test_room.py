@@ -211,5 +211,5 @@ def test_post_times_read_like_the_rest_of_the_site_in_the_profile_zone(client, c
     html = client.get(room_url(chat)).content.decode()
     local = post.created_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Hong_Kong"))
     expected = f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M} HKT"
-    assert f"data-localtime>{expected}</time>" in article_of(html, post)
+    assert f'data-relative title="{expected}">{expected}</time>' in article_of(html, post)
     assert 'aria-live="polite"></span>' not in html.split('id="compose-counter"', 1)[1][:80]

@@ -357,7 +357,11 @@ def live_chat(hana, ngac, pat):
             cohosts=["pat"],
         )
         return chat_actions.create_event(
-            user=hana.user, series=series, occurrence_start=T0, topic="Customer Service"
+            user=hana.user,
+            series=series,
+            occurrence_start=T0,
+            topic="Customer Service",
+            questions=[{"kind": "question", "text": "Why libraries?", "offset": 5}],
         )
 
 
