@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
         from core import postgres
+        from core.ids import IdConverter
 
         postgres.connect()
+        # `<id:post_id>` in every URL table: a 64-bit id or no match.
+        register_converter(IdConverter, "id")

@@ -9,6 +9,7 @@ from django.db.models import BigIntegerField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from accounts.models import Profile
+from core.ids import parse_id
 
 PAGE_SIZE = 20
 
@@ -103,10 +104,7 @@ class Page:
 def page_by_id(queryset: models.QuerySet, before: str | int | None, size: int = PAGE_SIZE) -> Page:
     """Newest first, `size` at a time, continuing below the id `before`."""
     queryset = queryset.order_by("-id")
-    try:
-        cursor = int(before) if before not in (None, "") else None
-    except (TypeError, ValueError):
-        cursor = None
+    cursor = parse_id(before)
     if cursor is not None:
         queryset = queryset.filter(id__lt=cursor)
     items = list(queryset[: size + 1])

@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from accounts.models import User
 from chats.models import Event
 from core.errors import NotFound
+from core.ids import parse_id
 from transcripts.actions import can_curate
 from transcripts.downloads import export_response
 
@@ -27,8 +28,9 @@ class TranscriptQuery(Schema):
         "by a host and posts of authors who asked to be left out are never included."
     ),
 )
-def transcript(request: HttpRequest, event_id: int, query: Query[TranscriptQuery]) -> HttpResponse:
-    event = Event.objects.select_related("series").filter(pk=event_id).first()
+def transcript(request: HttpRequest, event_id: str, query: Query[TranscriptQuery]) -> HttpResponse:
+    pk = parse_id(event_id)
+    event = Event.objects.select_related("series").filter(pk=pk).first() if pk is not None else None
     if event is None:
         raise NotFound("No such event.")
     hidden = event.state == Event.State.DRAFT or not event.series.is_public

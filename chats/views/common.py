@@ -1,5 +1,4 @@
 import functools
-import re
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -10,6 +9,8 @@ from chats.models import Event, Series
 from chats.permissions import can_host
 from chats.queries import series_by_hashtag
 from core.errors import ActionError, NotAllowed
+from core.ids import MAX_ID
+from core.ids import parse_id as core_parse_id
 
 
 def get_series(hashtag: str) -> Series:
@@ -80,10 +81,7 @@ def host_event(request, hashtag, event_id) -> Event:
     return event
 
 
-def parse_id(value: object, limit: int = 2**63 - 1) -> int | None:
+def parse_id(value: object, limit: int = MAX_ID) -> int | None:
     """A non-negative whole number written in ASCII digits, at most `limit`; else None."""
-    text = str(value or "")
-    if not re.fullmatch(r"[0-9]{1,19}", text):
-        return None
-    number = int(text)
-    return number if number <= limit else None
+    number = core_parse_id(value)
+    return number if number is not None and number <= limit else None
