@@ -153,6 +153,8 @@ def parse_params(request: HttpRequest) -> Params:
             data = json.loads(body)
         except ValueError:
             raise ApiError("The body is not valid JSON.", 400)
+        except RecursionError:
+            raise ApiError("The JSON body is nested too deeply.", 400)
         if not isinstance(data, dict):
             raise ApiError("The JSON body must be an object.", 422)
         params.add_json(data)
