@@ -218,6 +218,9 @@ def update_series(*, user: User, series: Series, **changes: Any) -> Series:
 
 
 def _check_occurrence(series: Series, original: datetime) -> None:
+    if timezone.is_naive(original):
+        raise InvalidInput("An occurrence is a time with its timezone.", field="original")
+    recurrence.check_date(original, "original", "The occurrence")
     if not recurrence.is_occurrence(series, original):
         raise InvalidInput(
             f"#{series.hashtag} has no occurrence at {original.isoformat()}.", field="original"
@@ -251,6 +254,7 @@ def move_occurrence(
     _check_occurrence(series, original)
     if timezone.is_naive(new_start):
         raise InvalidInput("The new start needs a timezone.", field="new_start")
+    recurrence.check_date(new_start, "new_start", "The new start")
     now = timezone.now()
     if new_start + series.duration <= now:
         raise InvalidInput("The new start has already passed.", field="new_start")

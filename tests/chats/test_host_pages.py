@@ -39,7 +39,7 @@ def test_a_host_creates_a_series_from_the_form(client, clock, hana, ngac):
 def test_the_form_shows_what_is_wrong_and_saves_nothing(client, clock, series, hana, ngac):
     client.force_login(hana.user)
     for change, message in (
-        ({"rrule": "FREQ=NEVER"}, "not a valid RFC 5545 RRULE"),
+        ({"rrule": "FREQ=NEVER"}, "Start the rule with FREQ=DAILY"),
         ({"timezone": "Moon/Base"}, "not a known IANA timezone"),
         ({"hashtag": "AusLibChat"}, "already used by another series"),
     ):
