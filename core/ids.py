@@ -1,26 +1,30 @@
 """64-bit, time-sortable ids (exposed as strings in JSON).
 
 Layout: 42 bits of milliseconds since 2020-01-01, 10 bits of process tag,
-12 bits of sequence. Ids made later compare greater, so "order by id" is
-"order by creation", and the Mastodon API's max_id/since_id work on them.
+12 bits of sequence. The tag is handed out by core.id_tags (a PostgreSQL sequence,
+or a lock file per tag on SQLite), so no two running processes share one. Ids made
+later compare greater, so "order by id" is "order by creation", and the Mastodon
+API's max_id/since_id work on them.
 """
 
 import os
-import random
 import re
 import threading
 import time
 from datetime import datetime
 
+from core import id_tags
+
 EPOCH_MS = 1_577_836_800_000  # 2020-01-01T00:00:00Z
 _lock = threading.Lock()
-_state = {"ms": 0, "seq": 0, "tag": random.SystemRandom().randrange(1024), "pid": os.getpid()}
+# tag -1: not claimed yet (claimed on the first id, when the database is configured).
+_state = {"ms": 0, "seq": 0, "tag": -1, "pid": os.getpid()}
 
 
 def next_id() -> int:
     with _lock:
-        if _state["pid"] != os.getpid():  # forked: take a fresh process tag
-            _state.update(pid=os.getpid(), tag=random.SystemRandom().randrange(1024), seq=0)
+        if _state["tag"] < 0 or _state["pid"] != os.getpid():  # first id, or forked
+            _state.update(pid=os.getpid(), tag=id_tags.claim_tag(), seq=0)
         now = int(time.time() * 1000)
         # Never go backwards, even when the clock does: keep counting from the last ms.
         if now <= _state["ms"]:
