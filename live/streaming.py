@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 from asgiref.sync import sync_to_async
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from core.hashtags import tag_key
 from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub
@@ -179,13 +180,13 @@ def room_streams(tag: str, event_id: int) -> list[Resolved] | None:
 
     event = (
         Event.objects.select_related("series")
-        .filter(pk=event_id, series__hashtag__iexact=tag, series__is_public=True)
+        .filter(pk=event_id, series__hashtag_key=tag_key(tag), series__is_public=True)
         .exclude(state=Event.State.DRAFT)
         .first()
     )
     if event is None:
         return None
-    streams = frozenset({f"hashtag:{event.series.hashtag.lower()}", f"event:{event.id}"})
+    streams = frozenset({f"hashtag:{event.series.hashtag_key}", f"event:{event.id}"})
     return [Resolved(("room", str(event.id)), streams, lambda envelope: True)]
 
 
@@ -274,7 +275,7 @@ async def websocket_session(ws: WebSocket) -> None:
                 if kind == "subscribe":
                     await subscribe(name, tag)
                 elif kind == "unsubscribe":
-                    label = (name, tag.lstrip("#").lower()) if tag else (name,)
+                    label = (name, tag_key(tag)) if tag else (name,)
                     hub.remove(subscriber, label)
                 else:
                     await ws.send_text(json.dumps({"error": "Unknown message type", "status": 400}))

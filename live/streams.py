@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from accounts.models import Block, Follow, Mute, Profile
+from core.hashtags import tag_key
 from live.envelope import STREAMING_EVENT_NAMES, Envelope
 from live.hub import Accept, Label
 
@@ -63,7 +64,7 @@ def home_accept(hidden: frozenset[str]) -> Accept:
 
 
 def normalise_tag(tag: str | None) -> str:
-    tag = (tag or "").strip().lstrip("#").lower()
+    tag = tag_key(tag or "")
     if not tag or len(tag) > 100 or any(c.isspace() for c in tag):
         raise StreamError("A hashtag stream needs a tag (tag=...).")
     return tag

@@ -9,6 +9,7 @@ from django.db.models import BigIntegerField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from accounts.models import Profile
+from core.hashtags import tag_key
 from core.ids import parse_id
 
 PAGE_SIZE = 20
@@ -28,7 +29,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(visibility="public")
 
     def with_tag(self, name: str) -> "PostQuerySet":
-        return self.filter(hashtags__name_lower=name.lstrip("#").lower())
+        return self.filter(hashtags__name_lower=tag_key(name))
 
     def for_display(self) -> "PostQuerySet":
         return self.select_related(

@@ -76,7 +76,7 @@ def _member_post(event: Event, transcript: Transcript, post_id: int | str | None
             post.author_id
             in {event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)}
             or Post.objects.filter(
-                Q(hashtags__name_lower=event.series.hashtag.lower()),
+                Q(hashtags__name_lower=event.series.hashtag_key),
                 Q(id=post.thread_root_id or pid) | Q(thread_root_id=post.thread_root_id or pid),
                 created_at__gte=event.starts_at,
                 created_at__lt=event.window_ends_at,

@@ -1,5 +1,6 @@
 """Create and change a series, and skip or move one of its occurrences."""
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from chats import plans, recurrence
 from chats.models import Event, OccurrenceChange, Series
 from chats.permissions import check_edit_series
 from core.errors import Conflict, InvalidInput
+from core.hashtags import tag_key
 from posts import parsing
 
 MAX_DURATION = 24 * 60
@@ -21,7 +23,8 @@ RESERVED = {"new", "api", "feeds", "calendar"}
 
 
 def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
-    name = str(value or "").strip().lstrip("#")
+    # Composed (NFC), so that a letter typed with a combining accent is one letter.
+    name = unicodedata.normalize("NFC", str(value or "").strip().lstrip("#"))
     if not name:
         raise InvalidInput("A series needs a hashtag.", field="hashtag")
     if len(name) > 100 or parsing.hashtags("#" + name) != [name]:
@@ -30,9 +33,9 @@ def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
             "with at least one letter.",
             field="hashtag",
         )
-    if name.lower() in RESERVED:
+    if tag_key(name) in RESERVED:
         raise InvalidInput(f"“#{name}” is reserved; choose another hashtag.", field="hashtag")
-    taken = Series.objects.filter(hashtag__iexact=name)
+    taken = Series.objects.filter(hashtag_key=tag_key(name))
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from accounts.web import flash_error, profile_required, redirect_next
 from chats.models import Series
 from core.errors import ActionError
+from core.hashtags import tag_key
 from posts import actions, parsing
 from posts.compose import compose_context
 from posts.models import Hashtag, Post, TagFollow
@@ -35,7 +36,7 @@ def home(request):
             for s in Series.objects.filter(is_public=True)
             .select_related("organiser")
             .order_by("hashtag")[:20]
-            if s.hashtag.lower() not in followed
+            if s.hashtag_key not in followed
         ][:5]
     return render(request, "home.html", context)
 
@@ -50,7 +51,7 @@ def _tag_name(name: str) -> str:
 def tag_page(request, name: str):
     name = _tag_name(name)
     viewer = request.profile
-    tag = Hashtag.objects.filter(name_lower=name.lower()).first()
+    tag = Hashtag.objects.filter(name_lower=tag_key(name)).first()
     shown = tag.name if tag else name
     page = page_by_id(
         Post.objects.tag_page(name, viewer).for_display().with_viewer_state(viewer),
@@ -58,14 +59,14 @@ def tag_page(request, name: str):
     )
     context = {
         "name": shown,
-        "slug": name.lower(),
+        "slug": tag_key(name),
         "page": page,
         "is_following": viewer is not None
         and tag is not None
         and TagFollow.objects.filter(profile=viewer, hashtag=tag).exists(),
     }
     # A hashtag that is a chat links to the chat's schedule.
-    context["series"] = Series.objects.filter(hashtag__iexact=name, is_public=True).first()
+    context["series"] = Series.objects.filter(hashtag_key=tag_key(name), is_public=True).first()
     if viewer is not None:
         context["compose"] = compose_context(request, text=f"#{shown} ")
     return render(request, "posts/tag.html", context)
@@ -79,7 +80,7 @@ def follow_tag(request, name: str):
         actions.follow_tag(user=request.user, profile=request.profile, name=name)
     except ActionError as e:
         flash_error(request, e)
-    return redirect_next(request, f"/tags/{name.lower()}/")
+    return redirect_next(request, f"/tags/{tag_key(name)}/")
 
 
 @require_POST
@@ -90,4 +91,4 @@ def unfollow_tag(request, name: str):
         actions.unfollow_tag(user=request.user, profile=request.profile, name=name)
     except ActionError as e:
         flash_error(request, e)
-    return redirect_next(request, f"/tags/{name.lower()}/")
+    return redirect_next(request, f"/tags/{tag_key(name)}/")
