@@ -7,7 +7,6 @@ import resource
 import subprocess
 import sys
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -25,7 +24,7 @@ sys.stdin.read()
 """
 
 
-def start(env: dict) -> subprocess.Popen:
+def start(env):
     return subprocess.Popen(
         [sys.executable, "-c", CHILD],
         cwd=ROOT,
@@ -37,7 +36,7 @@ def start(env: dict) -> subprocess.Popen:
     )
 
 
-def tags_of(processes: list[subprocess.Popen]) -> list[int]:
+def tags_of(processes):
     found = []
     for process in processes:
         line = process.stdout.readline()
@@ -62,7 +61,7 @@ def many_files():
     resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-def test_processes_on_sqlite_take_the_tags_nobody_holds(tmp_path: Path, many_files):
+def test_processes_on_sqlite_take_the_tags_nobody_holds(tmp_path, many_files):
     folder = tmp_path / "id-tags"
     folder.mkdir()
     free = {3, 500, 777, 1023}
