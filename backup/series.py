@@ -41,6 +41,7 @@ from accounts.models import Membership, Profile, User
 from chats.models import ChatPost, Event, OccurrenceChange, Question, Series
 from core.errors import Conflict, InvalidInput, NotFound
 from core.fields import SnowflakeField
+from core.hashtags import tag_key
 from posts import stats
 from posts.actions import get_or_create_hashtag
 from posts.models import Mention, Post, PostEdit
@@ -170,7 +171,7 @@ def _avatar(profile: Profile) -> dict[str, str] | None:
 
 def export_series(hashtag: str) -> dict[str, Any]:
     """The whole series as a JSON-ready dict (see the module's docstring)."""
-    series = Series.objects.filter(hashtag__iexact=hashtag.lstrip("#")).first()
+    series = Series.objects.filter(hashtag_key=tag_key(hashtag)).first()
     if series is None:
         raise NotFound(f"There is no series #{hashtag.lstrip('#')} here.")
     profiles: set[int] = {series.organiser_id}
@@ -311,10 +312,11 @@ def import_series(data: dict[str, Any], *, owner: User | None = None) -> Series:
     _check_document(data)
     srow = data["series"]
     hashtag = srow.get("hashtag", "")
-    if Series.objects.filter(Q(hashtag__iexact=hashtag) | Q(id=int(srow["id"]))).exists():
+    if Series.objects.filter(Q(hashtag_key=tag_key(hashtag)) | Q(id=int(srow["id"]))).exists():
         raise Conflict(f"#{hashtag} is already on this instance.")
     _import_profiles(data["profiles"])
-    series = build(Series, srow)
+    # The key is derived, not trusted from the file (older exports have none).
+    series = build(Series, srow, hashtag_key=tag_key(hashtag))
     _save(series)
     series.cohosts.set([int(pk) for pk in srow.get("cohosts", [])])
     for change in data.get("occurrence_changes", []):

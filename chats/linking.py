@@ -13,9 +13,8 @@ The scheduler's own question posts are linked to the question they ask.
 import re
 from typing import Any
 
-from django.db.models.functions import Lower
-
 from chats.models import ChatPost, Event, Question
+from core.hashtags import tag_key
 from live.publish import publish_on_commit
 from posts import parsing
 from posts.models import Post
@@ -57,13 +56,12 @@ def _parent_chat(post: Post) -> ChatPost | None:
 
 
 def _event_by_hashtag(post: Post) -> Event | None:
-    tags = [t.lower() for t in parsing.hashtags(post.text)]
+    tags = [tag_key(t) for t in parsing.hashtags(post.text)]
     if not tags:
         return None
     return (
         Event.objects.in_window(post.created_at)
-        .annotate(tag=Lower("series__hashtag"))
-        .filter(tag__in=tags)
+        .filter(series__hashtag_key__in=tags)
         .order_by("-starts_at")
         .first()
     )

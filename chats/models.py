@@ -9,17 +9,20 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 
 from accounts.models import Profile
 from core.fields import SnowflakeField
+from core.hashtags import tag_key
 from posts.models import Post
 
 
 class Series(models.Model):
     id = SnowflakeField()
-    # Without '#', unique case-insensitively; shown as typed (#AusLibChat).
+    # Without '#', shown as typed (#AusLibChat).
     hashtag = models.CharField(max_length=100)
+    # core.hashtags.tag_key(hashtag) (NFKC and case folding): unique, and what every
+    # lookup compares. Kept up to date by save().
+    hashtag_key = models.CharField(max_length=400, editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     # The official profile that posts the welcome, the questions and the closing post.
@@ -45,11 +48,18 @@ class Series(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("hashtag"), name="series_hashtag_ci_unique")]
+        constraints = [models.UniqueConstraint("hashtag_key", name="series_hashtag_key_unique")]
         verbose_name_plural = "series"
 
     def __str__(self) -> str:
         return f"#{self.hashtag}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.hashtag_key = tag_key(self.hashtag)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "hashtag" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "hashtag_key"}
+        super().save(*args, **kwargs)
 
     @property
     def duration(self) -> timedelta:

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from core.errors import InvalidInput
+from core.hashtags import tag_key
 from posts import parsing
 
 KINDS = ("welcome", "question", "closing")
@@ -87,7 +88,7 @@ def post_text(kind: str, number: int | None, text: str, hashtag: str) -> str:
     body = text.strip()
     if kind == "question":
         body = f"Q{number} {body}"
-    if hashtag.lower() not in [t.lower() for t in parsing.hashtags(body)]:
+    if tag_key(hashtag) not in [tag_key(t) for t in parsing.hashtags(body)]:
         body = f"{body} #{hashtag}"
     return body
 

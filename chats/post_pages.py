@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from chats.models import Series
+from core.hashtags import tag_key
 from posts import hooks
 
 
@@ -16,13 +17,13 @@ def suggest_chats(request: HttpRequest, context: dict[str, Any]) -> dict[str, An
         return {}
     followed = {t.name_lower for t in context["followed_tags"]}
     public = Series.objects.filter(is_public=True).select_related("organiser")
-    found = [s for s in public.order_by("hashtag")[:20] if s.hashtag.lower() not in followed]
+    found = [s for s in public.order_by("hashtag")[:20] if s.hashtag_key not in followed]
     return {"suggested_chats": found[:5]}
 
 
 def chat_of_tag(request: HttpRequest, context: dict[str, Any]) -> dict[str, Any]:
     """A hashtag that is a chat links to the chat's schedule."""
-    series = Series.objects.filter(hashtag__iexact=context["slug"], is_public=True).first()
+    series = Series.objects.filter(hashtag_key=tag_key(context["slug"]), is_public=True).first()
     return {"series": series}
 
 

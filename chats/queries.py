@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from chats import recurrence
 from chats.models import ChatPost, Event, Series
+from core.hashtags import tag_key
 from posts.models import Post
 
 
@@ -27,11 +28,7 @@ def is_host_in_live_event(profile: Profile | None, now: datetime | None = None) 
 
 
 def series_by_hashtag(hashtag: str) -> Series | None:
-    return (
-        Series.objects.select_related("organiser")
-        .filter(hashtag__iexact=hashtag.lstrip("#"))
-        .first()
-    )
+    return Series.objects.select_related("organiser").filter(hashtag_key=tag_key(hashtag)).first()
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.http import Http404
 from accounts.models import Profile
 from chats.models import ChatPost, Event, Question
 from chats.permissions import host_profile_ids
+from core.hashtags import tag_key
 from posts import parsing
 from posts.models import Post
 
@@ -43,7 +44,7 @@ ROOM_SHOWN = 30
 def get_event(hashtag: str, event_id: int) -> Event:
     event = (
         Event.objects.select_related("series", "series__organiser")
-        .filter(pk=event_id, series__hashtag__iexact=hashtag, series__is_public=True)
+        .filter(pk=event_id, series__hashtag_key=tag_key(hashtag), series__is_public=True)
         .exclude(state=Event.State.DRAFT)
         .first()
     )
@@ -79,7 +80,7 @@ def hosting_profile(user, event: Event) -> Profile | None:
 def room_posts(event: Event, viewer: Profile | None = None):
     """Visible posts of the event, newest first: its ChatPost rows (replies without
     the hashtag included), posts with the hashtag in its window, and reposts of those."""
-    tag = event.series.hashtag.lower()
+    tag = event.series.hashtag_key
     linked = ChatPost.objects.filter(event=event).values("post_id")
     in_window = Q(created_at__gte=event.starts_at, created_at__lt=event.window_ends_at)
     originals = Q(pk__in=linked) | (Q(hashtags__name_lower=tag) & in_window)
@@ -260,6 +261,6 @@ def compose_text(text: str, hashtag: str, answer: int | None = None) -> str:
         return ""
     if answer is not None and not ANSWER_PREFIX.match(text):
         text = f"A{answer} {text}"
-    if hashtag.lower() not in {t.lower() for t in parsing.hashtags(text)}:
+    if tag_key(hashtag) not in {tag_key(t) for t in parsing.hashtags(text)}:
         text = f"{text} #{hashtag}"
     return text

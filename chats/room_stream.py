@@ -8,6 +8,7 @@ chats registers the path with live (chats.apps); live knows no app.
 import re
 
 from chats.models import Event
+from core.hashtags import tag_key
 from live import streams
 from live.streams import Resolved
 
@@ -22,14 +23,14 @@ def room_streams(match: "re.Match[str]") -> list[Resolved] | None:
     """The hub streams of a public, published event's room; None for a 404."""
     event = (
         Event.objects.select_related("series")
-        .filter(pk=int(match["event"]), series__hashtag__iexact=match["tag"])
+        .filter(pk=int(match["event"]), series__hashtag_key=tag_key(match["tag"]))
         .filter(series__is_public=True)
         .exclude(state=Event.State.DRAFT)
         .first()
     )
     if event is None:
         return None
-    names = frozenset({f"hashtag:{event.series.hashtag.lower()}", f"event:{event.id}"})
+    names = frozenset({f"hashtag:{event.series.hashtag_key}", f"event:{event.id}"})
     return [Resolved(("room", str(event.id)), names, accept_all)]
 
 

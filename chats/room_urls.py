@@ -5,12 +5,12 @@ from django.urls import path
 
 from chats.views import room as views
 
-ROOM = "chats/<str:hashtag>/events/<int:event_id>/room/"
+ROOM = "chats/<str:hashtag>/events/<id:event_id>/room/"
 
 urlpatterns = [
     path(ROOM, views.room, name="room"),
     path(ROOM + "post", views.room_post, name="room-post"),
     path(ROOM + "posts.json", views.room_posts, name="room-posts"),
     path(ROOM + "state.json", views.room_state, name="room-state"),
-    path(ROOM + "posts/<int:post_id>/<str:verb>", views.room_react, name="room-react"),
+    path(ROOM + "posts/<id:post_id>/<str:verb>", views.room_react, name="room-react"),
 ]

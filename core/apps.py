@@ -1,6 +1,8 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 from core import postgres
+from core.ids import IdConverter
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +12,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         postgres.connect()
+        # `<id:post_id>` in every URL table: a 64-bit id or no match.
+        register_converter(IdConverter, "id")

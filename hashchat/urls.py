@@ -23,3 +23,8 @@ urlpatterns = [
     path("", include("moderation.urls")),
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+
+# API clients get {"error": ...} JSON for these too (413 for a body over the limit).
+handler400 = "core.error_views.bad_request"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from live import database, streams
+from core.hashtags import tag_key
 from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub
@@ -300,7 +301,7 @@ async def websocket_session(ws: WebSocket) -> None:
                 if kind == "subscribe":
                     await subscribe(name, tag)
                 elif kind == "unsubscribe":
-                    label = (name, tag.lstrip("#").lower()) if tag else (name,)
+                    label = (name, tag_key(tag)) if tag else (name,)
                     hub.remove(subscriber, label)
                 else:
                     await ws.send_text(json.dumps({"error": "Unknown message type", "status": 400}))

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from accounts.models import Profile, User
 from core import ratelimit
 from core.errors import ActionError, RateLimited
+from core.ids import parse_id
 from mastodon_api import auth
 
 TRUE_VALUES = {"true", "1", "on", "yes", "t"}
@@ -131,14 +132,12 @@ class Params:
         return number
 
     def id(self, key: str) -> int | None:
-        """An id parameter (max_id, in_reply_to_id ...); anything not a number is ignored."""
+        """An id parameter (in_reply_to_id ...); anything that is not a 64-bit id is
+        ignored."""
         value = self.get(key)
         if value is None or value == "":
             return None
-        try:
-            return int(str(value))
-        except ValueError:
-            return None
+        return parse_id(value)
 
 
 def parse_params(request: HttpRequest) -> Params:
@@ -155,6 +154,8 @@ def parse_params(request: HttpRequest) -> Params:
             data = json.loads(body)
         except ValueError:
             raise ApiError("The body is not valid JSON.", 400)
+        except RecursionError:
+            raise ApiError("The JSON body is nested too deeply.", 400)
         if not isinstance(data, dict):
             raise ApiError("The JSON body must be an object.", 422)
         params.add_json(data)

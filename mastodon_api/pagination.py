@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
+from core.ids import parse_id
+from mastodon_api.http import ApiError
+
 CURSORS = ("max_id", "since_id", "min_id")
 
 
@@ -42,13 +45,14 @@ class Page:
 
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
+    """A cursor id; one that is not a 64-bit id is refused (Mastodon answers 422 too)."""
     value = request.params.get(name)  # type: ignore[attr-defined]
     if value is None or value == "":
         return None
-    try:
-        return int(str(value))
-    except ValueError:
-        return None
+    number = parse_id(value)
+    if number is None:
+        raise ApiError(f"{name} must be a status id (a whole number below 2^63).", 422)
+    return number
 
 
 @dataclass

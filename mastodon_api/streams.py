@@ -44,7 +44,7 @@ def home_accept(hidden: frozenset[str]) -> Accept:
 
 
 def normalise_tag(tag: str | None) -> str:
-    tag = (tag or "").strip().lstrip("#").lower()
+    tag = tag_key(tag or "")
     if not tag or len(tag) > 100 or any(c.isspace() for c in tag):
         raise StreamError("A hashtag stream needs a tag (tag=...).")
     return tag

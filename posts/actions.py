@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
 from core.errors import InvalidInput, NotAllowed, NotFound
+from core.hashtags import tag_key
 from live.publish import publish_on_commit
 from posts import hooks, limits, parsing, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
@@ -107,9 +108,11 @@ def get_or_create_hashtag(name: str) -> Hashtag:
     name = name.lstrip("#")
     try:
         with transaction.atomic():
-            tag, _ = Hashtag.objects.get_or_create(name_lower=name.lower(), defaults={"name": name})
+            tag, _ = Hashtag.objects.get_or_create(
+                name_lower=tag_key(name), defaults={"name": name}
+            )
     except IntegrityError:
-        tag = Hashtag.objects.get(name_lower=name.lower())
+        tag = Hashtag.objects.get(name_lower=tag_key(name))
     return tag
 
 
@@ -219,8 +222,8 @@ def create_post(
 
 
 def _tag_names(text: str) -> list[str]:
-    """The post's hashtags' lowercase names, in order of first use."""
-    return list(dict.fromkeys(name.lstrip("#").lower() for name in parsing.hashtags(text)))
+    """The post's hashtags' keys (core.hashtags.tag_key), in order of first use."""
+    return list(dict.fromkeys(tag_key(name) for name in parsing.hashtags(text)))
 
 
 def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> list[Hashtag]:
@@ -230,7 +233,7 @@ def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> 
         return []
     missing = [n for n in names if n not in known]
     if missing:
-        written = {n.lstrip("#").lower(): n.lstrip("#") for n in parsing.hashtags(post.text)}
+        written = {tag_key(n): n.lstrip("#") for n in parsing.hashtags(post.text)}
         Hashtag.objects.bulk_create(
             [Hashtag(name=written[n], name_lower=n) for n in missing], ignore_conflicts=True
         )
@@ -320,4 +323,4 @@ def follow_tag(*, user: User, profile: Profile, name: str) -> TagFollow:
 
 def unfollow_tag(*, user: User, profile: Profile, name: str) -> None:
     check_act_as(user, profile)
-    TagFollow.objects.filter(profile=profile, hashtag__name_lower=name.lstrip("#").lower()).delete()
+    TagFollow.objects.filter(profile=profile, hashtag__name_lower=tag_key(name)).delete()

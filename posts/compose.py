@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from accounts.middleware import profiles_for
 from accounts.models import Profile
 from core.errors import InvalidInput, NotFound
+from core.ids import parse_id
 from posts.models import Post
 
 
@@ -63,18 +64,20 @@ def resolve(found: ComposeInput) -> Profile:
     """Look up the profile and the replied-to post named in the form; NotFound or
     InvalidInput when either is unknown."""
     profile_id = found.profile_id.strip()
-    if not profile_id.isdigit():
+    profile_pk = parse_id(profile_id)
+    if profile_pk is None:
         raise InvalidInput("Choose a profile to post as.", field="profile")
-    profile = Profile.objects.filter(pk=int(profile_id)).first()
+    profile = Profile.objects.filter(pk=profile_pk).first()
     if profile is None:
         raise NotFound("There is no such profile.", field="profile")
     found.profile = profile
     reply_to = found.reply_to_id.strip()
     if reply_to:
-        if not reply_to.isdigit():
+        reply_pk = parse_id(reply_to)
+        if reply_pk is None:
             raise NotFound("The post you are replying to does not exist.", field="in_reply_to")
         found.in_reply_to = (
-            Post.objects.select_related("author", "repost_of").filter(pk=int(reply_to)).first()
+            Post.objects.select_related("author", "repost_of").filter(pk=reply_pk).first()
         )
         if found.in_reply_to is None:
             raise NotFound("The post you are replying to does not exist.", field="in_reply_to")

@@ -14,7 +14,9 @@ __all__ = ["PostQuerySet", "NotificationQuerySet"]
 class Hashtag(models.Model):
     # As first written (#AusLibChat); matching uses name_lower.
     name = models.CharField(max_length=100)
-    name_lower = models.CharField(max_length=100, unique=True)
+    # core.hashtags.tag_key(name): NFKC and case folding, not just lower case (the
+    # name is kept from before that); unique, and what every lookup compares.
+    name_lower = models.CharField(max_length=400, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

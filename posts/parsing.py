@@ -19,6 +19,8 @@ from urllib.parse import quote
 
 import nh3
 
+from core.hashtags import tag_key
+
 URL_RE = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"(?<![\w/&#])#(\w*[^\W\d]\w*)", re.UNICODE)
 MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{1,30})(?![A-Za-z0-9_])")
@@ -83,7 +85,7 @@ def hashtags(text: str) -> list[str]:
     seen: dict[str, str] = {}
     for e in find_entities(text):
         if e.kind == "hashtag":
-            seen.setdefault(e.value.lower(), e.value)
+            seen.setdefault(tag_key(e.value), e.value)
     return list(seen.values())
 
 
@@ -117,7 +119,7 @@ def render(text: str, known_handles: set[str] | None = None) -> str:
                 href = html.escape(e.value, quote=True)
                 parts.append(f'<a href="{href}" rel="nofollow noopener noreferrer">{shown}</a>')
             elif e.kind == "hashtag":
-                href = "/tags/" + quote(e.value.lower())
+                href = "/tags/" + quote(tag_key(e.value))
                 parts.append(f'<a href="{href}" class="hashtag">{shown}</a>')
             elif e.value.lower() in known:
                 href = "/@" + quote(e.value)

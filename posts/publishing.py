@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from core.hashtags import tag_key
 from live.hub import get_hub
 from posts.models import Hashtag, Post
 
@@ -11,7 +12,7 @@ def post_streams(post: Post, tags: list[str]) -> list[str]:
     streams = [f"profile:{post.author_id}"]
     if post.visibility == Post.Visibility.PUBLIC:
         streams.append("public")
-        streams += [f"hashtag:{t.lower()}" for t in tags]
+        streams += [f"hashtag:{tag_key(t)}" for t in tags]
     return streams
 
 

@@ -9,6 +9,8 @@ from django.db.models import BigIntegerField, Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from accounts.models import Follow, Profile
+from core.hashtags import tag_key
+from core.ids import parse_id
 
 PAGE_SIZE = 20
 
@@ -27,7 +29,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(visibility="public")
 
     def with_tag(self, name: str) -> "PostQuerySet":
-        return self.filter(hashtags__name_lower=name.lstrip("#").lower())
+        return self.filter(hashtags__name_lower=tag_key(name))
 
     def for_display(self) -> "PostQuerySet":
         return self.select_related(
@@ -104,10 +106,7 @@ class Page:
 def page_by_id(queryset: models.QuerySet, before: str | int | None, size: int = PAGE_SIZE) -> Page:
     """Newest first, `size` at a time, continuing below the id `before`."""
     queryset = queryset.order_by("-id")
-    try:
-        cursor = int(before) if before not in (None, "") else None
-    except (TypeError, ValueError):
-        cursor = None
+    cursor = parse_id(before)
     if cursor is not None:
         queryset = queryset.filter(id__lt=cursor)
     items = list(queryset[: size + 1])

@@ -101,3 +101,14 @@ def _fresh_rate_limits(monkeypatch):
     from core import ratelimit
 
     monkeypatch.setattr(ratelimit, "NAMESPACE", f"rl-{uuid.uuid4().hex[:12]}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which service lanes did not run (tests/lanes.py): skips are never silent."""
+    from tests.lanes import missing_lanes
+
+    lines = missing_lanes(terminalreporter.stats.get("skipped", []))
+    if lines:
+        terminalreporter.section("lanes that did not run", sep="-", yellow=True)
+        for line in lines:
+            terminalreporter.line(line)

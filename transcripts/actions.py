@@ -16,6 +16,7 @@ from accounts.models import User
 from chats.models import Event, Question, Series
 from chats.permissions import can_host
 from core.errors import InvalidInput, NotAllowed, NotFound
+from core.ids import parse_id
 from live.publish import publish_on_commit
 from posts.models import Post
 from transcripts.building import CLOSING, build
@@ -56,9 +57,10 @@ def _transcript(event: Event) -> Transcript:
 def _post_id(value: int | str | None) -> int:
     if isinstance(value, int):
         return value
-    if value is None or not value.strip().isdigit():
+    number = parse_id(value)
+    if number is None:
         raise InvalidInput("Choose a post of this transcript.", field="post")
-    return int(value)
+    return number
 
 
 def _member_post(event: Event, transcript: Transcript, post_id: int | str | None) -> Post:
@@ -74,7 +76,7 @@ def _member_post(event: Event, transcript: Transcript, post_id: int | str | None
             post.author_id
             in {event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)}
             or Post.objects.filter(
-                Q(hashtags__name_lower=event.series.hashtag.lower()),
+                Q(hashtags__name_lower=event.series.hashtag_key),
                 Q(id=post.thread_root_id or pid) | Q(thread_root_id=post.thread_root_id or pid),
                 created_at__gte=event.starts_at,
                 created_at__lt=event.window_ends_at,

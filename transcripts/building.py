@@ -76,9 +76,7 @@ REPOST_FIELDS = (
 
 def _tag_id(series: Series) -> int | None:
     return (
-        Hashtag.objects.filter(name_lower=series.hashtag.lower())
-        .values_list("id", flat=True)
-        .first()
+        Hashtag.objects.filter(name_lower=series.hashtag_key).values_list("id", flat=True).first()
     )
 
 

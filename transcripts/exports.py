@@ -9,8 +9,6 @@ its place in the thread (its parent becomes that post's parent).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from core.spreadsheet import csv_text
 from posts import parsing
 from transcripts.contents import Built, Group, Item
 from transcripts.statistics import Stats
@@ -315,13 +314,16 @@ CSV_COLUMNS = [
 
 
 def as_csv(built: Built) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    """One row per post; participants' text is made safe to open in a spreadsheet
+    (core.spreadsheet: a cell starting with = + - @ is not run as a formula)."""
+    return csv_text([CSV_COLUMNS, *_csv_rows(built)])
+
+
+def _csv_rows(built: Built) -> Iterator[list]:
     url = transcript_url(built)
     for r in rows(built):
         item = r.item
-        writer.writerow(
+        yield (
             [
                 item.id,
                 r.position,
@@ -346,4 +348,3 @@ def as_csv(built: Built) -> str:
                 f"{url}#p{item.id}",
             ]
         )
-    return buffer.getvalue()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from chats.models import Event, Series
+from core.hashtags import tag_key
 from transcripts.building import build
 from transcripts.exports import rows, when
 from transcripts.models import Transcript
@@ -101,7 +102,7 @@ def _feed(title: str, link: str, feed_url: str, events) -> HttpResponse:
 
 
 def series_feed(request: HttpRequest, hashtag: str) -> HttpResponse:
-    series = Series.objects.filter(hashtag__iexact=hashtag, is_public=True).first()
+    series = Series.objects.filter(hashtag_key=tag_key(hashtag), is_public=True).first()
     if series is None:
         raise Http404("No such chat.")
     return _feed(

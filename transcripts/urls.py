@@ -4,7 +4,7 @@ from django.urls import path
 
 from transcripts import feeds, views
 
-PAGE = "chats/<str:hashtag>/events/<int:event_id>/transcript/"
+PAGE = "chats/<str:hashtag>/events/<id:event_id>/transcript/"
 
 urlpatterns = [
     path(PAGE, views.transcript_page, name="transcript"),

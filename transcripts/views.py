@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from chats.models import Event
 from core.errors import ActionError
+from core.hashtags import tag_key
 from transcripts import actions
 from transcripts.building import build
 from transcripts.charts import activity_svg
@@ -28,7 +29,7 @@ def find_event(request: HttpRequest, hashtag: str, event_id: int) -> tuple[Event
     may not see (drafts and private series are for the hosts only)."""
     event = (
         Event.objects.select_related("series", "series__organiser")
-        .filter(pk=event_id, series__hashtag__iexact=hashtag)
+        .filter(pk=event_id, series__hashtag_key=tag_key(hashtag))
         .first()
     )
     if event is None:

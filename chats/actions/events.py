@@ -43,6 +43,8 @@ def _resolve_start(
     for value in (starts_at, occurrence_start):
         if value is not None and timezone.is_naive(value):
             raise InvalidInput("A start time needs a timezone offset.", field="starts_at")
+        if value is not None:
+            recurrence.check_date(value, "starts_at", "The start")
     if occurrence_start is None and starts_at is not None:
         # A start at one of the rule's occurrences is that occurrence.
         if recurrence.is_occurrence(series, starts_at):
@@ -207,6 +209,7 @@ def update_event(
     if starts_at is not None and starts_at != event.starts_at:
         if timezone.is_naive(starts_at):
             raise InvalidInput("A start time needs a timezone offset.", field="starts_at")
+        recurrence.check_date(starts_at, "starts_at", "The start")
         if _has_claims(event):
             raise Conflict("This event has begun posting; it cannot move.", field="starts_at")
         if starts_at + series.duration <= timezone.now():

@@ -1,5 +1,6 @@
 """Create and change a series, and skip or move one of its occurrences."""
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from chats import plans, recurrence
 from chats.models import Event, OccurrenceChange, Series
 from chats.permissions import check_edit_series
 from core.errors import Conflict, InvalidInput
+from core.hashtags import tag_key
 from posts import parsing
 
 MAX_DURATION = 24 * 60
@@ -21,7 +23,8 @@ RESERVED = {"new", "api", "feeds", "calendar"}
 
 
 def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
-    name = str(value or "").strip().lstrip("#")
+    # Composed (NFC), so that a letter typed with a combining accent is one letter.
+    name = unicodedata.normalize("NFC", str(value or "").strip().lstrip("#"))
     if not name:
         raise InvalidInput("A series needs a hashtag.", field="hashtag")
     if len(name) > 100 or parsing.hashtags("#" + name) != [name]:
@@ -30,9 +33,9 @@ def clean_hashtag(value: Any, *, exclude: Series | None = None) -> str:
             "with at least one letter.",
             field="hashtag",
         )
-    if name.lower() in RESERVED:
+    if tag_key(name) in RESERVED:
         raise InvalidInput(f"“#{name}” is reserved; choose another hashtag.", field="hashtag")
-    taken = Series.objects.filter(hashtag__iexact=name)
+    taken = Series.objects.filter(hashtag_key=tag_key(name))
     if exclude is not None:
         taken = taken.exclude(pk=exclude.pk)
     if taken.exists():
@@ -218,6 +221,9 @@ def update_series(*, user: User, series: Series, **changes: Any) -> Series:
 
 
 def _check_occurrence(series: Series, original: datetime) -> None:
+    if timezone.is_naive(original):
+        raise InvalidInput("An occurrence is a time with its timezone.", field="original")
+    recurrence.check_date(original, "original", "The occurrence")
     if not recurrence.is_occurrence(series, original):
         raise InvalidInput(
             f"#{series.hashtag} has no occurrence at {original.isoformat()}.", field="original"
@@ -251,6 +257,7 @@ def move_occurrence(
     _check_occurrence(series, original)
     if timezone.is_naive(new_start):
         raise InvalidInput("The new start needs a timezone.", field="new_start")
+    recurrence.check_date(new_start, "new_start", "The new start")
     now = timezone.now()
     if new_start + series.duration <= now:
         raise InvalidInput("The new start has already passed.", field="new_start")

@@ -1,5 +1,4 @@
 import functools
-import re
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -11,6 +10,8 @@ from chats.permissions import can_host, can_see_event, can_see_series
 from chats.queries import series_by_hashtag
 from chats.timefmt import zone_or_none
 from core.errors import ActionError, NotAllowed
+from core.ids import MAX_ID
+from core.ids import parse_id as core_parse_id
 
 
 def visible_series(request, hashtag: str) -> Series:
@@ -83,10 +84,7 @@ def host_event(request, hashtag, event_id) -> Event:
     return event
 
 
-def parse_id(value: object, limit: int = 2**63 - 1) -> int | None:
+def parse_id(value: object, limit: int = MAX_ID) -> int | None:
     """A non-negative whole number written in ASCII digits, at most `limit`; else None."""
-    text = str(value or "")
-    if not re.fullmatch(r"[0-9]{1,19}", text):
-        return None
-    number = int(text)
-    return number if number <= limit else None
+    number = core_parse_id(value)
+    return number if number is not None and number <= limit else None

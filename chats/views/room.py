@@ -28,6 +28,7 @@ from chats import room as rooms
 from chats.actions.moderation import hide_post
 from chats.timefmt import fmt
 from core.errors import ActionError, InvalidInput, NotAllowed, NotFound
+from core.ids import parse_id
 from live.hub import get_hub
 from posts import actions as post_actions
 from posts.models import Post
@@ -51,10 +52,12 @@ def fail(request: HttpRequest, event, error: ActionError) -> HttpResponse:
 
 
 def int_param(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        raise InvalidInput("Expected a number.")
+    if value in (None, ""):
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise InvalidInput("Expected an id (a whole number).")
+    return number
 
 
 def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.db.models import Exists, OuterRef
 
 from accounts.models import Block, Follow, Mute, Profile
+from core.hashtags import tag_key
 from mastodon_api.entities.accounts import _account
 from mastodon_api.entities.base import _base, iso
 from mastodon_api.entities.statuses import status_entities
@@ -71,7 +72,7 @@ def tag_entity(
     tag: Hashtag | str, *, viewer: Profile | None = None, base_url: str | None = None
 ) -> dict:
     """A Tag; with a viewer, says whether the viewer follows it (one query)."""
-    name = tag.name_lower if isinstance(tag, Hashtag) else tag.lstrip("#").lower()
+    name = tag.name_lower if isinstance(tag, Hashtag) else tag_key(tag)
     entity: dict[str, Any] = {
         "name": name,
         "url": f"{_base(base_url)}/tags/{quote(name)}",

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from accounts import actions as account_actions
 from accounts.models import Block, Follow, Mute, Profile
+from core.ids import parse_id
 from mastodon_api import entities
 from mastodon_api.http import ApiError, api
 from mastodon_api.views.common import (
@@ -144,10 +145,9 @@ def following(request: HttpRequest, profile_id: str):
 def relationships(request: HttpRequest):
     ids = []
     for value in request.params.getlist("id"):  # type: ignore[attr-defined]
-        try:
-            ids.append(int(str(value)))
-        except ValueError:
-            continue
+        number = parse_id(value)
+        if number is not None:
+            ids.append(number)
     found = {p.id: p for p in Profile.objects.filter(id__in=ids)}
     targets = [found[i] for i in dict.fromkeys(ids) if i in found]
     return entities.relationship_entities(request.profile, targets)  # type: ignore[attr-defined]

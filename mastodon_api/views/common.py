@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from accounts.models import Profile
+from core.ids import parse_id as core_parse_id
 from mastodon_api import entities
 from mastodon_api.http import ApiError, json_response
 from mastodon_api.pagination import Page, paginate
@@ -15,10 +16,12 @@ NOT_FOUND = "Record not found"
 
 
 def parse_id(value) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
+    """An id from the path or the parameters; anything that cannot be one (not a
+    number, beyond 64 bits) is a record that does not exist."""
+    number = core_parse_id(value)
+    if number is None:
         raise ApiError(NOT_FOUND, 404)
+    return number
 
 
 def hidden_author_ids(viewer: Profile | None) -> list[int]:

@@ -3,6 +3,7 @@ hashchat does not federate, so `resolve` finds nothing more."""
 
 from django.http import HttpRequest
 
+from core.hashtags import tag_key
 from mastodon_api import entities
 from mastodon_api.http import ApiError, api
 from mastodon_api.views.accounts import search_profiles
@@ -27,7 +28,7 @@ def search(request: HttpRequest):
     if kind in ("", "accounts") and not query.startswith("#"):
         result["accounts"] = entities.account_entities(search_profiles(query, limit, offset))
     if kind in ("", "hashtags"):
-        name = query.lstrip("#").lower()
+        name = tag_key(query)
         tags = Hashtag.objects.filter(name_lower__startswith=name).order_by("name_lower")
         result["hashtags"] = [entities.tag_entity(t) for t in tags[offset : offset + limit]]
     if kind in ("", "statuses") and request.profile is not None:  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from core.hashtags import tag_key
 from mastodon_api import entities
 from mastodon_api.http import ApiError, api, json_response
 from mastodon_api.pagination import paginate
@@ -11,7 +12,7 @@ from posts.models import Hashtag, TagFollow
 
 @api(scope="read", auth_mode="optional")
 def get_tag(request: HttpRequest, name: str):
-    tag = Hashtag.objects.filter(name_lower=name.lstrip("#").lower()).first()
+    tag = Hashtag.objects.filter(name_lower=tag_key(name)).first()
     if tag is None:
         raise ApiError("Record not found", 404)
     return entities.tag_entity(tag, viewer=request.profile)  # type: ignore[attr-defined]

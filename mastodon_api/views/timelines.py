@@ -3,6 +3,7 @@ A page costs a fixed number of queries whatever its length."""
 
 from django.http import HttpRequest
 
+from core.hashtags import tag_key
 from mastodon_api.http import ApiError, api
 from mastodon_api.pagination import page_of, window
 from mastodon_api.views.common import (
@@ -40,7 +41,7 @@ def _tag_names(values) -> list[str]:
     names = []
     for value in values:
         for name in str(value).split(","):
-            name = name.strip().lstrip("#").lower()
+            name = tag_key(name)
             if name and name not in names:
                 names.append(name)
     return names

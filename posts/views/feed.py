@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.web import flash_error, profile_required, redirect_next
 from core.errors import ActionError
+from core.hashtags import tag_key
 from posts import actions, hooks, parsing
 from posts.compose import compose_context
 from posts.models import Hashtag, Post, TagFollow
@@ -41,7 +42,7 @@ def _tag_name(name: str) -> str:
 def tag_page(request, name: str):
     name = _tag_name(name)
     viewer = request.profile
-    tag = Hashtag.objects.filter(name_lower=name.lower()).first()
+    tag = Hashtag.objects.filter(name_lower=tag_key(name)).first()
     shown = tag.name if tag else name
     page = page_by_id(
         Post.objects.tag_page(name, viewer).for_display().with_viewer_state(viewer),
@@ -49,7 +50,7 @@ def tag_page(request, name: str):
     )
     context = {
         "name": shown,
-        "slug": name.lower(),
+        "slug": tag_key(name),
         "page": page,
         "is_following": viewer is not None
         and tag is not None
@@ -70,7 +71,7 @@ def follow_tag(request, name: str):
         actions.follow_tag(user=request.user, profile=request.profile, name=name)
     except ActionError as e:
         flash_error(request, e)
-    return redirect_next(request, f"/tags/{name.lower()}/")
+    return redirect_next(request, f"/tags/{tag_key(name)}/")
 
 
 @require_POST
@@ -81,4 +82,4 @@ def unfollow_tag(request, name: str):
         actions.unfollow_tag(user=request.user, profile=request.profile, name=name)
     except ActionError as e:
         flash_error(request, e)
-    return redirect_next(request, f"/tags/{name.lower()}/")
+    return redirect_next(request, f"/tags/{tag_key(name)}/")

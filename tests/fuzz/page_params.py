@@ -1,0 +1,142 @@
+"""Every page route (by URL name) with the query parameters its view reads and the
+form fields it takes, for the page fuzzer (test_pages.py). A page route without a
+row here fails test_every_page_is_in_the_table.
+
+Form fields come from the Django forms themselves (fields_of), plus the extra
+names the views read from request.POST. Kinds as in the Mastodon table, plus
+"date", "time", "datetime" and "next" (a redirect target).
+"""
+
+from django import forms
+
+from accounts.forms import (
+    AddMemberForm,
+    LoginForm,
+    OrganisationForm,
+    PasswordForm,
+    ProfileForm,
+    SignUpForm,
+)
+from chats.forms import (
+    EventEditForm,
+    EventForm,
+    OccurrenceMoveForm,
+    QuestionForm,
+    RsvpForm,
+    SeriesForm,
+)
+
+KIND_OF_FIELD = [
+    (forms.SplitDateTimeField, "datetime"),
+    (forms.DateTimeField, "datetime"),
+    (forms.DateField, "date"),
+    (forms.TimeField, "time"),
+    (forms.IntegerField, "int"),
+    (forms.BooleanField, "bool"),
+    (forms.FileField, None),
+]
+
+
+def fields_of(form_class: type[forms.Form], prefix: str = "") -> dict[str, str]:
+    """{field name: kind} of a form (file fields left out: uploads are tested apart)."""
+    found = {}
+    for name, field in form_class.base_fields.items():
+        kind: str | None = "text"
+        for field_class, field_kind in KIND_OF_FIELD:
+            if isinstance(field, field_class):
+                kind = field_kind
+                break
+        if kind is not None:
+            found[f"{prefix}{name}"] = kind
+    return found
+
+
+NEXT = {"next": "next"}
+BEFORE = {"before": "id"}
+
+# url name -> {"GET": query parameters, "POST": form fields}
+PAGES: dict[str, dict[str, dict[str, str]]] = {
+    "signup": {"GET": NEXT, "POST": {**fields_of(SignUpForm), **NEXT}},
+    "login": {"GET": NEXT, "POST": {**fields_of(LoginForm), **NEXT}},
+    "logout": {"POST": {}},
+    "settings": {"GET": {}, "POST": fields_of(ProfileForm)},
+    "change-password": {"GET": {}, "POST": fields_of(PasswordForm)},
+    "members": {
+        "GET": {},
+        "POST": {**fields_of(AddMemberForm), "op": "text", "member": "id", "role": "text"},
+    },
+    "new-organisation": {"GET": {}, "POST": fields_of(OrganisationForm)},
+    "switch-profile": {"POST": {"profile": "id", **NEXT}},
+    "profile": {"GET": BEFORE},
+    "follow": {"POST": NEXT},
+    "unfollow": {"POST": NEXT},
+    "avatar-initials": {"GET": {}},
+    "home": {"GET": BEFORE},
+    "compose": {
+        "GET": {"in_reply_to": "id"},
+        "POST": {"text": "text", "profile": "id", "idempotency_key": "text", "in_reply_to": "id"},
+    },
+    "post": {"GET": {}},
+    "edit-post": {"GET": {}, "POST": {"text": "text"}},
+    "delete-post": {"POST": NEXT},
+    "like": {"POST": NEXT},
+    "unlike": {"POST": NEXT},
+    "repost": {"POST": NEXT},
+    "unrepost": {"POST": NEXT},
+    "tag": {"GET": BEFORE},
+    "follow-tag": {"POST": NEXT},
+    "unfollow-tag": {"POST": NEXT},
+    "notifications": {"GET": BEFORE},
+    "clear-notifications": {"POST": {}},
+    "dismiss-notification": {"POST": NEXT},
+    "directory": {"GET": {"q": "text", "weekday": "text", "time": "text", "tz": "text"}},
+    "series-new": {"GET": {}, "POST": fields_of(SeriesForm)},
+    "series": {"GET": {"tz": "text"}},
+    "series-edit": {"GET": {}, "POST": fields_of(SeriesForm)},
+    "series-ics": {"GET": {}},
+    "occurrence-change": {
+        "POST": {"original": "datetime", "action": "text", **fields_of(OccurrenceMoveForm)}
+    },
+    "event-new": {"GET": {"occurrence": "datetime"}, "POST": fields_of(EventForm)},
+    "event": {"GET": {"question": "int", "tz": "text"}},
+    "event-edit": {"GET": {}, "POST": fields_of(EventEditForm)},
+    "event-ics": {"GET": {}},
+    "event-delete": {"POST": {}},
+    "event-log": {"GET": {"tz": "text"}},
+    "rsvp": {"POST": {**fields_of(RsvpForm), "cancel": "text", "as": "id"}},
+    "question-add": {"POST": fields_of(QuestionForm)},
+    # The view reads the form with the prefix q<question id>- (the test adds it).
+    "question-edit": {"POST": fields_of(QuestionForm)},
+    "question-move": {"POST": {"direction": "text"}},
+    "question-delete": {"POST": {}},
+    "hide-post": {"POST": {"hidden": "bool", **NEXT}},
+    "room": {"GET": {"before": "id", "reply": "id"}},
+    "room-post": {
+        "POST": {
+            "profile": "id",
+            "answer": "id",
+            "text": "text",
+            "in_reply_to": "id",
+            "idempotency_key": "text",
+        }
+    },
+    "room-posts": {"GET": {"before": "id", "after": "id", "limit": "int"}},
+    "room-state": {"GET": {}},
+    "room-react": {"POST": {}},
+    "transcript": {"GET": {"part": "int", "fragment": "text"}},
+    "transcript-chart": {"GET": {}},
+    "transcript-export": {"GET": {}},
+    "transcript-curate": {
+        "GET": {},
+        "POST": {
+            "part": "int",
+            "action": "text",
+            "post": "id",
+            "group": "text",
+            "note": "text",
+            "introduction": "text",
+        },
+    },
+    "transcripts-series-feed": {"GET": {}},
+    "transcripts-feed": {"GET": {}},
+}

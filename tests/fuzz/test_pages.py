@@ -1,0 +1,121 @@
+"""Property-based fuzzing of every page: hypothesis fills each page's query
+parameters and form fields (page_params.py) and its path (valid ids and junk)
+with valid and hostile values, as the host Hana who may use every page. No
+request causes a server error, and a refused form (a 4xx, or the form shown
+again with its errors) stores nothing."""
+
+from urllib.parse import quote
+
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chats.forms import QuestionForm
+from tests.fuzz.conftest import examples, stored_counts
+from tests.fuzz.page_params import PAGES, fields_of
+from tests.security.conftest import page_routes
+
+EXAMPLES = examples(3)
+PATH_VALUES = {
+    "handle": ["pat", "HKLibConnect", "nobody", "a" * 200, "ü"],
+    "name": ["auslibchat", "AUSLIBCHAT", "café", "x" * 200, "1"],
+    "hashtag": ["auslibchat", "AusLibChat", "nope", "ｎｏ"],
+    "verb": ["like", "unlike", "repost", "unrepost", "explode"],
+    "fmt": ["html", "md", "json", "csv", "exe"],
+}
+
+
+def value_strategy(world, kind: str):
+    ids = [world.pat_post.id, world.olly_post.id, world.event.id, world.pat_post.author_id]
+    junk = st.one_of(
+        st.text(max_size=40),
+        st.integers(min_value=-(2**70), max_value=2**70).map(str),
+        st.sampled_from(["", "0", "-1", "²", str(2**63), "0001-01-01", "9999-12-31T23:59"]),
+    )
+    kinds = {
+        "id": st.one_of(st.sampled_from([str(i) for i in ids]), junk),
+        "int": st.one_of(st.integers(min_value=-(2**40), max_value=2**40).map(str), junk),
+        "bool": st.sampled_from(["on", "true", "", "0"]),
+        "text": st.one_of(
+            st.text(max_size=300),
+            st.sampled_from(["A1 yes #auslibchat", "FREQ=DAILY;INTERVAL=0", "Asia/Hong_Kong"]),
+        ),
+        "date": st.one_of(st.dates().map(str), junk),
+        "time": st.one_of(st.times().map(lambda t: t.strftime("%H:%M")), junk),
+        "datetime": st.one_of(st.datetimes().map(lambda d: d.isoformat()), junk),
+        "next": st.sampled_from(["/", "//evil.example/", "https://evil.example/", "/chats/", ""]),
+    }
+    return kinds[kind]
+
+
+def path_strategy(world, route: str):
+    params = dict(world.params)
+    choices = {}
+    for name, value in params.items():
+        if f":{name}>" not in route:
+            continue
+        if name in PATH_VALUES:
+            choices[name] = st.sampled_from([str(value), *PATH_VALUES[name]])
+        else:  # ids: the world's own, another id, or one the database cannot hold
+            choices[name] = st.sampled_from([str(value), "1", str(2**63 - 1), "0"])
+    return st.fixed_dictionaries(choices)
+
+
+def fill(route: str, values: dict) -> str:
+    import re
+
+    return "/" + re.sub(r"<(\w+:)?(\w+)>", lambda m: quote(values[m.group(2)], safe=""), route)
+
+
+def fuzz_page(world, client, hana, route, name, method, fields) -> None:
+    strategy = st.fixed_dictionaries(
+        {
+            "path": path_strategy(world, route),
+            "data": st.fixed_dictionaries(
+                {}, optional={k: value_strategy(world, v) for k, v in fields.items()}
+            ),
+        }
+    )
+
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        client.force_login(hana.user)
+        path = fill(route, case["path"])
+        if method == "GET":
+            response = client.get(path, case["data"])
+            assert response.status_code < 500, (name, path, case["data"], response.status_code)
+            return
+        before = stored_counts()
+        response = client.post(path, case["data"])
+        status = response.status_code
+        assert status < 500, (name, path, case["data"], status, response.content[:300])
+        refused = status >= 400 or (status == 200 and b'class="errorlist"' in response.content)
+        if refused:
+            assert stored_counts() == before, f"{name} refused ({status}) but stored rows"
+
+    run()
+
+
+def test_every_page_is_in_the_table(db):
+    names = {name for _, name in page_routes()}
+    assert names == set(PAGES), (
+        f"page routes without a row in tests/fuzz/page_params.py: {sorted(names - set(PAGES))}; "
+        f"rows for no route: {sorted(set(PAGES) - names)}"
+    )
+
+
+def test_no_form_or_query_breaks_a_page(world, hana):
+    client = Client()
+    question_prefix = f"q{world.params['question_id']}-"
+    for route, name in page_routes():
+        for method, fields in PAGES[name].items():
+            if name == "question-edit":
+                fields = {**fields, **fields_of(QuestionForm, question_prefix)}
+            fuzz_page(world, client, hana, route, name, method, fields)
