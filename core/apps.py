@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import postgres
+        from core import metrics, postgres, worker
 
         postgres.connect()
+        metrics.add_collector(worker.queue_depth)

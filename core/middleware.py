@@ -15,7 +15,7 @@ from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
-from core import ratelimit
+from core import metrics, ratelimit
 
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
@@ -74,6 +74,7 @@ def _mark_request(sender, request=None, **kwargs) -> None:
     if request is None:
         return
     if is_unavailable_error(exc):
+        metrics.record_error("database")
         request._hashchat_db_unavailable = True
     elif isinstance(exc, DataError):
         # A value the database cannot store (PostgreSQL refuses NUL characters in

@@ -38,6 +38,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
 
+from core import metrics
 from core.errors import RateLimited
 
 logger = logging.getLogger("core.ratelimit")
@@ -163,6 +164,7 @@ def hit(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
         count = _increment(_key(bucket, key, window, start), window + 5)
     except _CACHE_DOWN as e:
         # Redis away for a moment: let the request through rather than fail it.
+        metrics.record_error("redis")
         logger.warning("rate limit %s not counted: the cache is unavailable (%s)", bucket, e)
         return _status(limit, 0, reset)
     if count > limit:
@@ -321,6 +323,7 @@ def check_post(profile, text: str = "") -> None:
                 try:
                     counts.append(_increment(cache_key, conf[1] + 5))
                 except _CACHE_DOWN as e:
+                    metrics.record_error("redis")
                     logger.warning("rate limit not counted: the cache is unavailable (%s)", e)
                     counts.append(0)
         for count, (name, _, conf), (_, reset) in zip(counts, hits, windows, strict=True):

@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
 from django.conf import settings  # noqa: E402
 
 from core.handler import get_application  # noqa: E402
+from core.requestlog import observe  # noqa: E402
 
 django_app = get_application()
 
@@ -52,7 +53,7 @@ FILE_PREFIXES = ("/static/", "/media/")
 from live import streaming  # noqa: E402
 
 
-async def application(scope, receive, send):
+async def serve(scope, receive, send):
     if scope["type"] in ("http", "websocket") and streaming.handles(scope["path"]):
         await streaming.app(scope, receive, send)
         return
@@ -61,3 +62,7 @@ async def application(scope, receive, send):
         await django_app(scope, receive, send)
         return
     await site(scope, receive, send)
+
+
+# Every request (pages, APIs, streams, files): an id, one log line, latency by route.
+application = observe(serve)

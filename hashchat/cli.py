@@ -32,6 +32,10 @@ def migrate() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
+    if args.processes > 1:
+        # Before prometheus-client is imported anywhere: it reads this once.
+        data_dir = os.path.abspath(os.environ.get("HASHCHAT_DATA_DIR", "var"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(data_dir, f"metrics-{args.port}")
     setup_django()
     if args.processes < 1:
         print("hashchat serve: --processes must be 1 or more.", file=sys.stderr)
@@ -51,7 +55,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
     migrate()
     import uvicorn
+    from django.conf import settings
 
+    if args.processes > 1:
+        # Each process writes its figures to files here; any process's /metrics adds
+        # them up (core.metrics). Emptied first, so a restart starts from zero.
+        from core.metrics import clear_multiprocess_dir
+
+        clear_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     if not args.no_worker:
         # The worker runs inside the web process by default (one process does it all).
         os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"
@@ -69,7 +80,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop="uvloop",
         http="httptools",
         log_level=args.log_level,
-        proxy_headers=True,
+        # Logging is Django's (settings.LOGGING); each request is logged by
+        # core.requestlog, without its query string (it may hold a token).
+        log_config=None,
+        access_log=False,
+        # X-Forwarded-For/-Proto are believed from these addresses only.
+        proxy_headers=bool(settings.TRUSTED_PROXIES),
+        forwarded_allow_ips=settings.TRUSTED_PROXIES or None,
         lifespan="on",
         timeout_graceful_shutdown=5,
         workers=args.processes if args.processes > 1 else None,

@@ -24,6 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core import metrics
+from core.requestlog import carry
 from live.envelope import Envelope
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
@@ -32,6 +34,14 @@ __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all",
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[str], dict[str, Any]], None]
+
+SUBSCRIBERS = metrics.gauge("stream_subscribers", "Open live streams (SSE and WebSocket).")
+DELIVERED = metrics.counter(
+    "stream_events_delivered", "Live events written to, or queued for, their subscribers."
+)
+DROPPED = metrics.counter(
+    "stream_subscribers_dropped", "Live subscribers dropped for falling too far behind."
+)
 
 HEARTBEAT_SECONDS = 15.0
 ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
@@ -105,7 +115,8 @@ class Hub:
             with self._lock:
                 if self._executor is None:
                     self._executor = concurrent.futures.ThreadPoolExecutor(1, "live-publish")
-        self._executor.submit(self._build_and_emit, names, event)
+        # (Under the id of the request that published, for its log lines.)
+        self._executor.submit(carry(self._build_and_emit), names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
         from django.db import close_old_connections
@@ -138,6 +149,7 @@ class Hub:
             try:
                 self.bridge.publish(envelope)
             except Exception:
+                metrics.record_error("redis")
                 log.exception("could not publish a live event to Redis")
             return
         with self._lock:
@@ -217,6 +229,7 @@ class Hub:
         verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
         wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
         single = batch[0] if len(batch) == 1 else None
+        delivered = 0
         for subscriber in targets:
             writer = subscriber.writer
             if (
@@ -243,14 +256,21 @@ class Hub:
                     sse = b"".join(batch[i].sse() for i in wanted)
                     data = wire[key] = writer.frame(sse)
                 if writer.write(data):
+                    delivered += len(wanted)
                     continue
             if subscriber.closed:
                 continue
+            queued = len(subscriber.pending)
             for envelope, verdict in zip(batch, verdicts, strict=True):
                 if not subscriber.push(envelope, verdict):
                     log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
+                    DROPPED.inc()
                     self.close(subscriber, dropped=True)
                     break
+            else:
+                delivered += len(subscriber.pending) - queued
+        if delivered:
+            DELIVERED.inc(delivered)
 
     def _remember(self, envelope: Envelope) -> None:
         for stream in envelope.streams:
@@ -339,6 +359,7 @@ class Hub:
         self.attach()
         subscriber = Subscriber(queue_limit or self.queue_limit)
         self._subscribers.add(subscriber)
+        SUBSCRIBERS.inc()
         return subscriber
 
     def add(
@@ -369,7 +390,9 @@ class Hub:
     def close(self, subscriber: Subscriber, *, dropped: bool = False) -> None:
         for label in list(subscriber.subscriptions):
             self.remove(subscriber, label)
-        self._subscribers.discard(subscriber)
+        if subscriber in self._subscribers:
+            self._subscribers.discard(subscriber)
+            SUBSCRIBERS.dec()
         subscriber.stop(dropped=dropped)
 
     @property

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
-from core import ratelimit
+from core import metrics, ratelimit
 from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
 from posts import parsing, stats
@@ -113,6 +113,9 @@ def get_or_create_hashtag(name: str) -> Hashtag:
     return tag
 
 
+POSTS_CREATED = metrics.counter("posts_created", "Posts created (counted once committed).")
+
+
 def create_post(
     *,
     user: User | None,
@@ -203,6 +206,7 @@ def create_post(
     post.created_mentions = mentioned  # type: ignore[attr-defined]
     tags = [t.name for t in hashtag_rows]
     publish_on_commit(post_streams(post, tags), {"type": "post.created", "post_id": str(post.id)})
+    transaction.on_commit(POSTS_CREATED.inc)
     return post
 
 
