@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from core import metrics
-from core.requestlog import carry
+from core.requestlog import carry, job
 from live.envelope import Envelope
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
@@ -124,11 +124,13 @@ class Hub:
         from live.payloads import build
 
         try:
-            close_old_connections()
-            payload = build(streams, event)
+            # One log line per event, under the id of the request that published it.
+            with job("live.event") as info:
+                close_old_connections()
+                payload = build(streams, event)
+                info["done"] = event.get("type")
         except Exception:
-            log.exception("could not build the live event %s", event.get("type"))
-            return
+            return  # logged with its traceback by job()
         if payload is not None:
             name, data, author_id, is_repost = payload
             self.emit(streams, name, data, author_id=author_id, is_repost=is_repost)
