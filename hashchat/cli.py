@@ -36,6 +36,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Before prometheus-client is imported anywhere: it reads this once.
         data_dir = os.path.abspath(os.environ.get("HASHCHAT_DATA_DIR", "var"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(data_dir, f"metrics-{args.port}")
+        # Each process writes its figures to files there; any process's /metrics adds
+        # them up (core.metrics). Emptied first, so a restart starts from zero.
+        from core.metrics import clear_multiprocess_dir
+
+        clear_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     setup_django()
     if args.processes < 1:
         print("hashchat serve: --processes must be 1 or more.", file=sys.stderr)
@@ -57,12 +62,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from django.conf import settings
 
-    if args.processes > 1:
-        # Each process writes its figures to files here; any process's /metrics adds
-        # them up (core.metrics). Emptied first, so a restart starts from zero.
-        from core.metrics import clear_multiprocess_dir
-
-        clear_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     if not args.no_worker:
         # The worker runs inside the web process by default (one process does it all).
         os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"

@@ -246,6 +246,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# /static/... URLs carry a hash of the file, so nginx may cache them for long.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "core.staticfiles.VersionedStaticFilesStorage"},
+}
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"

@@ -77,9 +77,9 @@ def test_every_request_and_job_is_one_json_line_without_secrets(server):
     assert by_id[rid]["status"] == 200
     assert by_id[rid]["route"] == "api/v1/timelines/home"
     assert by_id[rid]["client"] == "127.0.0.1"
-    assert any(
-        r["path"] == "/api/v1/streaming/public" and r["status"] == 200 for r in requests
-    ), "the stream's request is logged, without its query string"
+    assert any(r["path"] == "/api/v1/streaming/public" and r["status"] == 200 for r in requests), (
+        "the stream's request is logged, without its query string"
+    )
     # The post's request started a job (building its live event): same request id.
     posted = [r for r in requests if r["path"].endswith("/room/post")]
     assert len(posted) == 1
