@@ -6,6 +6,9 @@ hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
 hashchat createuser --username U --email E --password P [--admin]
 hashchat export --series TAG [-o FILE]
 hashchat import FILE [--owner USERNAME]
+hashchat backup FILE [--quiet]          the whole server, while it runs
+hashchat restore FILE [--quiet]         into an empty data dir or database
+hashchat check [--quiet]                is this installation ready for a chat?
 hashchat manage ARGS...
 """
 
@@ -185,6 +188,46 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    from backup.server import backup_server, is_empty
+    from core.errors import ActionError
+    from hashchat.progress import Bars
+
+    if is_empty():
+        print("hashchat backup: this instance has no database yet.", file=sys.stderr)
+        return 1
+    try:
+        with Bars(args.quiet) as report:
+            manifest = backup_server(args.path, report=report)
+    except (ActionError, OSError) as e:
+        print(f"hashchat backup: {getattr(e, 'message', e)}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        size = os.path.getsize(args.path)
+        print(f"Backed up the {manifest['engine']} database and media to {args.path} ({size} bytes).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from backup.server import restore_server
+    from core.errors import ActionError
+    from hashchat.progress import Bars
+
+    try:
+        with Bars(args.quiet) as report:
+            manifest = restore_server(args.path, report=report)
+    except ActionError as e:
+        print(f"hashchat restore: {e.message}", file=sys.stderr)
+        return 1
+    # A backup of an older hashchat comes up to date.
+    migrate()
+    if not args.quiet:
+        print(f"Restored the backup of {manifest['created_at']}; start hashchat as usual.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -250,6 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("path", help="the JSON file ('-' for standard input)")
     imp.add_argument("--owner", help="a login to make owner of the series' organiser profile")
     imp.set_defaults(func=cmd_import)
+
+    backup = sub.add_parser("backup", help="write a backup of the whole server while it runs")
+    backup.add_argument("path", help="the file to write (a tar.gz)")
+    backup.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore `hashchat backup` into an empty instance")
+    restore.add_argument("path", help="the file `hashchat backup` wrote")
+    restore.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    restore.set_defaults(func=cmd_restore)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
