@@ -205,7 +205,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 1
     if not args.quiet:
         size = os.path.getsize(args.path)
-        print(f"Backed up the {manifest['engine']} database and media to {args.path} ({size} bytes).")
+        print(
+            f"Backed up the {manifest['engine']} database and media to {args.path} ({size} bytes)."
+        )
     return 0
 
 
@@ -226,6 +228,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"Restored the backup of {manifest['created_at']}; start hashchat as usual.")
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django()
+    from hashchat.health import report, run_all
+
+    findings = run_all()
+    report(findings, print, args.quiet)
+    problems = sum(not f.ok for f in findings)
+    if problems and not args.quiet:
+        print(f"{problems} problem{'s' if problems != 1 else ''}: not ready for a chat.")
+    elif not args.quiet:
+        print("Ready for a chat.")
+    return 1 if problems else 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -303,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("path", help="the file `hashchat backup` wrote")
     restore.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     restore.set_defaults(func=cmd_restore)
+
+    check = sub.add_parser("check", help="is this installation ready for a chat? (exit 0 if so)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only the problems")
+    check.set_defaults(func=cmd_check)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

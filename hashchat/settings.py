@@ -75,6 +75,13 @@ CSRF_TRUSTED_ORIGINS = [BASE_URL]
 # Django reads the scheme from there, never from a header any client can send.
 TRUSTED_PROXIES = os.environ.get("HASHCHAT_TRUSTED_PROXIES", "").strip()
 USE_HTTPS = BASE_URL.startswith("https://")
+# HSTS on every HTTPS answer (core.middleware sets the same header).
+SECURE_HSTS_SECONDS = 31_536_000 if USE_HTTPS else 0
+# The redirect from http:// to https:// is the proxy's (deploy/nginx/hashchat.conf):
+# the web port itself answers plain HTTP on loopback, for nginx and health checks.
+# HSTS for subdomains and the browsers' preload list are the domain owner's call,
+# not hashchat's (other sites may live under the same domain).
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W005", "security.W021"]
 SESSION_COOKIE_SECURE = USE_HTTPS
 CSRF_COOKIE_SECURE = USE_HTTPS
 SESSION_COOKIE_HTTPONLY = True

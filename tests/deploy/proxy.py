@@ -32,7 +32,7 @@ def make_ca(directory: Path, names: list[str]) -> Path:
         subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
 
     openssl(
-        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "90",
         "-keyout", "ca.key", "-out", "ca.pem", "-subj", "/CN=hashchat deploy test CA",
         "-addext", "basicConstraints=critical,CA:TRUE",
         "-addext", "keyUsage=critical,keyCertSign,cRLSign",
@@ -48,7 +48,7 @@ def make_ca(directory: Path, names: list[str]) -> Path:
     )
     openssl(
         "x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-        "-CAcreateserial", "-days", "2", "-extfile", "site.ext", "-out", "fullchain.pem",
+        "-CAcreateserial", "-days", "90", "-extfile", "site.ext", "-out", "fullchain.pem",
     )  # fmt: skip
     return directory / "ca.pem"
 

@@ -8,7 +8,10 @@ test names go into /etc/hosts)."""
 import json
 import os
 import re
+import secrets
 import shutil
+import subprocess
+import sys
 import tempfile
 import textwrap
 from collections.abc import Iterator
@@ -91,6 +94,7 @@ def sites() -> Iterator[dict[str, Site]]:
             "HASHCHAT_RATE_LIMITS": "login:ip=2/300",
             "HASHCHAT_METRICS_TOKEN": METRICS_TOKEN,
             "SSL_CERT_FILE": str(ca),
+            "HASHCHAT_SECRET_KEY": secrets.token_urlsafe(50),
         }
         started: list[Server] = []
         proxies: list[Nginx] = []
@@ -102,6 +106,7 @@ def sites() -> Iterator[dict[str, Site]]:
                     data_dir.mkdir()
                     env = {**common, "HASHCHAT_BASE_URL": f"https://{name}"}
                     args: tuple[str, ...] = ()
+                    env["REDIS_URL"] = ""  # one process needs no Redis
                     if name == "deploy2.test":
                         env["REDIS_URL"] = REDIS_URL
                         args = ("--processes", "2")
@@ -285,3 +290,32 @@ def test_metrics_through_the_proxy_need_the_token_and_add_up_processes(site, mon
         # Whichever process answers, the figure is the instance's.
         assert posts_created() - before == 6
         assert posts_created() - before == 6
+
+
+def test_hashchat_check_finds_the_installation_ready(site):
+    """`hashchat check` with the server's own environment: settings, database,
+    Redis (the two-process site), the public address and its certificate, the
+    worker, the clock and the disk are all fine."""
+
+    def check(env: dict) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "hashchat.cli", "check"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    ready = check(site.server.env)
+    assert ready.returncode == 0, ready.stdout + ready.stderr
+    assert "Ready for a chat." in ready.stdout
+    assert f"https://{site.name} answers; certificate valid" in ready.stdout
+    if site.name == "deploy2.test":
+        assert "ok       redis: answers" in ready.stdout
+
+    # Without the local CA the certificate cannot be verified: a problem, with the fix.
+    untrusted = check({k: v for k, v in site.server.env.items() if k != "SSL_CERT_FILE"})
+    assert untrusted.returncode == 1
+    assert "the certificate does not verify" in untrusted.stdout
+    assert "what to do: Install a certificate" in untrusted.stdout
