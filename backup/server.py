@@ -178,7 +178,7 @@ def is_empty() -> bool:
 def restore_server(path: Path, *, report: Report = _silent) -> dict:
     """Bring the backup at `path` into this (empty) instance; returns its manifest."""
     try:
-        tar = tarfile.open(path, "r:*")
+        tar = tarfile.open(path, "r:*")  # noqa: SIM115 (closed by the with below)
     except (OSError, tarfile.TarError) as e:
         raise InvalidInput(f"Cannot read {path}: {e}")
     with tar:
