@@ -145,6 +145,6 @@ def test_every_apps_data_survives_the_migrations_to_now(transactional_db):
 
 def test_every_app_of_hashchat_with_migrations_is_tested_here():
     """A new app with migrations (or a new first state) must be filled above too."""
-    graph = MigrationLoader(connection).graph
+    graph = MigrationLoader(None).graph
     ours = {app for app, _ in graph.nodes if (settings.BASE_DIR / app / "migrations").is_dir()}
     assert ours == set(APPS)
