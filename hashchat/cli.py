@@ -2,10 +2,10 @@
 
 hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo] [--processes N]
 hashchat worker
-hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
+hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live] [--quiet]
 hashchat createuser --username U --email E --password P [--admin]
-hashchat export --series TAG [-o FILE]
-hashchat import FILE [--owner USERNAME]
+hashchat export --series TAG [-o FILE] [--quiet]
+hashchat import FILE [--owner USERNAME] [--quiet]
 hashchat backup FILE [--quiet]          the whole server, while it runs
 hashchat restore FILE [--quiet]         into an empty data dir or database
 hashchat check [--quiet]                is this installation ready for a chat?
@@ -109,8 +109,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
     from demo import run_demo
+    from hashchat.progress import Bars
 
-    run_demo(args)
+    with Bars(args.quiet) as report:
+        run_demo(args, report=report)
     return 0
 
 
@@ -139,9 +141,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     migrate()
     from backup.series import dumps, export_series
     from core.errors import ActionError
+    from hashchat.progress import Bars
 
     try:
-        data = export_series(args.series)
+        with Bars(args.quiet) as report:
+            data = export_series(args.series, report=report)
     except ActionError as e:
         print(f"hashchat export: {e.message}", file=sys.stderr)
         return 1
@@ -178,8 +182,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         if owner is None:
             print(f"hashchat import: there is no login called {args.owner}.", file=sys.stderr)
             return 1
+    from hashchat.progress import Bars
+
     try:
-        series = import_series(data, owner=owner)
+        with Bars(args.quiet) as report:
+            series = import_series(data, owner=owner, report=report)
     except ActionError as e:
         print(f"hashchat import: {e.message}", file=sys.stderr)
         return 1
@@ -291,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="the random seed (same seed, same chat)")
     demo.add_argument("--participants", type=int, default=150, help="how many participant profiles")
     demo.add_argument("--base-url", default=None)
+    demo.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     demo.set_defaults(func=cmd_demo)
 
     create = sub.add_parser("createuser", help="create a login non-interactively")
@@ -303,11 +311,13 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a whole series as JSON (a backup)")
     export.add_argument("--series", required=True, help="the series' hashtag")
     export.add_argument("--output", "-o", help="a file to write (default: standard output)")
+    export.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="restore a series written by `hashchat export`")
     imp.add_argument("path", help="the JSON file ('-' for standard input)")
     imp.add_argument("--owner", help="a login to make owner of the series' organiser profile")
+    imp.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     imp.set_defaults(func=cmd_import)
 
     backup = sub.add_parser("backup", help="write a backup of the whole server while it runs")
