@@ -24,9 +24,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from core import metrics
 from core.requestlog import carry, job
 from live.envelope import Envelope
+from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
 __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
@@ -34,14 +34,6 @@ __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all",
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[str], dict[str, Any]], None]
-
-SUBSCRIBERS = metrics.gauge("stream_subscribers", "Open live streams (SSE and WebSocket).")
-DELIVERED = metrics.counter(
-    "stream_events_delivered", "Live events written to, or queued for, their subscribers."
-)
-DROPPED = metrics.counter(
-    "stream_subscribers_dropped", "Live subscribers dropped for falling too far behind."
-)
 
 HEARTBEAT_SECONDS = 15.0
 ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
