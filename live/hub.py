@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from core import metrics
 from core.requestlog import carry, job
 from live.envelope import Envelope
 from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS
