@@ -55,7 +55,9 @@ class ClientMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
+        # The client's address: behind a proxy listed in HASHCHAT_TRUSTED_PROXIES, uvicorn
+        # (hashchat serve) has already put the forwarded address here; from anyone
+        # else X-Forwarded-For is ignored, so a client cannot pick its rate limits.
         with ratelimit.serving(request.META.get("REMOTE_ADDR")):
             response = self.get_response(request)
             wait = ratelimit.refused_for()
