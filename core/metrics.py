@@ -22,6 +22,7 @@ default loopback; behind a trusted proxy this is the real client's address), or
 anyone sending `Authorization: Bearer <HASHCHAT_METRICS_TOKEN>`.
 """
 
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -120,6 +121,7 @@ def record_error(backend: str) -> None:
 
 def exposition() -> bytes:
     if MULTIPROCESS:
+        forget_dead_processes()
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
     else:
@@ -171,6 +173,19 @@ def clear_multiprocess_dir(path: str) -> None:
             os.unlink(os.path.join(path, name))
 
 
-def process_exited(pid: int) -> None:
-    if MULTIPROCESS:
-        multiprocess.mark_process_dead(pid)
+def forget_dead_processes() -> None:
+    """A web process that died (and was replaced) no longer counts in the gauges of
+    live things, such as open streams; its counters stay in the sums."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+    pids = set()
+    for name in os.listdir(directory):
+        if name.startswith("gauge_live") and name.endswith(".db"):
+            with contextlib.suppress(ValueError):
+                pids.add(int(name[:-3].rsplit("_", 1)[1]))
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            multiprocess.mark_process_dead(pid, directory)
+        except PermissionError:
+            pass  # alive, someone else's
