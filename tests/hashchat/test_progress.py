@@ -51,7 +51,9 @@ def test_progress_on_a_terminal_and_quiet_elsewhere(tmp_path):
 
     backup = tmp_path / "backup.tar.gz"
     shown = on_terminal(env, "backup", str(backup))
-    assert "database pages" in shown and "Backed up" in shown
+    # SQLite copies pages; pg_dump (the PostgreSQL lane) dumps tables.
+    assert "database pages" in shown or "database tables" in shown
+    assert "Backed up" in shown
 
     quiet = on_terminal(env, "backup", str(tmp_path / "quiet.tar.gz"), "--quiet")
     assert quiet.strip() == ""
