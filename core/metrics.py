@@ -119,7 +119,8 @@ def record_error(backend: str) -> None:
     BACKEND_ERRORS.labels(backend).inc()
 
 
-def exposition() -> bytes:
+def exposition(*, scrape_time: bool = True) -> bytes:
+    """The text of a scrape (without the database's figures if not `scrape_time`)."""
     if MULTIPROCESS:
         forget_dead_processes()
         registry = CollectorRegistry()
@@ -127,7 +128,8 @@ def exposition() -> bytes:
     else:
         registry = CollectorRegistry()
         registry.register(_Forward())
-    registry.register(_ScrapeTime())
+    if scrape_time:
+        registry.register(_ScrapeTime())
     return generate_latest(registry)
 
 
