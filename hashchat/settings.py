@@ -6,7 +6,7 @@ REDIS_URL           Redis pub/sub for the live hub when several web processes ru
 HASHCHAT_BASE_URL   the public URL, used in links in feeds, e-mails and the Mastodon API
 HASHCHAT_DEBUG      "1" for Django's debug pages
 HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
-HASHCHAT_TRUSTED_PROXIES  addresses whose X-Forwarded-For/-Proto are believed (none)
+HASHCHAT_TRUSTED_PROXIES  addresses whose X-Forwarded-For/-Proto are believed (127.0.0.1)
 HASHCHAT_LOG_FORMAT "json" for one JSON object per log line; plain text otherwise
 """
 
@@ -73,7 +73,8 @@ CSRF_TRUSTED_ORIGINS = [BASE_URL]
 # X-Forwarded-For and X-Forwarded-Proto count only from HASHCHAT_TRUSTED_PROXIES:
 # uvicorn applies them to the connection's address and scheme (hashchat serve), so
 # Django reads the scheme from there, never from a header any client can send.
-TRUSTED_PROXIES = os.environ.get("HASHCHAT_TRUSTED_PROXIES", "").strip()
+# By default a proxy on this machine (nginx on loopback); set it empty to trust none.
+TRUSTED_PROXIES = os.environ.get("HASHCHAT_TRUSTED_PROXIES", "127.0.0.1").strip()
 USE_HTTPS = BASE_URL.startswith("https://")
 # HSTS on every HTTPS answer (core.middleware sets the same header).
 SECURE_HSTS_SECONDS = 31_536_000 if USE_HTTPS else 0
