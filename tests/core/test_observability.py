@@ -4,6 +4,7 @@ and figures in the Prometheus format for allowed readers only."""
 
 import json
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -24,6 +25,17 @@ def log_records(server) -> list[dict]:
                 continue
             records.append(json.loads(line))  # every other line is one JSON object
     return records
+
+
+def line_of(server, rid: str) -> dict:
+    """The request's log line (written just after its answer went out)."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        for record in log_records(server):
+            if record["request_id"] == rid and record["logger"] == "hashchat.request":
+                return record
+        time.sleep(0.05)
+    raise AssertionError(f"no log line for request {rid}")
 
 
 def figures(text: str) -> dict[tuple[str, tuple], float]:
@@ -67,8 +79,9 @@ def test_every_request_and_job_is_one_json_line_without_secrets(server):
         server.url + "/oauth/token",
         data={"grant_type": "password", "username": "pat", "password": "wrong-Pa55word"},
     )
-    # The request that ends the test: its line is written once it is answered.
-    assert httpx.get(server.url + "/").status_code == 200
+    # The last request's line is written just after its answer: wait for it.
+    last = httpx.get(server.url + "/")
+    line_of(server, last.headers["X-Request-ID"])
 
     records = log_records(server)
     requests = [r for r in records if r["logger"] == "hashchat.request"]
@@ -117,6 +130,17 @@ def test_metrics_for_allowed_addresses_and_token_holders(server):
         name == "hashchat_request_seconds_count" and ("route", "api/v1/timelines/home") in labels
         for name, labels in found
     )
+
+
+def test_forwarded_addresses_count_from_trusted_proxies_only(server, tmp_path):
+    # By default a proxy on this machine (127.0.0.1) is trusted: its X-Forwarded-For counts.
+    forwarded = httpx.get(server.url + "/api/v1/instance", headers={"X-Forwarded-For": "10.7.7.7"})
+    assert line_of(server, forwarded.headers["X-Request-ID"])["client"] == "10.7.7.7"
+    # Trusting nobody: the header is ignored, the connection's address counts.
+    env = {"HASHCHAT_TRUSTED_PROXIES": "", "HASHCHAT_LOG_FORMAT": "json"}
+    with running_server(env=env, data_dir=tmp_path) as other:
+        answer = httpx.get(other.url + "/api/v1/instance", headers={"X-Forwarded-For": "10.7.7.7"})
+        assert line_of(other, answer.headers["X-Request-ID"])["client"] == "127.0.0.1"
 
 
 def test_metrics_refused_elsewhere_without_the_token(tmp_path):

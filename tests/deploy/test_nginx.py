@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,16 @@ class Site:
             timeout=30,
             **kwargs,
         )
+
+    def line_of(self, rid: str) -> dict:
+        """A request's log line (written just after its answer went out)."""
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            for record in self.log_records():
+                if record.get("request_id") == rid and record["logger"] == "hashchat.request":
+                    return record
+            time.sleep(0.05)
+        raise AssertionError(f"no log line for request {rid}")
 
     def log_records(self) -> list[dict]:
         records = []
@@ -257,6 +268,9 @@ def test_rate_limits_and_logs_see_the_real_address(site):
             headers={"X-Forwarded-For": "10.9.9.9"},
         )
     assert direct.status_code == 200
+    # The last request's line is written just after its answer: once it is there,
+    # so are all the others'.
+    assert site.line_of(direct.headers["X-Request-ID"])["client"] == CLIENT
 
     logins = [r for r in site.log_records() if r.get("path") == "/login/"]
     seen = {r["client"] for r in logins}
