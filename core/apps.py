@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self) -> None:
-        from core import metrics, postgres, worker
+        from core import metrics, postgres, tasklog, worker
 
         postgres.connect()
+        tasklog.connect()
         metrics.add_collector(worker.queue_depth)
