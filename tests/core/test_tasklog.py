@@ -22,7 +22,8 @@ def fail() -> None:
     raise ValueError("this task fails")
 
 
-def test_a_task_runs_and_logs_under_the_request_that_enqueued_it(db, caplog):
+def test_a_task_runs_and_logs_under_the_request_that_enqueued_it(transactional_db, caplog):
+    # (transactional: the queue's worker closes its connection between tasks)
     done = sample("hashchat_jobs_total", job="tests.core.test_tasklog.remember", outcome="done")
     token = request_id.set("req-1234567890")
     try:
