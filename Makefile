@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-unit test-browser lint format clean
+.PHONY: install run serve test test-unit test-browser test-deploy lint format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ test-unit: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.ensure_chromium
 	$(BIN)/pytest -q -p no:asyncio tests/browser
+
+# hashchat behind nginx with TLS (deploy/nginx/hashchat.conf, docs/operations.md). As
+# root: Debian's nginx is installed when missing, binds 443 on 127.0.0.20-21, and the
+# test's names go into /etc/hosts (removed after). REDIS_URL picks the Redis it uses.
+test-deploy: $(STAMP)
+	@command -v nginx >/dev/null || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }
+	$(BIN)/pytest -q tests/deploy
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -27,6 +27,7 @@ Export, import into an empty instance and export again gives the same document.
 
 import base64
 import json
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
@@ -46,6 +47,9 @@ from posts import stats
 from posts.actions import get_or_create_hashtag
 from posts.models import Mention, Post, PostEdit
 from transcripts.models import GroupCuration, PostCuration, Transcript, TranscriptEntry
+
+# report(stage, done, total): progress of a long export or import (hashchat.progress)
+Report = Callable[[str, int, int | None], None]
 
 FORMAT = "hashchat-series"
 VERSION = 1
@@ -169,8 +173,9 @@ def _avatar(profile: Profile) -> dict[str, str] | None:
     return {"name": name, "data": base64.b64encode(data).decode()}
 
 
-def export_series(hashtag: str) -> dict[str, Any]:
-    """The whole series as a JSON-ready dict (see the module's docstring)."""
+def export_series(hashtag: str, report: Report | None = None) -> dict[str, Any]:
+    """The whole series as a JSON-ready dict (see the module's docstring); `report`
+    follows the posts written (progress bars)."""
     series = Series.objects.filter(hashtag_key=tag_key(hashtag)).first()
     if series is None:
         raise NotFound(f"There is no series #{hashtag.lstrip('#')} here.")
@@ -194,7 +199,9 @@ def export_series(hashtag: str) -> dict[str, Any]:
 
     posts = _series_posts(events)
     post_rows = []
-    for post in posts:
+    for done, post in enumerate(posts, 1):
+        if report:
+            report("posts", done, len(posts))
         row = dump(post)
         profiles |= _profile_refs(row, Post)
         mentioned = sorted(m.profile_id for m in post.mentions.all())
@@ -285,10 +292,12 @@ def _import_profiles(rows: list[dict[str, Any]]) -> None:
         _save(profile)
 
 
-def _import_posts(rows: list[dict[str, Any]]) -> None:
+def _import_posts(rows: list[dict[str, Any]], report: Report | None = None) -> None:
     known = {int(r["id"]) for r in rows}
     existing = set(Post.objects.filter(id__in=known).values_list("id", flat=True))
-    for row in rows:
+    for done, row in enumerate(rows, 1):
+        if report:
+            report("posts", done, len(rows))
         pk = int(row["id"])
         if pk in existing:
             continue
@@ -307,7 +316,9 @@ def _import_posts(rows: list[dict[str, Any]]) -> None:
 
 
 @transaction.atomic
-def import_series(data: dict[str, Any], *, owner: User | None = None) -> Series:
+def import_series(
+    data: dict[str, Any], *, owner: User | None = None, report: Report | None = None
+) -> Series:
     """Restore a series exported by export_series, all or nothing."""
     _check_document(data)
     srow = data["series"]
@@ -322,7 +333,7 @@ def import_series(data: dict[str, Any], *, owner: User | None = None) -> Series:
     for change in data.get("occurrence_changes", []):
         _save(build(OccurrenceChange, change, series_id=series.pk))
 
-    _import_posts(data["posts"])
+    _import_posts(data["posts"], report)
     # Counted from what this instance now holds (exports leave the counts out).
     stats.recount(
         {int(r["id"]) for r in data["profiles"]} | {int(r["author_id"]) for r in data["posts"]}

@@ -9,7 +9,7 @@ class ChatsConfig(AppConfig):
         # Imported here, not at the top: models cannot load before the app registry.
         from chats import linking, post_pages, reminders, room_stream, scheduler
         from chats.queries import is_host_in_live_event
-        from core import ratelimit, worker
+        from core import metrics, ratelimit, worker
         from posts import hooks
 
         # A new post joins its chat event (and question): posts calls chats back.
@@ -26,3 +26,5 @@ class ChatsConfig(AppConfig):
         # Chats' policy for the posting limits (posts.limits): a host (organiser or
         # co-host) is never throttled in their own live event.
         ratelimit.exempt_when("post", is_host_in_live_event)
+        # The scheduler's lag, for /metrics.
+        metrics.add_collector(scheduler.lag_metrics)

@@ -21,11 +21,17 @@ from django.utils import timezone
 
 from chats import plans
 from chats.models import Event, Question
+from core import metrics
 from live.publish import publish_on_commit
 from posts.actions import create_post
 
 logger = logging.getLogger("hashchat.chats.scheduler")
 
+QUESTION_DELAY = metrics.histogram(
+    "question_delay_seconds",
+    "How long after its scheduled time each timed question was posted.",
+    buckets=(0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600),
+)
 ENDED_REASON = "The event had ended before the question could be posted."
 PLACEHOLDER_REASON = "Never posted: it still read “Question N” (a placeholder) when it was due."
 
@@ -74,6 +80,8 @@ def post_question(question: Question, *, now: datetime, worker: str) -> bool:
         Question.objects.filter(pk=question.pk).update(
             post=post, posted_at=now, delay_seconds=question.delay_seconds
         )
+        delay = question.delay_seconds
+        transaction.on_commit(lambda: QUESTION_DELAY.observe(delay))
         publish_on_commit(
             f"event:{event.id}",
             {
@@ -173,3 +181,28 @@ def archive(now: datetime) -> int:
     if not due.exists():
         return 0
     return due.update(state=Event.State.ARCHIVED)
+
+
+def lag(now: datetime | None = None) -> float:
+    """Seconds the oldest due, unposted question of a live event has been waiting
+    (0 when none waits): the scheduler's lag, for /metrics and `hashchat check`."""
+    now = now or timezone.now()
+    waiting = Question.objects.filter(
+        claimed_at__isnull=True, event__starts_at__lte=now, event__ends_at__gt=now
+    ).exclude(event__state=Event.State.DRAFT)
+    oldest = 0.0
+    for question in waiting.select_related("event")[:500]:
+        due = question.due_at()
+        if due <= now:
+            oldest = max(oldest, (now - due).total_seconds())
+    return oldest
+
+
+def lag_metrics() -> list:
+    return [
+        metrics.gauge_family(
+            "scheduler_lag_seconds",
+            "How long the oldest due question of a live event has waited to be posted.",
+            lag(),
+        )
+    ]

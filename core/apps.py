@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.urls import register_converter
 
-from core import postgres
+from core import metrics, postgres, tasklog, worker
 from core.ids import IdConverter
 
 
@@ -12,5 +12,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         postgres.connect()
+        tasklog.connect()
+        metrics.add_collector(worker.queue_depth)
         # `<id:post_id>` in every URL table: a 64-bit id or no match.
         register_converter(IdConverter, "id")

@@ -22,7 +22,7 @@ from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
-from core import ratelimit
+from core import metrics, ratelimit
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
@@ -78,7 +78,9 @@ class ClientMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        # Behind nginx, uvicorn's proxy_headers has already put the client's address here.
+        # The client's address: behind a proxy listed in HASHCHAT_TRUSTED_PROXIES, uvicorn
+        # (hashchat serve) has already put the forwarded address here; from anyone
+        # else X-Forwarded-For is ignored, so a client cannot pick its rate limits.
         with ratelimit.serving(request.META.get("REMOTE_ADDR")):
             response = self.get_response(request)
             refused = ratelimit.refused()
@@ -101,6 +103,7 @@ def _mark_request(sender, request=None, **kwargs) -> None:
     if request is None:
         return
     if is_unavailable_error(exc):
+        metrics.record_error("database")
         request._hashchat_db_unavailable = True
     elif isinstance(exc, DataError):
         # A value the database cannot store (PostgreSQL refuses NUL characters in

@@ -46,6 +46,7 @@ from limits.errors import StorageError
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
+from core import metrics
 from core.errors import RateLimited
 
 logger = logging.getLogger("core.ratelimit")
@@ -158,6 +159,7 @@ def hit(
         allowed, status = _count(bucket, key, limit, window, now)
     except StorageError as e:
         # Redis away for a moment: let the request through rather than fail it.
+        metrics.record_error("redis")
         logger.warning("rate limit %s not counted: its storage is unavailable (%s)", bucket, e)
         return _status(limit, 0, _item(bucket, key, limit, window, now)[2])
     _note(status)

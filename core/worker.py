@@ -19,14 +19,21 @@ batch behaviour relied on here changes: check them before moving the pin.
 """
 
 import logging
+import os
+import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import close_old_connections
 from django.db.utils import DatabaseError, InterfaceError
+from django.utils import timezone
+
+from core import metrics
+from core.requestlog import job
 
 logger = logging.getLogger("core.worker")
 
@@ -44,6 +51,12 @@ def every(seconds: float, func: Callable[[], object], *, name: str | None = None
 def forget(name: str) -> None:
     """Stop running the job `name` (tests that register their own)."""
     _periodic.pop(name, None)
+
+
+# Where `hashchat check` finds the last sign of life of any worker (the cache is
+# shared by every process: Redis, or the database's cache table).
+HEARTBEAT_KEY = "hashchat:worker:heartbeat"
+HEARTBEAT_EVERY = 5.0
 
 
 @dataclass
@@ -77,30 +90,68 @@ def run_queue(worker_id: str) -> None:
 
 
 def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
-    """Run the jobs that are due, each on its own; a failing job is retried later."""
+    """Run the jobs that are due, each on its own; a failing job is retried later.
+    Each run is logged as one line under an id of its own (core.requestlog.job)."""
     now = time.monotonic() if now is None else now
-    for job in jobs:
-        if now < job.next_run:
+    for item in jobs:
+        if now < item.next_run:
             continue
         close_old_connections()
         try:
-            job.func()
-            job.failures = 0
-            job.next_run = now + job.every
+            with job(item.path) as info:
+                info["done"] = item.func()
+            item.failures = 0
+            item.next_run = now + item.every
         except (DatabaseError, InterfaceError) as e:
             # The database is away: back off and try again; claims make retries safe.
-            job.failures += 1
-            job.next_run = now + min(30.0, job.every * 2**job.failures)
-            logger.warning("%s: database unavailable (%s); retrying", job.path, e)
+            item.failures += 1
+            item.next_run = now + min(30.0, item.every * 2**item.failures)
+            metrics.record_error("database")
+            logger.warning("%s: database unavailable (%s); retrying", item.path, e)
         except Exception:
-            job.failures += 1
-            job.next_run = now + min(60.0, job.every * 2**job.failures)
-            logger.exception("%s failed; retrying", job.path)
+            item.failures += 1
+            item.next_run = now + min(60.0, item.every * 2**item.failures)
+            logger.warning("%s failed; retrying", item.path)
     try:
         run_queue(worker_id)
     except (DatabaseError, InterfaceError) as e:
+        metrics.record_error("database")
         logger.warning("task queue: database unavailable (%s); retrying", e)
     close_old_connections()
+
+
+def beat(worker_id: str, started: float) -> None:
+    """Tell `hashchat check` this worker is alive (best effort: the cache may be away)."""
+    try:
+        cache.set(
+            HEARTBEAT_KEY,
+            {
+                "worker": worker_id,
+                "host": socket.gethostname(),
+                "pid": os.getpid(),
+                "at": timezone.now().isoformat(),
+                "up_seconds": round(time.monotonic() - started),
+            },
+            timeout=3600,
+        )
+    except Exception as e:
+        logger.warning("could not record the worker's heartbeat (%s)", e)
+
+
+def last_heartbeat() -> dict | None:
+    return cache.get(HEARTBEAT_KEY)
+
+
+def queue_depth() -> list:
+    """Scrape-time figure: tasks waiting in the django-tasks queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.ready().count()
+    failed = DBTaskResult.objects.failed().count()
+    return [
+        metrics.gauge_family("task_queue_depth", "Tasks ready and waiting in the queue.", waiting),
+        metrics.gauge_family("task_queue_failed", "Tasks of the queue that failed.", failed),
+    ]
 
 
 def run_worker(
@@ -110,8 +161,13 @@ def run_worker(
     jobs = load_jobs()
     logger.info("worker %s started with %d periodic jobs", worker_id, len(jobs))
     stop = stop or threading.Event()
+    started = last_beat = time.monotonic()
+    beat(worker_id, started)
     while not stop.is_set():
         tick(jobs, worker_id)
+        if time.monotonic() - last_beat >= HEARTBEAT_EVERY:
+            last_beat = time.monotonic()
+            beat(worker_id, started)
         if once:
             return
         stop.wait(interval)

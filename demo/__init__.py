@@ -126,31 +126,41 @@ def play_live(
     wait_until: Callable[[datetime], object] | None = None,
     lead: timedelta = LEAD,
     log: Callable[[str], object] = print,
+    report: Callable[[str, int, int | None], object] | None = None,
 ):
-    """Plan the live event, print where to watch it, and play its hour."""
+    """Plan the live event, print where to watch it, and play its hour (`report`
+    follows its steps, for a progress bar)."""
     event = plan_live_event(lead=lead)
     series = Series.objects.get(hashtag__iexact=HASHTAG)
     print_urls(base_url or settings.BASE_URL, event, past_event(series), log)
     steps = live_steps(event, seed=seed, participants=participants)
+    done = iter(range(1, len(steps) + 1))
     player = Player(
         event,
         steps,
         wait_until=wait_until or real_wait(),
         post_timed=post_timed_now,
         speed=speed,
+        on_step=(lambda step: report("playing the live hour", next(done), len(steps)))
+        if report
+        else None,
     )
     tally = player.run()
     log(f"The demo hour of #{series.hashtag} is over: {tally}.")
     return event, tally
 
 
-def run_demo(args: argparse.Namespace) -> None:
+def run_demo(args: argparse.Namespace, report=None) -> None:
     """`hashchat demo`: seed, then (unless --no-live) play the live hour here."""
-    seed_demo(seed=args.seed, participants=args.participants)
+    seed_demo(seed=args.seed, participants=args.participants, report=report)
     if args.no_live:
         return
     play_live(
-        seed=args.seed, participants=args.participants, speed=args.speed, base_url=args.base_url
+        seed=args.seed,
+        participants=args.participants,
+        speed=args.speed,
+        base_url=args.base_url,
+        report=report,
     )
 
 

@@ -161,8 +161,9 @@ def past_event(series: Series) -> Event | None:
     return series.events.filter(topic=topics.PAST_TOPIC.title).first()
 
 
-def seed(*, seed: int = 7, participants: int = 150, log=print) -> tuple[Series, Event]:
-    """Create what is missing; return the series and its past event."""
+def seed(*, seed: int = 7, participants: int = 150, log=print, report=None) -> tuple[Series, Event]:
+    """Create what is missing; return the series and its past event. `report(stage,
+    done, total)`, when given, follows the past hour's steps (progress bars)."""
     # Only the demo moves the clock: time-machine loads when it seeds, not at start-up.
     import time_machine
 
@@ -197,8 +198,16 @@ def seed(*, seed: int = 7, participants: int = 150, log=print) -> tuple[Series, 
             cohost=demo_cast.COHOST["handle"],
             participants=min(95, len(cast["people"])),
         )
+        done = iter(range(1, len(steps) + 1))
         player = Player(
-            event, steps, wait_until=traveller.move_to, post_timed=post_due_now, speed=1.0
+            event,
+            steps,
+            wait_until=traveller.move_to,
+            post_timed=post_due_now,
+            speed=1.0,
+            on_step=(lambda step: report("seeding the past hour", next(done), len(steps)))
+            if report
+            else None,
         )
         # One transaction for the whole past hour: seconds instead of a commit per step.
         with transaction.atomic():

@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
 from django.conf import settings  # noqa: E402
 
 from core.handler import get_application  # noqa: E402
+from core.requestlog import observe  # noqa: E402
 
 django_app = get_application()
 
@@ -50,7 +51,7 @@ from live import streaming  # noqa: E402
 from live.hub import get_hub  # noqa: E402
 
 
-async def application(scope, receive, send):
+async def serve(scope, receive, send):
     if scope["type"] in ("http", "websocket") and streaming.handles(scope["path"]):
         await streaming.app(scope, receive, send)
         return
@@ -59,3 +60,7 @@ async def application(scope, receive, send):
         await django_app(scope, receive, send)
         return
     await site(scope, receive, send)
+
+
+# Every request (pages, APIs, streams, files): an id, one log line, latency by route.
+application = observe(serve)

@@ -2,10 +2,13 @@
 
 hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo] [--processes N]
 hashchat worker
-hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live]
+hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live] [--quiet]
 hashchat createuser --username U --email E --password P [--admin]
-hashchat export --series TAG [-o FILE]
-hashchat import FILE [--owner USERNAME]
+hashchat export --series TAG [-o FILE] [--quiet]
+hashchat import FILE [--owner USERNAME] [--quiet]
+hashchat backup FILE [--quiet]          the whole server, while it runs
+hashchat restore FILE [--quiet]         into an empty data dir or database
+hashchat check [--quiet]                is this installation ready for a chat?
 hashchat manage ARGS...
 
 Each command imports what it uses inside its function: Django must be set up
@@ -35,6 +38,15 @@ def migrate() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
+    if args.processes > 1:
+        # Before prometheus-client is imported anywhere: it reads this once.
+        data_dir = os.path.abspath(os.environ.get("HASHCHAT_DATA_DIR", "var"))
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(data_dir, f"metrics-{args.port}")
+        # Each process writes its figures to files there; any process's /metrics adds
+        # them up (core.metrics). Emptied first, so a restart starts from zero.
+        from core.metrics import clear_multiprocess_dir
+
+        clear_multiprocess_dir(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     setup_django()
     if args.processes < 1:
         print("hashchat serve: --processes must be 1 or more.", file=sys.stderr)
@@ -54,6 +66,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             return 2
     migrate()
     import uvicorn
+    from django.conf import settings
 
     if not args.no_worker:
         # The worker runs inside the web process by default (one process does it all).
@@ -72,7 +85,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop="uvloop",
         http="httptools",
         log_level=args.log_level,
-        proxy_headers=True,
+        # Logging is Django's (settings.LOGGING); each request is logged by
+        # core.requestlog, without its query string (it may hold a token).
+        log_config=None,
+        access_log=False,
+        # X-Forwarded-For/-Proto are believed from these addresses only.
+        proxy_headers=bool(settings.TRUSTED_PROXIES),
+        forwarded_allow_ips=settings.TRUSTED_PROXIES or None,
         lifespan="on",
         timeout_graceful_shutdown=5,
         workers=args.processes if args.processes > 1 else None,
@@ -93,8 +112,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
     from demo import run_demo
+    from hashchat.progress import Bars
 
-    run_demo(args)
+    with Bars(args.quiet) as report:
+        run_demo(args, report=report)
     return 0
 
 
@@ -123,9 +144,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     migrate()
     from backup.series import dumps, export_series
     from core.errors import ActionError
+    from hashchat.progress import Bars
 
     try:
-        data = export_series(args.series)
+        with Bars(args.quiet) as report:
+            data = export_series(args.series, report=report)
     except ActionError as e:
         print(f"hashchat export: {e.message}", file=sys.stderr)
         return 1
@@ -162,14 +185,73 @@ def cmd_import(args: argparse.Namespace) -> int:
         if owner is None:
             print(f"hashchat import: there is no login called {args.owner}.", file=sys.stderr)
             return 1
+    from hashchat.progress import Bars
+
     try:
-        series = import_series(data, owner=owner)
+        with Bars(args.quiet) as report:
+            series = import_series(data, owner=owner, report=report)
     except ActionError as e:
         print(f"hashchat import: {e.message}", file=sys.stderr)
         return 1
     events = series.events.count()
     print(f"Imported #{series.hashtag} with {events} event{'s' if events != 1 else ''}.")
     return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    setup_django()
+    from backup.server import backup_server, is_empty
+    from core.errors import ActionError
+    from hashchat.progress import Bars
+
+    if is_empty():
+        print("hashchat backup: this instance has no database yet.", file=sys.stderr)
+        return 1
+    try:
+        with Bars(args.quiet) as report:
+            manifest = backup_server(args.path, report=report)
+    except (ActionError, OSError) as e:
+        print(f"hashchat backup: {getattr(e, 'message', e)}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        size = os.path.getsize(args.path)
+        print(
+            f"Backed up the {manifest['engine']} database and media to {args.path} ({size} bytes)."
+        )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    setup_django()
+    from backup.server import restore_server
+    from core.errors import ActionError
+    from hashchat.progress import Bars
+
+    try:
+        with Bars(args.quiet) as report:
+            manifest = restore_server(args.path, report=report)
+    except ActionError as e:
+        print(f"hashchat restore: {e.message}", file=sys.stderr)
+        return 1
+    # A backup of an older hashchat comes up to date.
+    migrate()
+    if not args.quiet:
+        print(f"Restored the backup of {manifest['created_at']}; start hashchat as usual.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django()
+    from hashchat.health import report, run_all
+
+    findings = run_all()
+    report(findings, print, args.quiet)
+    problems = sum(not f.ok for f in findings)
+    if problems and not args.quiet:
+        print(f"{problems} problem{'s' if problems != 1 else ''}: not ready for a chat.")
+    elif not args.quiet:
+        print("Ready for a chat.")
+    return 1 if problems else 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -219,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=7, help="the random seed (same seed, same chat)")
     demo.add_argument("--participants", type=int, default=150, help="how many participant profiles")
     demo.add_argument("--base-url", default=None)
+    demo.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     demo.set_defaults(func=cmd_demo)
 
     create = sub.add_parser("createuser", help="create a login non-interactively")
@@ -231,12 +314,28 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write a whole series as JSON (a backup)")
     export.add_argument("--series", required=True, help="the series' hashtag")
     export.add_argument("--output", "-o", help="a file to write (default: standard output)")
+    export.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="restore a series written by `hashchat export`")
     imp.add_argument("path", help="the JSON file ('-' for standard input)")
     imp.add_argument("--owner", help="a login to make owner of the series' organiser profile")
+    imp.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
     imp.set_defaults(func=cmd_import)
+
+    backup = sub.add_parser("backup", help="write a backup of the whole server while it runs")
+    backup.add_argument("path", help="the file to write (a tar.gz)")
+    backup.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore `hashchat backup` into an empty instance")
+    restore.add_argument("path", help="the file `hashchat backup` wrote")
+    restore.add_argument("--quiet", "-q", action="store_true", help="no progress bars")
+    restore.set_defaults(func=cmd_restore)
+
+    check = sub.add_parser("check", help="is this installation ready for a chat? (exit 0 if so)")
+    check.add_argument("--quiet", "-q", action="store_true", help="print only the problems")
+    check.set_defaults(func=cmd_check)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

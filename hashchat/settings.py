@@ -6,6 +6,8 @@ REDIS_URL           Redis pub/sub for the live hub when several web processes ru
 HASHCHAT_BASE_URL   the public URL, used in links in feeds, e-mails and the Mastodon API
 HASHCHAT_DEBUG      "1" for Django's debug pages
 HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
+HASHCHAT_TRUSTED_PROXIES  addresses whose X-Forwarded-For/-Proto are believed (127.0.0.1)
+HASHCHAT_LOG_FORMAT "json" for one JSON object per log line; plain text otherwise
 """
 
 import hashlib
@@ -71,8 +73,19 @@ DEBUG = env_bool("HASHCHAT_DEBUG")
 BASE_URL = os.environ.get("HASHCHAT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = ["*"]
 CSRF_TRUSTED_ORIGINS = [BASE_URL]
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-For and X-Forwarded-Proto count only from HASHCHAT_TRUSTED_PROXIES:
+# uvicorn applies them to the connection's address and scheme (hashchat serve), so
+# Django reads the scheme from there, never from a header any client can send.
+# By default a proxy on this machine (nginx on loopback); set it empty to trust none.
+TRUSTED_PROXIES = os.environ.get("HASHCHAT_TRUSTED_PROXIES", "127.0.0.1").strip()
 USE_HTTPS = BASE_URL.startswith("https://")
+# HSTS on every HTTPS answer (core.middleware sets the same header).
+SECURE_HSTS_SECONDS = 31_536_000 if USE_HTTPS else 0
+# The redirect from http:// to https:// is the proxy's (deploy/nginx/hashchat.conf):
+# the web port itself answers plain HTTP on loopback, for nginx and health checks.
+# HSTS for subdomains and the browsers' preload list are the domain owner's call,
+# not hashchat's (other sites may live under the same domain).
+SILENCED_SYSTEM_CHECKS = ["security.W008", "security.W005", "security.W021"]
 SESSION_COOKIE_SECURE = USE_HTTPS
 CSRF_COOKIE_SECURE = USE_HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -124,6 +137,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a database that cannot be reached answers 503, not 500.
     "core.middleware.DatabaseUnavailableMiddleware",
+    # Names the URL pattern for the request log and latency metrics (core.requestlog).
+    "core.requestlog.RouteMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below), by django-csp.
     "core.middleware.ContentSecurityPolicyMiddleware",
@@ -277,6 +292,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# /static/... URLs carry a hash of the file, so nginx may cache them for long.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "core.staticfiles.VersionedStaticFilesStorage"},
+}
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
@@ -305,15 +325,36 @@ HASHCHAT = {
     "NEW_PROFILE_MAX_LINKS": 2,
 }
 
+LOG_FORMAT = os.environ.get("HASHCHAT_LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "core.requestlog.RequestIdFilter"},
+        "redact": {"()": "core.requestlog.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id", "redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("HASHCHAT_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # The task queue logs every poll at INFO; hashchat's worker polls twice a second.
         "django_tasks_db": {"level": "WARNING"},
+        # hashchat logs each request itself (core.requestlog), without query strings.
+        "uvicorn.access": {"level": "WARNING"},
+        "uvicorn.error": {"handlers": ["console"], "propagate": False},
     },
 }

@@ -3,9 +3,12 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from core.metrics import metrics_view
 from hashchat.api import api
 
 urlpatterns = [
+    # Prometheus figures, for allowed addresses or a token (core.metrics, docs/operations.md)
+    path("metrics", metrics_view, name="metrics"),
     # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo),
     # first: apps poll it during a chat, and Django tries the patterns in order.
     path("", include("mastodon_api.urls")),

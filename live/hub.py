@@ -27,7 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections
 
+from core import metrics
+from core.requestlog import carry, job
 from live.envelope import CLOSE, Envelope
+from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS
 from live.payloads import build
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
@@ -110,16 +113,19 @@ class Hub:
             with self._lock:
                 if self._executor is None:
                     self._executor = concurrent.futures.ThreadPoolExecutor(1, "live-publish")
-        self._executor.submit(self._build_and_emit, names, event)
+        # (Under the id of the request that published, for its log lines.)
+        self._executor.submit(carry(self._build_and_emit), names, event)
 
     def _build_and_emit(self, streams: list[str], event: dict[str, Any]) -> None:
         # Its connection is checked before and after, as a request's is.
         try:
-            close_old_connections()
-            payload = build(streams, event)
+            # One log line per event, under the id of the request that published it.
+            with job("live.event") as info:
+                close_old_connections()
+                payload = build(streams, event)
+                info["done"] = event.get("type")
         except Exception:
-            log.exception("could not build the live event %s", event.get("type"))
-            return
+            return  # logged with its traceback by job()
         finally:
             close_old_connections()
         if payload is not None:
@@ -142,6 +148,7 @@ class Hub:
             try:
                 self.bridge.publish(envelope)
             except Exception:
+                metrics.record_error("redis")
                 log.exception("could not publish a live event to Redis")
             return
         with self._lock:
@@ -225,6 +232,7 @@ class Hub:
         verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
         wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
         single = batch[0] if len(batch) == 1 else None
+        delivered = 0
         for subscriber in targets:
             writer = subscriber.writer
             if (
@@ -251,14 +259,21 @@ class Hub:
                     sse = b"".join(batch[i].sse() for i in wanted)
                     data = wire[key] = writer.frame(sse)
                 if writer.write(data):
+                    delivered += len(wanted)
                     continue
             if subscriber.closed:
                 continue
+            queued = len(subscriber.pending)
             for envelope, verdict in zip(batch, verdicts, strict=True):
                 if not subscriber.push(envelope, verdict):
                     log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
+                    DROPPED.inc()
                     self.close(subscriber, dropped=True)
                     break
+            else:
+                delivered += len(subscriber.pending) - queued
+        if delivered:
+            DELIVERED.inc(delivered)
 
     def _close_streams(self, batch: list[Envelope]) -> list[Envelope]:
         """End the connections on a CLOSE event's streams; return the other events."""
@@ -359,6 +374,7 @@ class Hub:
         self.attach()
         subscriber = Subscriber(queue_limit or self.queue_limit)
         self._subscribers.add(subscriber)
+        SUBSCRIBERS.inc()
         return subscriber
 
     def add(
@@ -389,7 +405,9 @@ class Hub:
     def close(self, subscriber: Subscriber, *, dropped: bool = False) -> None:
         for label in list(subscriber.subscriptions):
             self.remove(subscriber, label)
-        self._subscribers.discard(subscriber)
+        if subscriber in self._subscribers:
+            self._subscribers.discard(subscriber)
+            SUBSCRIBERS.dec()
         subscriber.stop(dropped=dropped)
 
     @property

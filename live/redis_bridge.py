@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import redis
 import redis.asyncio as aioredis
 
+from core import metrics
 from live.envelope import Envelope
 
 if TYPE_CHECKING:
@@ -87,6 +88,7 @@ class RedisBridge:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                metrics.record_error("redis")
                 log.exception("lost the Redis live channel; reconnecting in %.1fs", delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Block, Profile, User
 from accounts.permissions import check_act_as
+from core import metrics
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.hashtags import tag_key
 from live.publish import publish_on_commit
@@ -118,6 +119,8 @@ def get_or_create_hashtag(name: str) -> Hashtag:
 
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
 
+POSTS_CREATED = metrics.counter("posts_created", "Posts created (counted once committed).")
+
 
 def create_post(
     *,
@@ -218,6 +221,7 @@ def create_post(
     post.created_mentions = mentioned  # type: ignore[attr-defined]
     tags = [t.name for t in hashtag_rows]
     publish_on_commit(post_streams(post, tags), {"type": "post.created", "post_id": str(post.id)})
+    transaction.on_commit(POSTS_CREATED.inc)
     return post
 
 
