@@ -38,9 +38,18 @@ def _secret_key() -> str:
     path = DATA_DIR / "secret_key"
     if not path.exists():
         # Written once, readable only by the owner; every process on the machine shares it.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole to a file of its own, then linked into place: of processes that
+        # start together, the first link wins and every one reads the same whole key.
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

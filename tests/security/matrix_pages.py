@@ -41,6 +41,7 @@ PAGES: dict[str, list[Write] | Public | str] = {
     "@<str:handle>/unfollow/": [Write("post", "/@olly/unfollow/", "self", setup=pat_follows_olly)],
     "avatars/<str:handle>.svg": READ,
     "": READ,
+    "metrics": READ,  # Prometheus figures: allowed addresses or a token (tests/core/test_observability.py)
     "posts/new/": [
         Write("post", "/posts/new/", "pat", {"text": "as pat", "profile": "{pat_profile}"}),
         Write("post", "/posts/new/", "pat", {"text": "as the library", "profile": "{org}"}),
