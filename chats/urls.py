@@ -22,12 +22,8 @@ urlpatterns = [
     path("chats/<str:hashtag>/occurrences/", views.occurrence_change, name="occurrence-change"),
     path("chats/<str:hashtag>/events/new/", views.event_new, name="event-new"),
     path("chats/<str:hashtag>/events/<id:event_id>/", views.event_detail, name="event"),
-    path(
-        "chats/<str:hashtag>/events/<id:event_id>/edit/", views.event_edit, name="event-edit"
-    ),
-    path(
-        "chats/<str:hashtag>/events/<id:event_id>/event.ics", views.event_ics, name="event-ics"
-    ),
+    path("chats/<str:hashtag>/events/<id:event_id>/edit/", views.event_edit, name="event-edit"),
+    path("chats/<str:hashtag>/events/<id:event_id>/event.ics", views.event_ics, name="event-ics"),
     path(
         "chats/<str:hashtag>/events/<id:event_id>/delete/",
         views.event_delete,

@@ -26,8 +26,8 @@ from urllib.parse import parse_qs
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from live import database, streams
 from core.hashtags import tag_key
+from live import database, streams
 from live.direct import sse_writer
 from live.envelope import HEARTBEAT, control_sse
 from live.hub import Hub, Subscriber, get_hub

@@ -14,6 +14,7 @@ Public streams leave reposts out, as Mastodon's do.
 from django.conf import settings
 
 from accounts.models import Block, Follow, Mute
+from core.hashtags import tag_key
 from live.envelope import STREAMING_EVENT_NAMES, Envelope
 from live.hub import Accept
 from live.streams import Resolved, StreamError, Viewer

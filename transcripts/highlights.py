@@ -1,7 +1,7 @@
 """The "highlights" export: only the posts a host highlighted, under their
 questions, in Markdown ready for a short blog post."""
 
-from transcripts.built import Built
+from transcripts.contents import Built
 from transcripts.exports import _md_lines, md_escape, post_url, transcript_url, when
 
 

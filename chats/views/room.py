@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.middleware import profiles_for
 from accounts.models import Profile
 from chats import room as rooms
-from chats.actions.moderation import hide_post
 from chats.timefmt import fmt
 from core.errors import ActionError, InvalidInput, NotAllowed, NotFound
 from core.ids import parse_id

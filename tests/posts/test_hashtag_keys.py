@@ -93,7 +93,7 @@ def test_a_tag_followed_in_one_case_is_followed_in_all(pat, olly):
 
 
 def test_the_migration_merges_tags_that_now_share_a_key(pat, olly):
-    migration = importlib.import_module("posts.migrations.0005_hashtag_keys")
+    migration = importlib.import_module("posts.migrations.0006_hashtag_keys")
     first = Hashtag.objects.create(name="straße", name_lower="straße")
     second = Hashtag.objects.create(name="STRASSE", name_lower="strasse")
     composed = Hashtag.objects.create(name="Café", name_lower="café")
@@ -120,7 +120,7 @@ def test_the_migration_merges_tags_that_now_share_a_key(pat, olly):
 
 
 def test_the_series_migration_fills_keys_without_failing_on_old_duplicates(hana, ngac):
-    migration = importlib.import_module("chats.migrations.0003_series_hashtag_key")
+    migration = importlib.import_module("chats.migrations.0004_series_hashtag_key")
     one = make_series(hana, ngac, "café")
     Series.objects.filter(pk=one.pk).update(hashtag_key="")
     organiser = Profile.objects.get(pk=ngac.pk)

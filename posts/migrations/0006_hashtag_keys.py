@@ -38,7 +38,7 @@ def normalise(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("posts", "0004_fill_profile_counts")]
+    dependencies = [("posts", "0005_idempotency_key_per_profile")]
 
     operations = [
         migrations.AlterField(

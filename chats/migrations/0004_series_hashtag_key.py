@@ -21,7 +21,7 @@ def fill_keys(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("chats", "0002_announcements")]
+    dependencies = [("chats", "0003_event_placeholders_reminded_at")]
 
     operations = [
         migrations.RemoveConstraint(model_name="series", name="series_hashtag_ci_unique"),
