@@ -38,7 +38,25 @@ stop_nginx() {
   fi
 }
 
+stop_servers() {
+  # The servers a test run started (one process group per line in $DIR/pids), even when that run
+  # was killed; a group is stopped only if its leader still trusts this lab's CA (so a process id
+  # reused by someone else's process is left alone).
+  [ -f "$DIR/pids" ] || return 0
+  local pid signal
+  for signal in TERM KILL; do
+    while read -r pid; do
+      [ -n "$pid" ] && [ -r "/proc/$pid/environ" ] || continue
+      tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "SSL_CERT_FILE=$DIR/tls/bundle.pem" \
+        && kill "-$signal" -- "-$pid" 2>/dev/null || true
+    done < "$DIR/pids"
+    [ "$signal" = TERM ] && sleep 2
+  done
+  rm -f "$DIR/pids"
+}
+
 down() {
+  stop_servers
   stop_nginx
   hosts_without_lab
 }
