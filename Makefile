@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-unit test-browser lint format clean
+.PHONY: install run serve test test-unit test-browser test-federation lint format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ test-unit: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.ensure_chromium
 	$(BIN)/pytest -q -p no:asyncio tests/browser
+
+# The federation journeys (tests/federation/journeys, not part of `make test`): two hashchat
+# servers and Takahē under their own names (/etc/hosts) with TLS from a local CA (nginx), all on
+# loopback. Needs root, PostgreSQL (Takahē) and ../shared/peers/takahe; the first run installs
+# Takahē (minutes). The lab comes down afterwards, also when a test fails or the run is killed.
+test-federation: $(STAMP)
+	@status=0; timeout --signal=TERM --kill-after=30 1800 \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/federation/journeys || status=$$?; \
+	  deploy/fedlab/fedlab.sh down || true; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

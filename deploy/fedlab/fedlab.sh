@@ -99,11 +99,15 @@ up() {
   cat "$bundle" "$DIR/tls/ca.pem" > "$DIR/tls/bundle.pem"
 
   stop_nginx
+  : > "$DIR/nginx-access.log"
   {
     echo "worker_processes 1; error_log $DIR/nginx-error.log; pid $DIR/nginx.pid;"
     echo "events { worker_connections 1024; }"
     echo "http {"
-    echo "  access_log $DIR/nginx-access.log; client_max_body_size 40m;"
+    # One line per request, the site's name first: the journeys read which inbox POSTs each
+    # server accepted (2xx) or refused (401) from this log.
+    echo "  log_format lab '\$host \$request_method \$request_uri \$status \$msec \"\$http_user_agent\"';"
+    echo "  access_log $DIR/nginx-access.log lab; client_max_body_size 40m;"
     echo "  client_body_temp_path $DIR/nginx-temp/body; proxy_temp_path $DIR/nginx-temp/proxy;"
     echo "  fastcgi_temp_path $DIR/nginx-temp/fastcgi; uwsgi_temp_path $DIR/nginx-temp/uwsgi;"
     echo "  scgi_temp_path $DIR/nginx-temp/scgi;"

@@ -120,6 +120,17 @@ class Site:
 
 
 @dataclass
+class Logged:
+    """One request in nginx's access log."""
+
+    method: str
+    path: str
+    status: int
+    at: float
+    agent: str
+
+
+@dataclass
 class HashchatServer:
     site: Site
     data_dir: Path
@@ -207,6 +218,15 @@ class Lab:
         if self._lock is not None:
             self._lock.close()  # type: ignore[attr-defined]
             self._lock = None
+
+    def requests_to(self, name: str) -> list["Logged"]:
+        """The requests nginx passed to the site `name` so far, oldest first."""
+        logged = []
+        for line in (self.dir / "nginx-access.log").read_text(errors="replace").splitlines():
+            host, method, path, status, at, agent = line.split(" ", 5)
+            if host == name:
+                logged.append(Logged(method, path, int(status), float(at), agent.strip('"')))
+        return logged
 
     def _record(self, pid: int) -> None:
         with open(self.dir / "pids", "a") as f:
