@@ -102,8 +102,9 @@ def libchat(chat_a) -> Chat:
 
     def asked():
         event = httpx.get(f"{chat_a.url}/api/hashchat/v1/events/{event_id}", timeout=10).json()
-        first = next(q for q in event["questions"] if q["number"] == 1)
-        return first["post_id"]
+        # Questions are listed once asked (they are not public before).
+        first = next((q for q in event["questions"] if q["number"] == 1), None)
+        return first and first["post_id"]
 
     # The server's worker asks Q1 (from NGAC) as soon as the chat has started.
     q1_id = wait_for(asked, timeout=30, what="the worker asking Q1")

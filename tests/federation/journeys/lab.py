@@ -329,7 +329,9 @@ class Lab:
                 text=True,
                 timeout=1800,  # the first run builds Takahē's venv
             )
-        for pid in (TAKAHE_DIR / "run" / "pids").read_text().split() if done.returncode == 0 else []:
+        for pid in (
+            (TAKAHE_DIR / "run" / "pids").read_text().split() if done.returncode == 0 else []
+        ):
             self._record(int(pid))
         if done.returncode != 0:
             raise RuntimeError(f"Takahē's setup failed; see {log}:\n{done.stdout[-2000:]}")

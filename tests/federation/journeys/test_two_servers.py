@@ -102,7 +102,9 @@ def test_an_edit_and_a_deletion_on_b_reach_a(pat_b, chat_a, libchat, q1_on_b):
         pat_b, chat_a, libchat, q1_on_b, f"A1 Quiet corners, first draft #{HASHTAG}"
     )
     on_a = event.data["status"]
-    pat_b.status_update(status["id"], f"@NGAC@chat-a.test A1 Quiet corners and soft light #{HASHTAG}")
+    pat_b.status_update(
+        status["id"], f"@NGAC@chat-a.test A1 Quiet corners and soft light #{HASHTAG}"
+    )
 
     def edited():
         seen = clients.public_status(chat_a, on_a["id"]).json()
