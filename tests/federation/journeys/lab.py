@@ -265,7 +265,12 @@ class Lab:
         )
         log.close()
         self._record(process.pid)
-        self._stops.append(lambda: (_stop_group(process.pid), process.wait(timeout=5)))
+
+        def stop() -> None:
+            _stop_group(process.pid)
+            process.wait(timeout=5)
+
+        self._stops.append(stop)
         server = HashchatServer(site=site, data_dir=data_dir, env=env, process=process)
 
         def answers():
