@@ -11,6 +11,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from accounts import signals
 from accounts.avatars import resize_avatar
 from accounts.models import (
     Block,
@@ -211,6 +212,7 @@ def update_profile(
     publish_on_commit(
         f"profile:{profile.id}", {"type": "profile.updated", "profile_id": str(profile.id)}
     )
+    signals.send_on_commit(signals.profile_updated, profile=profile)
     return profile
 
 
@@ -285,19 +287,29 @@ def follow(*, user: User, profile: Profile, target: Profile) -> Follow:
             from posts.actions import notify
 
             notify(recipient=target, kind="follow", actor=profile)
+            signals.send_on_commit(signals.follow_created, follow=row)
     return row
 
 
 def unfollow(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
     with transaction.atomic():
-        _unfollow(profile, target)
+        end_follow(profile, target)
 
 
-def _unfollow(follower: Profile, followee: Profile) -> None:
+def remove_follower(*, user: User, profile: Profile, follower: Profile) -> None:
+    """`profile` ends `follower`'s follow (a remote server rejecting a follow, too)."""
+    check_act_as(user, profile)
+    with transaction.atomic():
+        end_follow(follower, profile)
+
+
+def end_follow(follower: Profile, followee: Profile) -> None:
+    """End a follow, keeping both profiles' counts (inside the caller's checks)."""
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     if deleted:
         _count_follows(follower, followee, -1)
+        signals.send_on_commit(signals.follow_removed, follower=follower, followee=followee)
 
 
 def _count_follows(follower: Profile, followee: Profile, change: int) -> None:
@@ -319,16 +331,21 @@ def block(*, user: User, profile: Profile, target: Profile) -> Block:
     if profile.id == target.id:
         raise InvalidInput("A profile cannot block itself.")
     with transaction.atomic():
-        row, _ = Block.objects.get_or_create(profile=profile, target=target)
+        row, created = Block.objects.get_or_create(profile=profile, target=target)
         # A block ends following both ways, as on Mastodon.
-        _unfollow(profile, target)
-        _unfollow(target, profile)
+        end_follow(profile, target)
+        end_follow(target, profile)
+        if created:
+            signals.send_on_commit(signals.block_created, profile=profile, target=target)
     return row
 
 
 def unblock(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
-    Block.objects.filter(profile=profile, target=target).delete()
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(profile=profile, target=target).delete()
+        if deleted:
+            signals.send_on_commit(signals.block_removed, profile=profile, target=target)
 
 
 def mute(*, user: User, profile: Profile, target: Profile, notifications: bool = True) -> Mute:

@@ -30,6 +30,12 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 ]
 
 
+def register_periodic_job(path: str, every: float) -> None:
+    """For apps above core (in their AppConfig.ready()): run `path` every `every` seconds."""
+    if (path, every) not in PERIODIC_JOBS:
+        PERIODIC_JOBS.append((path, every))
+
+
 @dataclass
 class Job:
     path: str

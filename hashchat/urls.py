@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("mastodon_api.urls")),
     path("admin/", admin.site.urls),
     path("api/hashchat/v1/", api.urls),
+    # ActivityPub (WebFinger, actors, inboxes): before accounts and posts, whose pages
+    # /@handle and /@handle/ID it also answers as JSON-LD.
+    path("", include("federation.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
     # /chats/... : directory, series, events, calendars, host pages

@@ -1,0 +1,35 @@
+"""Federation's part in the domain actions, connected from FederationConfig.ready():
+posts' and accounts' signals (sent after their transactions commit) queue the
+activities of federation.outgoing, and the worker runs the deliveries."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.dispatch import Signal
+
+from accounts import signals as account_signals
+from core import worker
+from federation import outgoing
+from posts import signals as post_signals
+
+RECEIVERS: list[tuple[Signal, Callable[..., Any]]] = [
+    (post_signals.post_created, outgoing.on_post_created),
+    (post_signals.post_edited, outgoing.on_post_edited),
+    (post_signals.post_deleted, outgoing.on_post_deleted),
+    (post_signals.post_liked, outgoing.on_post_liked),
+    (post_signals.post_unliked, outgoing.on_post_unliked),
+    (post_signals.post_reposted, outgoing.on_post_reposted),
+    (post_signals.repost_undone, outgoing.on_repost_undone),
+    (account_signals.follow_created, outgoing.on_follow_created),
+    (account_signals.follow_removed, outgoing.on_follow_removed),
+    (account_signals.block_created, outgoing.on_block_created),
+    (account_signals.block_removed, outgoing.on_block_removed),
+    (account_signals.profile_updated, outgoing.on_profile_updated),
+]
+
+
+def connect() -> None:
+    for signal, receiver in RECEIVERS:
+        signal.connect(receiver, dispatch_uid=f"federation.{receiver.__name__}")
+    # Send what is due every second (claimed once each, see federation.delivery).
+    worker.register_periodic_job("federation.delivery.run_due", 1.0)
