@@ -39,18 +39,25 @@ stop_nginx() {
 }
 
 stop_servers() {
-  # The servers a test run started (one process group per line in $DIR/pids), even when that run
-  # was killed; a group is stopped only if its leader still trusts this lab's CA (so a process id
-  # reused by someone else's process is left alone).
+  # The servers a test run started, even when that run was killed: $DIR/pids names process
+  # groups, one per line, or files that list them (Takahē's setup.sh writes its own). A group is
+  # stopped only if its leader still trusts this lab's CA, so that a process id reused by someone
+  # else's process is left alone.
   [ -f "$DIR/pids" ] || return 0
-  local pid signal
+  local line pid groups=() signal
+  while read -r line; do
+    case "$line" in
+      "") ;;
+      /*) [ -f "$line" ] && while read -r pid; do groups+=("$pid"); done < "$line" ;;
+      *) groups+=("$line") ;;
+    esac
+  done < "$DIR/pids"
   for signal in TERM KILL; do
-    while read -r pid; do
+    for pid in "${groups[@]}"; do
       [ -n "$pid" ] && [ -r "/proc/$pid/environ" ] || continue
       tr '\0' '\n' < "/proc/$pid/environ" 2>/dev/null | grep -qx "SSL_CERT_FILE=$DIR/tls/bundle.pem" \
-        && kill "-$signal" -- "-$pid" 2>/dev/null || true
-    done < "$DIR/pids"
-    [ "$signal" = TERM ] && sleep 2
+        && kill "-$signal" -- "-$pid" 2>/dev/null && [ "$signal" = TERM ] && sleep 1
+    done
   done
   rm -f "$DIR/pids"
 }

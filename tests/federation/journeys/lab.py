@@ -228,7 +228,7 @@ class Lab:
                 logged.append(Logged(method, path, int(status), float(at), agent.strip('"')))
         return logged
 
-    def _record(self, pid: int) -> None:
+    def _record(self, pid: int | Path) -> None:
         with open(self.dir / "pids", "a") as f:
             f.write(f"{pid}\n")
 
@@ -325,6 +325,9 @@ class Lab:
         }
         env.pop("DJANGO_SETTINGS_MODULE", None)
         log = self.dir / f"takahe-setup-{site.name}.log"
+        # setup.sh lists what it starts (gunicorn, the worker) in its own pid file: `fedlab.sh
+        # down` reads it from there, even if this run dies while setup.sh is at work.
+        self._record(TAKAHE_DIR / "run" / "pids")
         with open(log, "w") as out:
             done = subprocess.run(
                 ["bash", str(PEERS / "takahe" / "setup.sh")],
@@ -333,11 +336,8 @@ class Lab:
                 stderr=out,
                 text=True,
                 timeout=1800,  # the first run builds Takahē's venv
+                preexec_fn=_die_with_parent,
             )
-        for pid in (
-            (TAKAHE_DIR / "run" / "pids").read_text().split() if done.returncode == 0 else []
-        ):
-            self._record(int(pid))
         if done.returncode != 0:
             raise RuntimeError(f"Takahē's setup failed; see {log}:\n{done.stdout[-2000:]}")
         return dict(
