@@ -9,7 +9,8 @@ from django.dispatch import Signal
 
 from accounts import signals as account_signals
 from core import worker
-from federation import outgoing
+from federation import lookup, outgoing
+from mastodon_api import resolvers
 from posts import signals as post_signals
 
 RECEIVERS: list[tuple[Signal, Callable[..., Any]]] = [
@@ -31,5 +32,7 @@ RECEIVERS: list[tuple[Signal, Callable[..., Any]]] = [
 def connect() -> None:
     for signal, receiver in RECEIVERS:
         signal.connect(receiver, dispatch_uid=f"federation.{receiver.__name__}")
+    # search?resolve=true finds remote accounts and posts.
+    resolvers.register(account=lookup.resolve_account, status=lookup.resolve_status)
     # Send what is due every second (claimed once each, see federation.delivery).
     worker.register_periodic_job("federation.delivery.run_due", 1.0)

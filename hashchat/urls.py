@@ -8,6 +8,8 @@ from hashchat.api import api
 urlpatterns = [
     # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo),
     # first: apps poll it during a chat, and Django tries the patterns in order.
+    # The Mastodon admin API's domain blocks, answered by federation.
+    path("", include("federation.api_urls")),
     path("", include("mastodon_api.urls")),
     path("admin/", admin.site.urls),
     path("api/hashchat/v1/", api.urls),

@@ -52,7 +52,14 @@ WRITE_SCOPES = [
 FOLLOW_COVERS = frozenset(
     ["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"]
 )
-ALL_SCOPES = frozenset(TOP_SCOPES) | frozenset(READ_SCOPES) | frozenset(WRITE_SCOPES)
+# The admin API's scopes hashchat answers (domain blocks, federation.admin_api).
+ADMIN_SCOPES = ["admin:read:domain_blocks", "admin:write:domain_blocks"]
+ALL_SCOPES = (
+    frozenset(TOP_SCOPES)
+    | frozenset(READ_SCOPES)
+    | frozenset(WRITE_SCOPES)
+    | frozenset(ADMIN_SCOPES)
+)
 
 AuthResult = tuple[User | None, Profile | None, frozenset[str]]
 
@@ -79,6 +86,9 @@ def has_scope(scopes: frozenset[str] | set[str], required: str) -> bool:
     """
     if required in scopes:
         return True
+    if required.startswith("admin:"):
+        # "admin:write" grants every "admin:write:...", "admin:read" every "admin:read:...".
+        return ":".join(required.split(":")[:2]) in scopes
     top, _, sub = required.partition(":")
     if sub and top in scopes and top in ("read", "write", "admin"):
         return True

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from accounts import actions as account_actions
 from accounts.models import Block, Follow, Mute, Profile
-from mastodon_api import entities
+from mastodon_api import entities, resolvers
 from mastodon_api.http import ApiError, api
 from mastodon_api.views.common import (
     accounts_page,
@@ -155,6 +155,11 @@ def relationships(request: HttpRequest):
 
 def search_profiles(query: str, limit: int, offset: int = 0) -> list[Profile]:
     query = query.strip().lstrip("@")
+    if "@" in query.strip("@"):
+        # user@domain: that remote profile (stored here already) and nobody else.
+        remote = list(Profile.objects.filter(is_suspended=False, handle__iexact=query))
+        if remote:
+            return remote[offset : offset + limit]
     handle = query.partition("@")[0]
     if not handle:
         return []
@@ -171,7 +176,12 @@ def search(request: HttpRequest):
     p = request.params  # type: ignore[attr-defined]
     limit = p.number("limit", 40, minimum=1, maximum=80)
     offset = p.number("offset", 0, minimum=0)
-    return entities.account_entities(search_profiles(p.text("q"), limit, offset))
+    found = search_profiles(p.text("q"), limit, offset)
+    if p.flag("resolve") and offset == 0:
+        remote = resolvers.resolve_account(p.text("q").strip())
+        if remote is not None:
+            found = [remote, *(a for a in found if a.id != remote.id)][:limit]
+    return entities.account_entities(found)
 
 
 @api(scope="read:blocks")

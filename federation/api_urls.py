@@ -1,0 +1,14 @@
+"""Mastodon admin API routes that federation answers; included before mastodon_api's
+table (which answers anything else under /api/v1 with a JSON 404)."""
+
+from federation import admin_api
+from mastodon_api.http import route
+
+urlpatterns = [
+    *route("api/v1/admin/domain_blocks", get=admin_api.list_blocks, post=admin_api.create_block),
+    *route(
+        "api/v1/admin/domain_blocks/<str:block_id>",
+        get=admin_api.get_block,
+        delete=admin_api.delete_block,
+    ),
+]
