@@ -106,7 +106,7 @@ up() {
   cat "$bundle" "$DIR/tls/ca.pem" > "$DIR/tls/bundle.pem"
 
   stop_nginx
-  : > "$DIR/nginx-access.log"
+  : > "$DIR/nginx-access.log"; : > "$DIR/nginx-signed.log"
   {
     echo "worker_processes 1; error_log $DIR/nginx-error.log; pid $DIR/nginx.pid;"
     echo "events { worker_connections 1024; }"
@@ -115,6 +115,15 @@ up() {
     # server accepted (2xx) or refused (401) from this log.
     echo "  log_format lab '\$host \$request_method \$request_uri \$status \$msec \"\$http_user_agent\"';"
     echo "  access_log $DIR/nginx-access.log lab; client_max_body_size 40m;"
+    # Every signed request whole (JSON lines: what was signed, and the body), so that the
+    # journeys can check one server's signatures with another implementation's verifier.
+    echo "  client_body_buffer_size 1m;"
+    echo "  log_format signed escape=json '{\"host\":\"\$host\",\"method\":\"\$request_method\",'"
+    echo "    '\"uri\":\"\$request_uri\",\"status\":\"\$status\",\"date\":\"\$http_date\",'"
+    echo "    '\"digest\":\"\$http_digest\",\"accept\":\"\$http_accept\",'"
+    echo "    '\"content_type\":\"\$content_type\",\"signature\":\"\$http_signature\",'"
+    echo "    '\"agent\":\"\$http_user_agent\",\"body\":\"\$request_body\"}';"
+    echo "  access_log $DIR/nginx-signed.log signed if=\$http_signature;"
     echo "  client_body_temp_path $DIR/nginx-temp/body; proxy_temp_path $DIR/nginx-temp/proxy;"
     echo "  fastcgi_temp_path $DIR/nginx-temp/fastcgi; uwsgi_temp_path $DIR/nginx-temp/uwsgi;"
     echo "  scgi_temp_path $DIR/nginx-temp/scgi;"

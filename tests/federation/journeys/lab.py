@@ -13,6 +13,7 @@ port 443) and nginx; PostgreSQL only for Takahē.
 import contextlib
 import ctypes
 import fcntl
+import json
 import os
 import shutil
 import signal
@@ -228,6 +229,11 @@ class Lab:
                 logged.append(Logged(method, path, int(status), float(at), agent.strip('"')))
         return logged
 
+    def signed_requests_to(self, name: str) -> list[dict]:
+        """The signed requests nginx passed to the site `name`, whole (fedlab.sh's `signed` log)."""
+        lines = (self.dir / "nginx-signed.log").read_text(errors="replace").splitlines()
+        return [r for r in map(json.loads, lines) if r["host"] == name]
+
     def _record(self, pid: int | Path) -> None:
         with open(self.dir / "pids", "a") as f:
             f.write(f"{pid}\n")
@@ -351,6 +357,25 @@ class Lab:
             capture_output=True,
             timeout=60,
         )
+
+
+def verify_with_takahe(requests: list[dict], keys: dict[str, str]) -> list[str]:
+    """Takahē's own HTTP Signature verifier's verdict on each logged request ("ok" or why not);
+    `keys` maps each keyId to its PEM public key."""
+    done = subprocess.run(
+        [
+            str(TAKAHE_DIR / "venv" / "bin" / "python"),
+            str(Path(__file__).with_name("takahe_verify.py")),
+        ],
+        input=json.dumps({"keys": keys, "requests": requests}),
+        cwd=TAKAHE_DIR / "src",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"Takahē's verifier failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
 
 
 def _fedlab(command: str, env: dict) -> str:

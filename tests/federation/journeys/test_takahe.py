@@ -5,11 +5,16 @@ their servers' Mastodon APIs. Takahē's background worker does its fetches and d
 seconds after each request, so its results are waited for with generous deadlines.
 """
 
+import re
+
+import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.federation.journeys import clients, forged
 from tests.federation.journeys.conftest import HASHTAG
-from tests.federation.journeys.lab import wait_for
+from tests.federation.journeys.lab import verify_with_takahe, wait_for
 
 WITHIN = 60.0
 
@@ -70,25 +75,54 @@ def test_the_takahe_user_reply_lands_in_the_room_and_the_transcript_under_its_qu
     assert "Comfortable chairs" in item["text"]
 
 
+def public_key(key_id: str) -> str:
+    """The PEM behind `key_id`, from the actor document that names it."""
+    actor = httpx.get(
+        key_id.split("#")[0], headers={"Accept": clients.AP_ACCEPT}, timeout=10
+    ).json()
+    assert actor["publicKey"]["id"] == key_id, actor["publicKey"]
+    return actor["publicKey"]["publicKeyPem"]
+
+
+def key_id_of(request: dict) -> str:
+    found = re.search(r'keyId="([^"]+)"', request["signature"])
+    assert found, request["signature"]
+    return found.group(1)
+
+
 def test_signatures_verify_both_ways(lab, takahe, alice_follows_hana, hana_follows_alice):
-    # The deliveries so far (follows, accepts, posts, the reply) were all accepted ...
-    to_takahe = [r for r in lab.requests_to("takahe.test") if r.method == "POST"]
+    # hashchat -> Takahē: every request hashchat signed for Takahē (fetches and deliveries) passes
+    # Takahē's own verifier. (Takahē 0.11's inbox skips verification, so its 202s prove nothing.)
+    signed = [
+        r
+        for r in lab.signed_requests_to(takahe.domain)
+        if r["agent"].lower().startswith("hashchat")
+    ]
+    assert [r for r in signed if r["method"] == "POST"], "hashchat delivered nothing to Takahē"
+    keys = {key_id: public_key(key_id) for key_id in {key_id_of(r) for r in signed}}
+    assert verify_with_takahe(signed, keys) == ["ok"] * len(signed)
+    # The same verifier refuses one of them with its body changed, or under another key.
+    delivery = next(r for r in signed if r["method"] == "POST")
+    changed = {**delivery, "body": delivery["body"].replace("https://", "http://", 1)}
+    assert verify_with_takahe([changed], keys)[0] != "ok"
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    pem = stranger.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+    assert verify_with_takahe([delivery], {key_id_of(delivery): pem})[0] != "ok"
+
+    # Takahē -> hashchat: every delivery Takahē signed for chat-a.test was accepted ...
     from_takahe = [
         r
         for r in lab.requests_to("chat-a.test")
         if r.method == "POST" and "takahe" in r.agent.lower()
     ]
-    assert to_takahe and from_takahe
-    assert [r for r in to_takahe if not 200 <= r.status < 300] == []
+    assert from_takahe, "Takahē delivered nothing to chat-a.test"
     assert [r for r in from_takahe if not 200 <= r.status < 300] == []
-
-    # ... by servers that refuse a signature made with the wrong key for an actor they know
-    # (so the accepted ones verified), and hashchat refuses an unsigned one too.
+    # ... by a server that refuses a signature made with the wrong key for an actor it knows,
+    # and an unsigned one, at a user's inbox and at the shared inbox.
     hana = clients.actor_of("hana@chat-a.test")
     alice = clients.actor_of(takahe.acct)
-    assert forged.forged_follow(hana, alice["inbox"], alice["id"]).status_code == 401
-    assert forged.forged_follow(alice, hana["inbox"], hana["id"]).status_code == 401
-    assert forged.unsigned_follow(alice, hana["inbox"], hana["id"]).status_code == 401
     shared = hana.get("endpoints", {}).get("sharedInbox")
     assert shared, "hana's actor names no shared inbox"
-    assert forged.forged_follow(alice, shared, hana["id"]).status_code == 401
+    for inbox in (hana["inbox"], shared):
+        assert forged.forged_follow(alice, inbox, hana["id"]).status_code == 401
+        assert forged.unsigned_follow(alice, inbox, hana["id"]).status_code == 401
