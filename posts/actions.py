@@ -6,6 +6,7 @@ transaction and publishes live events after commit."""
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -118,10 +119,13 @@ def profiles_by_handles(handles: list[str]) -> list[Profile]:
     """The profiles of these handles (any case), in the order the handles come."""
     if not handles:
         return []
+    # @hana@this-server is @hana.
+    own = "@" + urlsplit(settings.BASE_URL).netloc.lower()
+    handles = [h[: -len(own)] if h.lower().endswith(own) else h for h in handles]
     query = Q()
     for handle in handles:
         query |= Q(handle__iexact=handle)
-    found = {p.handle.lower(): p for p in Profile.objects.filter(query)}
+    found = {p.handle.lower(): p for p in Profile.objects.filter(query, is_suspended=False)}
     wanted = dict.fromkeys(h.lower() for h in handles)
     return [found[h] for h in wanted if h in found]
 
