@@ -1,7 +1,6 @@
 """What local actions send: each activity built, queued once per inbox (shared inboxes
 deduplicated) and delivered by the worker, signed so that the receiver can check it."""
 
-import json
 from urllib.parse import urlsplit
 
 import pytest
