@@ -16,13 +16,15 @@ OOB = "urn:ietf:wg:oauth:2.0:oob"
 AP_ACCEPT = "application/activity+json"
 
 
-def hashchat_client(server: HashchatServer, login: str, password: str) -> Mastodon:
+def hashchat_client(
+    server: HashchatServer, login: str, password: str, scopes: list[str] = SCOPES
+) -> Mastodon:
     """A Mastodon.py client logged in to `server` (OAuth password grant, over https)."""
     client_id, client_secret = Mastodon.create_app(
-        "fedlab journeys", api_base_url=server.url, scopes=SCOPES, redirect_uris=OOB
+        "fedlab journeys", api_base_url=server.url, scopes=scopes, redirect_uris=OOB
     )
     client = Mastodon(client_id=client_id, client_secret=client_secret, api_base_url=server.url)
-    client.log_in(username=login, password=password, scopes=SCOPES)
+    client.log_in(username=login, password=password, scopes=scopes)
     return client
 
 
@@ -59,8 +61,12 @@ def resolve_status(client: Mastodon, url: str) -> dict:
     return wait_for(found, timeout=30, interval=1, what=f"resolving the status {url}")
 
 
-def follow(client: Mastodon, account: dict, *, timeout: float = 30) -> None:
-    """Follows `account` (remote) and waits until the remote server has accepted."""
+def follow(
+    client: Mastodon, account: dict, *, followee: Mastodon, follower_acct: str, timeout: float
+) -> None:
+    """Follows `account` (on another server) and waits until that server has accepted: the
+    follower's server says so, and the followee's server lists `follower_acct` among
+    the followers (`followee`: a client of the followed account on its own server)."""
     client.account_follow(account["id"])
 
     def accepted():
@@ -68,6 +74,13 @@ def follow(client: Mastodon, account: dict, *, timeout: float = 30) -> None:
         return relationship["following"] and not relationship.get("requested")
 
     wait_for(accepted, timeout=timeout, interval=0.5, what=f"{account['acct']} accepting a follow")
+    own_id = followee.me()["id"]
+
+    def listed():
+        followers = followee.account_followers(own_id, limit=80)
+        return any(a["acct"].lower() == follower_acct.lower() for a in followers)
+
+    wait_for(listed, timeout=timeout, interval=0.5, what=f"{follower_acct} among the followers")
 
 
 def in_home(client: Mastodon, uri: str, *, timeout: float) -> dict:

@@ -119,6 +119,13 @@ def hana_a(chat_a, libchat) -> Mastodon:
 
 
 @pytest.fixture(scope="session")
+def hana_admin_a(chat_a, libchat) -> Mastodon:
+    """Hana as chat-a.test's admin (a token with the admin scopes)."""
+    scopes = [*clients.SCOPES, "admin:read", "admin:write"]
+    return clients.hashchat_client(chat_a, "hana", PASSWORD, scopes=scopes)
+
+
+@pytest.fixture(scope="session")
 def pat_b(chat_b) -> Mastodon:
     return clients.hashchat_client(chat_b, "pat", PASSWORD)
 

@@ -20,17 +20,17 @@ WITHIN = 60.0
 
 
 @pytest.fixture(scope="module")
-def alice_follows_hana(alice, hana_a) -> dict:
+def alice_follows_hana(alice, hana_a, takahe) -> dict:
     hana = clients.resolve_account(alice, "@hana@chat-a.test")
-    clients.follow(alice, hana, timeout=WITHIN)
+    clients.follow(alice, hana, followee=hana_a, follower_acct=takahe.acct, timeout=WITHIN)
     return hana
 
 
 @pytest.fixture(scope="module")
-def hana_follows_alice(hana_a, takahe) -> dict:
-    alice = clients.resolve_account(hana_a, f"@{takahe.acct}")
-    clients.follow(hana_a, alice, timeout=WITHIN)
-    return alice
+def hana_follows_alice(hana_a, alice, takahe) -> dict:
+    found = clients.resolve_account(hana_a, f"@{takahe.acct}")
+    clients.follow(hana_a, found, followee=alice, follower_acct="hana@chat-a.test", timeout=WITHIN)
+    return found
 
 
 def test_a_takahe_user_follows_a_hashchat_profile_and_receives_its_posts(

@@ -23,7 +23,9 @@ DELIVERED_WITHIN = 30.0
 def pat_follows_hana(pat_b, hana_a) -> dict:
     """Pat on B follows Hana on A (found through WebFinger), and A has accepted."""
     hana = clients.resolve_account(pat_b, "@hana@chat-a.test")
-    clients.follow(pat_b, hana, timeout=DELIVERED_WITHIN)
+    clients.follow(
+        pat_b, hana, followee=hana_a, follower_acct="pat@chat-b.test", timeout=DELIVERED_WITHIN
+    )
     return hana
 
 
@@ -125,13 +127,15 @@ def from_hashchat(request) -> bool:
     return request.agent.lower().startswith("hashchat")
 
 
-def test_a_domain_block_on_a_refuses_b_next_post(lab, pat_b, hana_a, chat_a, libchat, q1_on_b):
+def test_a_domain_block_on_a_refuses_b_next_post(
+    lab, pat_b, hana_a, hana_admin_a, chat_a, libchat, q1_on_b
+):
     # Before the block, B's posts arrive (the same way the post after it would).
     before, event, _ = answer_from_b(
         pat_b, chat_a, libchat, q1_on_b, f"A1 Before the block #{HASHTAG}"
     )
     before_on_a = event.data["status"]
-    hana_a.admin_create_domain_block("chat-b.test", severity="suspend")
+    hana_admin_a.admin_create_domain_block("chat-b.test", severity="suspend")
     blocked_at = time.time()
 
     # The block removes what A stored from B ...
