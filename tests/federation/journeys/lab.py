@@ -201,6 +201,7 @@ class Lab:
             raise RuntimeError(f"Another federation lab is running ({LAB_DIR}).")
         # Whatever an earlier run that was killed left behind goes first.
         _fedlab("down", {})
+        (LAB_DIR / "measurements.txt").unlink(missing_ok=True)
         sites = {name: Site(name, address, free_port()) for name, address in addresses.items()}
         spec = " ".join(f"{s.name}={s.address}:{s.port}" for s in sites.values())
         out = _fedlab("up", {"FEDLAB_SITES": spec})
@@ -228,6 +229,11 @@ class Lab:
             if host == name:
                 logged.append(Logged(method, path, int(status), float(at), agent.strip('"')))
         return logged
+
+    def note(self, what: str, value: float) -> None:
+        """Keeps a measurement of the run in FEDLAB_DIR/measurements.txt (for reports)."""
+        with open(self.dir / "measurements.txt", "a") as f:
+            f.write(f"{what} {value:.3f}\n")
 
     def signed_requests_to(self, name: str) -> list[dict]:
         """The signed requests nginx passed to the site `name`, whole (fedlab.sh's `signed` log)."""

@@ -6,6 +6,7 @@ seconds after each request, so its results are waited for with generous deadline
 """
 
 import re
+import time
 
 import httpx
 import pytest
@@ -55,12 +56,14 @@ def test_a_hashchat_user_follows_the_takahe_user_and_receives_theirs(
 
 
 def test_the_takahe_user_reply_lands_in_the_room_and_the_transcript_under_its_question(
-    alice, chat_a, libchat, takahe
+    lab, alice, chat_a, libchat, takahe
 ):
     q1 = clients.resolve_status(alice, libchat.q1["url"])
     with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
+        posted_at = time.monotonic()
         reply = alice.status_reply(q1, f"A1 Comfortable chairs and no shushing #{HASHTAG}")
         event = room.chat_post(reply["uri"], timeout=WITHIN)
+    lab.note("reply from Takahē to A's room, seconds", event.at - posted_at)
     assert event.data["question"] == 1
     on_a = event.data["status"]
     assert on_a["account"]["acct"] == takahe.acct

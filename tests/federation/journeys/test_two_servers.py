@@ -56,7 +56,7 @@ def test_pat_on_b_follows_hana_on_a_and_sees_her_posts(pat_b, hana_a, pat_follow
 
 
 def test_answer_from_b_shows_in_a_room_within_two_seconds_and_under_q1(
-    pat_b, chat_a, libchat, q1_on_b
+    lab, pat_b, chat_a, libchat, q1_on_b
 ):
     assert q1_on_b["uri"] == libchat.q1["uri"]
     status, event, seconds = answer_from_b(
@@ -66,6 +66,7 @@ def test_answer_from_b_shows_in_a_room_within_two_seconds_and_under_q1(
     on_a = event.data["status"]
     assert on_a["account"]["acct"] == "pat@chat-b.test"
     assert on_a["in_reply_to_id"] == libchat.q1["id"]
+    lab.note("answer from B to A's room, seconds", seconds)
     assert seconds < ROOM_WITHIN, f"the answer took {seconds:.2f}s to reach A's room"
 
     item = wait_for(
