@@ -25,8 +25,8 @@ def live(clock, event, federation_on):  # noqa: F811
     return event
 
 
-def question_post(event, number: int) -> Post:
-    return Question.objects.get(event=event, number=number).post
+def question_post(chat_event, number: int) -> Post:
+    return Question.objects.get(event=chat_event, number=number).post
 
 
 def test_a_remote_reply_to_q1_answers_it_in_the_room_and_transcript(
