@@ -247,15 +247,23 @@ class Lab:
     # -- hashchat -------------------------------------------------------------------------------
 
     def hashchat(self, name: str, extra_env: dict | None = None) -> HashchatServer:
-        """`hashchat serve` with a fresh data dir (SQLite), serving https://<name> through nginx,
-        with its in-process worker, trusting the lab's CA and allowed to reach the lab's names."""
+        """`hashchat serve` with a fresh data dir, serving https://<name> through nginx, with its
+        in-process worker, trusting the lab's CA and allowed to reach the lab's names. Its
+        database: SQLite in the data dir, or with FEDLAB_HASHCHAT_POSTGRES=1 a fresh PostgreSQL
+        database of its own (hc_fedlab_<name>, on FEDLAB_POSTGRES's server)."""
         site = self.sites[name]
         data_dir = self.dir / name
         shutil.rmtree(data_dir, ignore_errors=True)
         data_dir.mkdir(parents=True)
         env = {**os.environ, **self.env}
         for inherited in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL"):
-            env.pop(inherited, None)  # each server: its own SQLite database and in-memory hub
+            env.pop(inherited, None)  # each server: its own database and in-memory hub
+        if os.environ.get("FEDLAB_HASHCHAT_POSTGRES") == "1":
+            database = "hc_fedlab_" + name.replace(".", "_").replace("-", "_")
+            _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            _psql(f'CREATE DATABASE "{database}"')
+            env["DATABASE_URL"] = _database_url(database)
+            self._stops.append(lambda: _psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         env.update(
             {
                 "HASHCHAT_DATA_DIR": str(data_dir),
