@@ -216,6 +216,16 @@ def update_profile(
     return profile
 
 
+def set_follow_approval(*, user: User, profile: Profile, required: bool) -> Profile:
+    """Whether new followers (from other servers) wait for the profile's approval."""
+    check_act_as(user, profile)
+    if profile.manually_approves_followers != required:
+        profile.manually_approves_followers = required
+        profile.save(update_fields=["manually_approves_followers"])
+        signals.send_on_commit(signals.profile_updated, profile=profile)
+    return profile
+
+
 def set_transcript_consent(*, user: User, profile: Profile, exclude: bool) -> Profile:
     check_act_as(user, profile)
     profile.exclude_from_transcripts = exclude

@@ -38,6 +38,9 @@ def update_credentials(request: HttpRequest):
         fields["bio"] = p.text("note")
     avatar = getattr(request, "api_files", {}).get("avatar") or request.FILES.get("avatar")
     account_actions.update_profile(avatar=avatar, **_acting(request), **fields)
+    if "locked" in p:
+        # Locked: follows from other servers wait for the profile's approval.
+        account_actions.set_follow_approval(**_acting(request), required=p.flag("locked"))
     request.profile.refresh_from_db()  # type: ignore[attr-defined]
     return entities.credential_account_entity(request.profile)  # type: ignore[attr-defined]
 
@@ -52,8 +55,10 @@ def lookup(request: HttpRequest):
     acct = request.params.text("acct").strip().lstrip("@")  # type: ignore[attr-defined]
     handle, _, domain = acct.partition("@")
     if domain and domain.lower() != urlparse(settings.BASE_URL).netloc.lower():
-        raise ApiError("Record not found", 404)
-    profile = Profile.objects.by_handle(handle).filter(is_suspended=False).first()
+        # A remote profile known here (its handle is user@domain).
+        profile = Profile.objects.filter(handle__iexact=acct, is_suspended=False).first()
+    else:
+        profile = Profile.objects.by_handle(handle).filter(is_suspended=False).first()
     if profile is None:
         raise ApiError("Record not found", 404)
     return entities.account_entity(profile)
