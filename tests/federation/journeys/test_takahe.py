@@ -7,12 +7,18 @@ seconds after each request, so its results are waited for with generous deadline
 
 import re
 import time
+from email.utils import parsedate_to_datetime
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    PublicFormat,
+    load_pem_public_key,
+)
 
+from federation import signatures
 from tests.federation.journeys import clients, forged
 from tests.federation.journeys.conftest import HASHTAG
 from tests.federation.journeys.lab import verify_with_takahe, wait_for
@@ -93,6 +99,31 @@ def key_id_of(request: dict) -> str:
     return found.group(1)
 
 
+def rsa_key(pem: str) -> rsa.RSAPublicKey:
+    key = load_pem_public_key(pem.encode())
+    assert isinstance(key, rsa.RSAPublicKey)
+    return key
+
+
+def verify_with_hashchat(request: dict, keys: dict[str, str]) -> str:
+    """hashchat's own verifier on a request as nginx logged it: the keyId it verified with."""
+    headers = {"host": request["host"], "signature": request["signature"]}
+    for name in ("date", "digest", "accept"):
+        if request[name]:
+            headers[name] = request[name]
+    if request["content_type"]:
+        headers["content-type"] = request["content_type"]
+    return signatures.check_request(
+        method=request["method"],
+        target=request["uri"],
+        headers=headers,
+        body=request["body"].encode(),
+        get_key=lambda key_id, refresh: rsa_key(keys[key_id]),
+        now=parsedate_to_datetime(request["date"]),  # checked when logged; judged as of then
+        window=60,
+    )
+
+
 def test_signatures_verify_both_ways(lab, takahe, alice_follows_hana, hana_follows_alice):
     # hashchat -> Takahē: every request hashchat signed for Takahē (fetches and deliveries) passes
     # Takahē's own verifier. (Takahē 0.11's inbox skips verification, so its 202s prove nothing.)
@@ -112,7 +143,21 @@ def test_signatures_verify_both_ways(lab, takahe, alice_follows_hana, hana_follo
     pem = stranger.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
     assert verify_with_takahe([delivery], {key_id_of(delivery): pem})[0] != "ok"
 
-    # Takahē -> hashchat: every delivery Takahē signed for chat-a.test was accepted ...
+    # Takahē -> hashchat: every request Takahē signed for chat-a.test (its fetches of actors and
+    # notes, signed GETs as for authorized fetch, and its deliveries) passes hashchat's verifier ...
+    from_takahe_signed = [
+        r for r in lab.signed_requests_to("chat-a.test") if "takahe" in r["agent"].lower()
+    ]
+    assert {r["method"] for r in from_takahe_signed} == {"GET", "POST"}
+    takahe_keys = {k: public_key(k) for k in {key_id_of(r) for r in from_takahe_signed}}
+    for request in from_takahe_signed:
+        assert verify_with_hashchat(request, takahe_keys) == key_id_of(request)
+    takahe_delivery = next(r for r in from_takahe_signed if r["method"] == "POST")
+    with pytest.raises(signatures.SignatureError):
+        verify_with_hashchat(
+            {**takahe_delivery, "body": takahe_delivery["body"] + " "}, takahe_keys
+        )
+    # ... and every delivery Takahē made to chat-a.test was accepted ...
     from_takahe = [
         r
         for r in lab.requests_to("chat-a.test")
