@@ -14,7 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from federation import http, signatures
+from mastodon_api import actions as api_actions
 from tests.federation.test_signatures import TEST_PUBLIC_KEY, private_key
+from tests.mastodon_api.conftest import ApiClient, make_token
 
 HERE = "https://chat-a.test"
 THERE = "https://chat-b.test"
@@ -26,6 +28,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
     # The per-domain rate limit counts in the database cache table.
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+
+
+@pytest.fixture
+def app(db):
+    return api_actions.register_app(
+        name="Test app", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read write follow"
+    )
+
+
+@pytest.fixture
+def as_hana(app, hana):
+    """A Mastodon API client with a token acting as Hana."""
+    return ApiClient(make_token(app, hana))
 
 
 @pytest.fixture

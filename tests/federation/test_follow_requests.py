@@ -6,7 +6,6 @@ from accounts.models import Follow, Profile
 from federation.models import Delivery, FollowRequest
 from tests.federation.conftest import THERE, signed_post
 from tests.federation.test_inbox import activity
-from tests.federation.test_lookup_and_blocks import app, as_hana  # noqa: F401 (fixtures)
 
 PAT = f"{THERE}/users/pat"
 
@@ -15,7 +14,7 @@ def test_a_locked_profile_approves_a_remote_follow(
     chat_b,
     as_hana,
     hana,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     answer = as_hana.patch("/api/v1/accounts/update_credentials", {"locked": "true"})
     assert answer.status_code == 200 and answer.json()["locked"] is True
@@ -33,7 +32,7 @@ def test_a_locked_profile_approves_a_remote_follow(
     assert as_hana.get("/api/v1/follow_requests").json() == []
 
 
-def test_a_locked_profile_refuses_a_remote_follow(chat_b, as_hana, hana):  # noqa: F811
+def test_a_locked_profile_refuses_a_remote_follow(chat_b, as_hana, hana):
     as_hana.patch("/api/v1/accounts/update_credentials", {"locked": "true"})
     signed_post("/inbox", activity("Follow", "https://chat-a.test/@hana"))
     pat = Profile.objects.get(uri=PAT)
@@ -45,7 +44,7 @@ def test_a_locked_profile_refuses_a_remote_follow(chat_b, as_hana, hana):  # noq
     assert as_hana.post(f"/api/v1/follow_requests/{pat.id}/authorize").status_code == 404
 
 
-def test_lookup_finds_a_known_remote_account(chat_b, as_hana):  # noqa: F811
+def test_lookup_finds_a_known_remote_account(chat_b, as_hana):
     signed_post("/inbox", activity("Follow", "https://chat-a.test/@hana"))
     found = as_hana.get("/api/v1/accounts/lookup", {"acct": "pat@chat-b.test"})
     assert found.status_code == 200 and found.json()["acct"] == "pat@chat-b.test"

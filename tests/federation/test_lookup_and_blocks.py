@@ -9,7 +9,6 @@ from accounts import actions as account_actions
 from accounts.models import Follow, Profile
 from federation import moderation
 from federation.models import Delivery, DomainBlock
-from mastodon_api import actions as api_actions
 from posts import actions as post_actions
 from posts.models import Post
 from tests.federation.conftest import THERE, signed_post
@@ -17,18 +16,6 @@ from tests.federation.test_inbox import create
 from tests.mastodon_api.conftest import ApiClient, make_token
 
 PAT = f"{THERE}/users/pat"
-
-
-@pytest.fixture
-def app(db):
-    return api_actions.register_app(
-        name="Test app", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"], scopes="read write follow"
-    )
-
-
-@pytest.fixture
-def as_hana(app, hana):
-    return ApiClient(make_token(app, hana))
 
 
 @pytest.fixture
