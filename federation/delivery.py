@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from federation import conf, http
-from federation.models import ActorKey, Delivery
+from federation.models import ActorKey, Delivery, SeenActivity
 
 logger = logging.getLogger("federation.delivery")
 
@@ -93,6 +93,18 @@ def send(row: Delivery) -> None:
     )
     if state != Delivery.State.DELIVERED:
         logger.info("delivery %s to %s: %s (%s)", row.activity_id, row.inbox, state, error)
+
+
+def prune(now=None) -> int:
+    """Forget deliveries done or given up two weeks ago, and incoming activity ids
+    older than 30 days (senders do not retry that long)."""
+    now = now or timezone.now()
+    done = [Delivery.State.DELIVERED, Delivery.State.GIVEN_UP]
+    gone, _ = Delivery.objects.filter(
+        state__in=done, updated_at__lt=now - timedelta(days=14)
+    ).delete()
+    seen, _ = SeenActivity.objects.filter(received_at__lt=now - timedelta(days=30)).delete()
+    return gone + seen
 
 
 def _send_in_thread(row: Delivery) -> None:

@@ -36,3 +36,5 @@ def connect() -> None:
     resolvers.register(account=lookup.resolve_account, status=lookup.resolve_status)
     # Send what is due every second (claimed once each, see federation.delivery).
     worker.register_periodic_job("federation.delivery.run_due", 1.0)
+    # Forget old deliveries and activity ids, hourly.
+    worker.register_periodic_job("federation.delivery.prune", 3600.0)

@@ -2,7 +2,6 @@
 retrying deliveries."""
 
 import logging
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -12,7 +11,7 @@ from accounts.actions import suspend
 from accounts.models import Profile, User
 from accounts.remote import remove_remote_profiles
 from core.errors import InvalidInput, NotAllowed
-from federation.models import Delivery, DomainBlock, FollowRequest, SeenActivity
+from federation.models import Delivery, DomainBlock, FollowRequest
 from posts.remote import purge_posts_of
 
 logger = logging.getLogger("federation.moderation")
@@ -61,9 +60,3 @@ def retry_deliveries(queryset: QuerySet[Delivery]) -> int:
     return queryset.exclude(state__in=[Delivery.State.DELIVERED, Delivery.State.SENDING]).update(
         state=Delivery.State.FAILING, next_attempt_at=timezone.now(), attempts=0
     )
-
-
-def forget_seen_before(days: int = 30) -> int:
-    cutoff = timezone.now() - timedelta(days=days)
-    deleted, _ = SeenActivity.objects.filter(received_at__lt=cutoff).delete()
-    return deleted

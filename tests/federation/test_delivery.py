@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import worker
 from federation import delivery, keys
-from federation.models import Delivery
+from federation.models import Delivery, SeenActivity
 from tests.federation.conftest import THERE
 
 
@@ -96,3 +96,12 @@ def test_admins_see_the_deliveries(chat_b, hana):
     assert page.status_code == 200
     assert "https://chat-b.test/inbox" in page.content.decode()
     assert "HTTP 500" in page.content.decode()
+
+
+def test_old_deliveries_and_activity_ids_are_forgotten(chat_b, hana):
+    row = queue_one(hana.profile)
+    delivery.run_due()
+    SeenActivity.objects.create(activity_id="https://chat-b.test/a/1")
+    assert delivery.prune() == 0
+    assert delivery.prune(now=timezone.now() + timedelta(days=31)) == 2
+    assert not Delivery.objects.filter(pk=row.pk).exists()
