@@ -39,7 +39,7 @@ test-browser: $(STAMP)
 test-federation: $(STAMP)
 	@status=0; timeout --signal=TERM --kill-after=30 1800 \
 	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/federation/journeys || status=$$?; \
-	  deploy/fedlab/fedlab.sh down || true; exit $$status
+	  flock -n /tmp/hashchat-fedlab.lock deploy/fedlab/fedlab.sh down || true; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

@@ -36,6 +36,7 @@ PEERS = Path(os.environ.get("FEDLAB_PEERS", ROOT.parent / "shared" / "peers"))
 # Takahē's install (its own venv, minutes to build) is kept between runs, outside the lab dir.
 TAKAHE_DIR = Path(os.environ.get("FEDLAB_TAKAHE_DIR", "/var/tmp/hashchat-fedlab-takahe"))
 POSTGRES = os.environ.get("FEDLAB_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+LOCK = Path("/tmp/hashchat-fedlab.lock")
 TAKAHE_DB = "hc_fedlab_takahe"
 TAKAHE_TEMPLATE = "hc_fedlab_takahe_template"
 
@@ -194,11 +195,12 @@ class Lab:
         if os.geteuid() != 0:
             raise RuntimeError("The federation lab needs root (/etc/hosts, port 443).")
         LAB_DIR.mkdir(parents=True, exist_ok=True)
-        lock = open(LAB_DIR / "lock", "w")  # noqa: SIM115 (held for the lab's lifetime)
+        # The names and addresses are the machine's: one lab at a time, whatever its directory.
+        lock = open(LOCK, "w")  # noqa: SIM115 (held for the lab's lifetime)
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise RuntimeError(f"Another federation lab is running ({LAB_DIR}).")
+            raise RuntimeError(f"Another federation lab is running (it holds {LOCK}).")
         # Whatever an earlier run that was killed left behind goes first.
         _fedlab("down", {})
         (LAB_DIR / "measurements.txt").unlink(missing_ok=True)
