@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from posts.views import feed, notifications, post, reactions
 
@@ -7,11 +7,8 @@ urlpatterns = [
     path("posts/new/", post.create, name="compose"),
     path("posts/<int:post_id>/", post.post_page, name="post"),
     # The Mastodon API's uri/url of a status (no trailing slash there, so both answer).
-    re_path(
-        r"^@(?P<handle>[^/]+)/(?P<post_id>[0-9]{1,19})/?$",
-        post.post_page_by_handle,
-        name="post-by-handle",
-    ),
+    path("@<str:handle>/<int:post_id>/", post.post_page_by_handle, name="post-by-handle"),
+    path("@<str:handle>/<int:post_id>", post.post_page_by_handle),
     path("posts/<int:post_id>/edit/", post.edit, name="edit-post"),
     path("posts/<int:post_id>/delete/", post.delete, name="delete-post"),
     path("posts/<int:post_id>/like/", reactions.like, name="like"),

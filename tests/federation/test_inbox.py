@@ -316,3 +316,16 @@ def test_a_remote_actor_cannot_act_as_a_local_profile(chat_b, hana, pat):
         post_actions.edit_post(user=RemoteActor(remote), post=post, text="hacked")
     with pytest.raises(ValueError):
         RemoteActor(pat.profile)
+
+
+def test_a_logged_in_session_is_no_signature(chat_b, hana):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(hana.user)
+    note = chat_b.note(1, "<p>hi</p>")
+    body = json.dumps(create(note))
+    for path in ["/inbox", "/@hana/inbox"]:
+        answer = client.post(path, data=body, content_type="application/activity+json")
+        assert answer.status_code == 401
+    assert not Post.objects.exists()

@@ -265,6 +265,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "avatar-initials",
         "home",
         "post",
+        "post-by-handle",
         "tag",
         "notifications",
         "directory",
