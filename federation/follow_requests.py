@@ -3,15 +3,34 @@ approving makes the follow and sends Accept, refusing sends Reject. The Mastodon
 API's /api/v1/follow_requests answers from here (routed by federation.api_urls)."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
 from core.errors import NotFound
-from federation import incoming, outgoing
+from federation import conf, incoming, outgoing
 from federation.models import FollowRequest
 from mastodon_api import entities
 from mastodon_api.http import ApiError, api
+
+
+def pending_follows(viewer: Profile, target_ids: list[int]) -> tuple[set[int], set[int]]:
+    """(those `viewer` asked to follow, those who asked to follow `viewer`) among
+    `target_ids`, still waiting for an answer (registered with mastodon_api.resolvers)."""
+    if not target_ids or not conf.enabled():
+        return set(), set()
+    rows = FollowRequest.objects.filter(state=FollowRequest.State.PENDING).filter(
+        Q(follower=viewer, followee_id__in=target_ids)
+        | Q(followee=viewer, follower_id__in=target_ids)
+    )
+    asked, asked_by = set(), set()
+    for follower_id, followee_id in rows.values_list("follower_id", "followee_id"):
+        if follower_id == viewer.id:
+            asked.add(followee_id)
+        else:
+            asked_by.add(follower_id)
+    return asked, asked_by
 
 
 def pending_for(profile: Profile):

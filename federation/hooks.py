@@ -9,7 +9,7 @@ from django.dispatch import Signal
 
 from accounts import signals as account_signals
 from core import worker
-from federation import lookup, outgoing
+from federation import follow_requests, lookup, outgoing
 from mastodon_api import resolvers
 from posts import signals as post_signals
 
@@ -33,8 +33,13 @@ def connect() -> None:
     for signal, receiver in RECEIVERS:
         signal.connect(receiver, dispatch_uid=f"federation.{receiver.__name__}")
     # search?resolve=true finds remote accounts and posts.
-    resolvers.register(account=lookup.resolve_account, status=lookup.resolve_status)
-    # Send what is due every second (claimed once each, see federation.delivery).
-    worker.register_periodic_job("federation.delivery.run_due", 1.0)
+    resolvers.register(
+        account=lookup.resolve_account,
+        status=lookup.resolve_status,
+        pending_follows=follow_requests.pending_follows,
+    )
+    # Send what is due twice a second, the worker loop's pace (each claimed once,
+    # see federation.delivery).
+    worker.register_periodic_job("federation.delivery.run_due", 0.5)
     # Forget old deliveries and activity ids, hourly.
     worker.register_periodic_job("federation.delivery.prune", 3600.0)

@@ -16,6 +16,7 @@ lab), else against certifi's bundle.
 """
 
 import ipaddress
+from importlib import metadata
 import json
 import logging
 import os
@@ -34,7 +35,15 @@ from federation.models import ActorKey
 logger = logging.getLogger("federation.http")
 
 ACCEPT = f"{conf.ACTIVITY_JSON}, {conf.LD_JSON}"
-USER_AGENT = "hashchat (+federation)"
+
+
+def user_agent() -> str:
+    """As Mastodon names itself: the software, its version and the server's address."""
+    try:
+        version = metadata.version("hashchat")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    return f"hashchat/{version} (+{conf.base_url()}/)"
 
 
 class FederationOff(Exception):
@@ -134,7 +143,7 @@ def request(
             target = parts.path or "/"
             if parts.query:
                 target += "?" + parts.query
-            headers = {"accept": accept, "user-agent": USER_AGENT}
+            headers = {"accept": accept, "user-agent": user_agent()}
             if body is not None:
                 headers["content-type"] = conf.ACTIVITY_JSON
             headers = signatures.sign_request(

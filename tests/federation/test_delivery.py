@@ -81,7 +81,7 @@ def test_a_claim_is_taken_once_and_taken_back_when_stale(chat_b, hana):
 
 
 def test_the_worker_runs_the_deliveries():
-    assert ("federation.delivery.run_due", 1.0) in worker.PERIODIC_JOBS
+    assert ("federation.delivery.run_due", 0.5) in worker.PERIODIC_JOBS
 
 
 def test_admins_see_the_deliveries(chat_b, hana):

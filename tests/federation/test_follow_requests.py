@@ -49,3 +49,23 @@ def test_lookup_finds_a_known_remote_account(chat_b, as_hana):
     found = as_hana.get("/api/v1/accounts/lookup", {"acct": "pat@chat-b.test"})
     assert found.status_code == 200 and found.json()["acct"] == "pat@chat-b.test"
     assert as_hana.get("/api/v1/accounts/lookup", {"acct": "nobody@chat-b.test"}).status_code == 404
+
+
+def test_a_follow_of_a_remote_profile_is_requested_until_accepted(
+    chat_b, as_hana, hana, django_capture_on_commit_callbacks
+):
+    signed_post("/inbox", activity("Follow", "https://chat-a.test/@hana"))
+    pat = Profile.objects.get(uri=PAT)
+    with django_capture_on_commit_callbacks(execute=True):
+        followed = as_hana.post(f"/api/v1/accounts/{pat.id}/follow")
+    assert followed.status_code == 200
+    [relation] = as_hana.get("/api/v1/accounts/relationships", {"id[]": [pat.id]}).json()
+    assert (relation["following"], relation["requested"]) == (False, True)
+    sent = json.loads(Delivery.objects.get(activity_id__contains="#follows/").body)
+    signed_post("/inbox", activity("Accept", sent, 2))
+    [relation] = as_hana.get("/api/v1/accounts/relationships", {"id[]": [pat.id]}).json()
+    assert (relation["following"], relation["requested"], relation["followed_by"]) == (
+        True,
+        False,
+        True,
+    )
