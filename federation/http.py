@@ -16,13 +16,13 @@ lab), else against certifi's bundle.
 """
 
 import ipaddress
-from importlib import metadata
 import json
 import logging
 import os
 import socket
 import ssl
 from dataclasses import dataclass
+from importlib import metadata
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
