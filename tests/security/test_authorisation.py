@@ -259,6 +259,8 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "occurrence-change",
         "transcript-curate",
         "dismiss-notification",
+        # Looks up a profile or post on another server for whoever asks (stores it).
+        "search-look-up",
     }
     read_only = {
         "profile",
@@ -266,6 +268,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "home",
         "post",
         "post-by-handle",
+        "search",
         "tag",
         "notifications",
         "directory",
