@@ -130,7 +130,7 @@ def test_signatures_verify_both_ways(lab, takahe, alice_follows_hana, hana_follo
     signed = [
         r
         for r in lab.signed_requests_to(takahe.domain)
-        if r["agent"].lower().startswith("hashchat")
+        if r["agent"].startswith("hashchat/") and "+https://chat-a.test/" in r["agent"]
     ]
     assert [r for r in signed if r["method"] == "POST"], "hashchat delivered nothing to Takahē"
     keys = {key_id: public_key(key_id) for key_id in {key_id_of(r) for r in signed}}

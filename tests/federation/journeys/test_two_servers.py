@@ -124,8 +124,9 @@ def test_an_edit_and_a_deletion_on_b_reach_a(pat_b, chat_a, libchat, q1_on_b):
     assert clients.transcript_post(chat_a, libchat.event_id, on_a["id"]) is None
 
 
-def from_hashchat(request) -> bool:
-    return request.agent.lower().startswith("hashchat")
+def from_chat_b(request) -> bool:
+    """A request chat-b.test's hashchat made (its User-Agent names the server, as Mastodon's)."""
+    return request.agent.startswith("hashchat/") and "+https://chat-b.test/" in request.agent
 
 
 def test_a_domain_block_on_a_refuses_b_next_post(
@@ -154,7 +155,7 @@ def test_a_domain_block_on_a_refuses_b_next_post(
             return [
                 r
                 for r in lab.requests_to("chat-a.test")
-                if r.method == "POST" and r.at >= blocked_at and from_hashchat(r)
+                if r.method == "POST" and r.at >= blocked_at and from_chat_b(r)
             ]
 
         deliveries = wait_for(refused, timeout=DELIVERED_WITHIN, what="B delivering to A")
