@@ -82,6 +82,7 @@ def test_the_takahe_user_reply_lands_in_the_room_and_the_transcript_under_its_qu
     assert item["group"] == "q1" and item["in_reply_to"] == libchat.q1["id"]
     assert takahe.domain in item["author"]["handle"]
     assert "Comfortable chairs" in item["text"]
+    assert item["original_url"] in (reply["url"], reply["uri"])  # a link to the original
 
 
 def public_key(key_id: str) -> str:

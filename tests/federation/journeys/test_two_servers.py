@@ -52,7 +52,7 @@ def test_pat_on_b_follows_hana_on_a_and_sees_her_posts(pat_b, hana_a, pat_follow
     seen = clients.in_home(pat_b, post["uri"], timeout=DELIVERED_WITHIN)
     assert "Good morning from chat-a" in seen["content"]
     assert seen["account"]["acct"] == "hana@chat-a.test"
-    assert seen["url"] == post["url"] or seen["uri"] == post["uri"]
+    assert seen["url"] == post["url"]  # a link to the original, on A
 
 
 def test_answer_from_b_shows_in_a_room_within_two_seconds_and_under_q1(
@@ -78,6 +78,7 @@ def test_answer_from_b_shows_in_a_room_within_two_seconds_and_under_q1(
     assert item["in_reply_to"] == libchat.q1["id"]
     assert item["author"]["handle"].lower() in ("pat@chat-b.test", "@pat@chat-b.test")
     assert "A warm hello at the desk" in item["text"]
+    assert item["original_url"] == status["url"]  # a link to the original, on B
 
 
 def test_like_and_repost_from_b_are_counted_on_a(pat_b, chat_a, libchat, q1_on_b):
