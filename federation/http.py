@@ -15,6 +15,7 @@ Certificates are checked against SSL_CERT_FILE when it is set (a local CA for th
 lab), else against certifi's bundle.
 """
 
+import functools
 import ipaddress
 import json
 import logging
@@ -104,10 +105,13 @@ def check_url(url: str) -> None:
 
 
 def _ssl_context() -> ssl.SSLContext:
-    cafile = os.environ.get("SSL_CERT_FILE")
-    if cafile:
-        return ssl.create_default_context(cafile=cafile)
-    return ssl.create_default_context(cafile=certifi.where())
+    return _context_for(os.environ.get("SSL_CERT_FILE") or certifi.where())
+
+
+@functools.lru_cache(maxsize=4)
+def _context_for(cafile: str) -> ssl.SSLContext:
+    # Loading a CA bundle takes tens of milliseconds: once per process, not per request.
+    return ssl.create_default_context(cafile=cafile)
 
 
 def make_transport() -> httpx.BaseTransport:
