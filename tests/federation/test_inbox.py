@@ -329,3 +329,18 @@ def test_a_logged_in_session_is_no_signature(chat_b, hana):
         answer = client.post(path, data=body, content_type="application/activity+json")
         assert answer.status_code == 401
     assert not Post.objects.exists()
+
+
+def test_an_actor_updates_and_deletes_itself(chat_b, db):
+    signed_post("/inbox", create(chat_b.note(1, "<p>hi</p>")))
+    changed = {**chat_b.objects[PAT], "name": "Pat Renamed", "summary": "<p>New bio</p>"}
+    assert signed_post("/inbox", activity("Update", changed)).status_code == 202
+    remote = Profile.objects.get(uri=PAT)
+    assert (remote.display_name, remote.bio) == ("Pat Renamed", "New bio")
+    carol = {**changed, "id": f"{THERE}/users/carol"}
+    assert signed_post("/inbox", activity("Update", carol, 2)).status_code == 400
+    assert signed_post("/inbox", activity("Delete", PAT, 3)).status_code == 202
+    remote.refresh_from_db()
+    assert remote.is_suspended
+    # Its key still verifies, but a suspended actor's activities are refused.
+    assert signed_post("/inbox", create(chat_b.note(2, "<p>after</p>"))).status_code == 403
