@@ -49,5 +49,9 @@ def allowed_hosts() -> frozenset[str]:
     return frozenset(h.lower() for h in hosts)
 
 
+def authorized_fetch() -> bool:
+    return bool(settings.FEDERATION.get("AUTHORIZED_FETCH"))
+
+
 def limit(name: str) -> int:
     return cast(int, settings.FEDERATION[name])

@@ -12,25 +12,20 @@ Every refusal is logged with its reason and stores nothing.
 import logging
 
 from django.http import Http404, HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
-from core import ratelimit
-from core.errors import ActionError, RateLimited
-from federation import conf, http, incoming, jsonld, keys, remote, signatures
+from core.errors import ActionError
+from federation import conf, incoming, jsonld, remote
 from federation.jsonld import HostileObject
-from federation.signatures import SignatureError
+from federation.verify import Refused, refuse, signed_by
 
 logger = logging.getLogger("federation.inbox")
 
 
 def _refuse(status: int, message: str, request: HttpRequest, sender: str = "") -> JsonResponse:
-    logger.warning(
-        "inbox %s refused (%d) from %s: %s", request.path, status, sender or "unknown", message
-    )
-    return JsonResponse({"error": message}, status=status)
+    return refuse(request, Refused(status, message, sender))
 
 
 @csrf_exempt
@@ -55,47 +50,11 @@ def receive(request: HttpRequest):
     if not declared.isdigit() or int(declared) > cap:
         return _refuse(413, f"An activity is at most {cap} bytes, with a Content-Length.", request)
     body = request.body
-    headers = {name.lower(): value for name, value in request.headers.items()}
     try:
-        key_id = signatures.parse(headers.get("signature") or headers.get("authorization") or "")
-    except SignatureError as e:
-        return _refuse(401, str(e), request)
-    sender = jsonld.host(key_id.key_id)
-    if remote.is_blocked(sender):
-        return _refuse(403, f"{sender} is blocked on this server.", request, sender)
-    try:
-        ratelimit.hit(
-            "federation:domain",
-            sender,
-            limit=conf.limit("INBOX_PER_DOMAIN_PER_MINUTE"),
-            window=60,
-        )
-    except RateLimited as e:
-        return _refuse(429, e.message, request, sender)
-    found: dict[str, Profile] = {}
-
-    def get_key(key: str, refresh: bool):
-        profile = remote.actor_by_key_id(key, refresh=refresh)
-        found["actor"] = profile
-        return keys.load_public(profile.public_key_pem)
-
-    try:
-        signatures.check_request(
-            method=request.method or "POST",
-            target=request.get_full_path(),
-            headers=headers,
-            body=body,
-            get_key=get_key,
-            now=timezone.now(),
-            window=conf.limit("SIGNATURE_WINDOW"),
-        )
-    except (SignatureError, HostileObject, http.FetchError, ValueError) as e:
-        return _refuse(401, f"The signature does not verify: {e}", request, sender)
-    except remote.Blocked as e:
-        return _refuse(403, str(e), request, sender)
-    actor = found["actor"]
-    if actor.is_suspended:
-        return _refuse(403, f"{actor.handle} is suspended on this server.", request, sender)
+        actor = signed_by(request, body)
+    except Refused as refused:
+        return refuse(request, refused)
+    sender = actor.domain
     try:
         activity = jsonld.loads(body)
         done = incoming.handle(activity, actor)

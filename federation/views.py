@@ -19,6 +19,7 @@ from accounts.models import Follow, Profile
 from accounts.views.profiles import profile_page
 from federation import conf, ids, objects
 from federation.activities import create
+from federation.verify import Refused, refuse, signed_by
 from posts.models import Post
 from posts.views.post import post_page_by_handle
 
@@ -98,9 +99,32 @@ def host_meta(request: HttpRequest):
     return HttpResponse(xml, content_type="application/xrd+xml")
 
 
+def _fetch_refused(request: HttpRequest) -> HttpResponse | None:
+    """With authorized fetch on, an ActivityPub GET must be signed by a remote
+    server's key (and not a blocked or suspended one's): None when it may go on."""
+    if not conf.authorized_fetch():
+        return None
+    try:
+        signed_by(request, b"")
+    except Refused as refused:
+        return refuse(request, refused)
+    return None
+
+
 def profile_or_actor(request: HttpRequest, handle: str):
     if request.method == "GET" and wants_activity(request) and conf.enabled():
-        return activity_response(objects.actor(_local_profile(handle)))
+        actor = objects.actor(_local_profile(handle))
+        if conf.authorized_fetch():
+            signed = "signature" in request.headers or "authorization" in request.headers
+            if not signed:
+                # What a server needs to check this profile's signatures, and no more.
+                keep = ("@context", "id", "type", "preferredUsername", "inbox", "endpoints")
+                return activity_response(
+                    {**{k: actor[k] for k in keep}, "publicKey": actor["publicKey"]}
+                )
+            if (refused := _fetch_refused(request)) is not None:
+                return refused
+        return activity_response(actor)
     response = profile_page(request, handle)
     patch_vary_headers(response, ["Accept"])
     return response
@@ -108,6 +132,8 @@ def profile_or_actor(request: HttpRequest, handle: str):
 
 def post_or_note(request: HttpRequest, handle: str, post_id: str):
     if request.method == "GET" and wants_activity(request) and conf.enabled():
+        if (refused := _fetch_refused(request)) is not None:
+            return refused
         number = int(post_id)
         if number >= 2**63:
             raise Http404("No such post.")
@@ -175,6 +201,8 @@ def _collection(request: HttpRequest, collection_id: str, total: int, items_for)
 def outbox(request: HttpRequest, handle: str):
     """The profile's public posts as Create activities, newest first."""
     _require_federation()
+    if (refused := _fetch_refused(request)) is not None:
+        return refused
     profile = _local_profile(handle)
     posts = (
         Post.objects.filter(
@@ -203,6 +231,8 @@ def _without_context(data: dict) -> dict:
 @require_GET
 def followers(request: HttpRequest, handle: str):
     _require_federation()
+    if (refused := _fetch_refused(request)) is not None:
+        return refused
     profile = _local_profile(handle)
     rows = Follow.objects.filter(followee=profile).select_related("follower").order_by("-id")
     return _collection(
@@ -216,6 +246,8 @@ def followers(request: HttpRequest, handle: str):
 @require_GET
 def following(request: HttpRequest, handle: str):
     _require_federation()
+    if (refused := _fetch_refused(request)) is not None:
+        return refused
     profile = _local_profile(handle)
     rows = Follow.objects.filter(follower=profile).select_related("followee").order_by("-id")
     return _collection(
@@ -230,6 +262,8 @@ def following(request: HttpRequest, handle: str):
 def featured(request: HttpRequest, handle: str):
     """Pinned posts: hashchat has none yet, so an empty collection."""
     _require_federation()
+    if (refused := _fetch_refused(request)) is not None:
+        return refused
     profile = _local_profile(handle)
     return activity_response(
         {

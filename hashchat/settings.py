@@ -7,6 +7,7 @@ HASHCHAT_BASE_URL   the public URL, used in links in feeds, e-mails and the Mast
                     an https URL that is not localhost turns federation on (docs/federation.md)
 HASHCHAT_FEDERATION_ALLOWED_HOSTS  hosts federation may reach on private or loopback
                     addresses (comma-separated; tests and private networks only)
+HASHCHAT_FEDERATION_AUTHORIZED_FETCH  "1": ActivityPub GETs must be signed
 HASHCHAT_DEBUG      "1" for Django's debug pages
 HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
 """
@@ -294,6 +295,9 @@ FEDERATION = {
     "INBOX_PER_DOMAIN_PER_MINUTE": 600,
     # Fetching a thread's missing parents: how far up, and how many posts at most.
     "THREAD_DEPTH": 10,
+    # "Authorized fetch": ActivityPub GETs must be signed by a remote server's key
+    # (unsigned ones get a profile's key and inbox only). Off by default, as on Mastodon.
+    "AUTHORIZED_FETCH": env_bool("HASHCHAT_FEDERATION_AUTHORIZED_FETCH"),
 }
 
 LOGGING = {

@@ -157,3 +157,18 @@ def signed_post(
     return Client().post(
         path, data=raw, content_type=AS_JSON, headers=headers, HTTP_HOST="chat-a.test"
     )
+
+
+def signed_get(path: str, *, key_id: str = f"{THERE}/users/pat#main-key"):
+    """GET this server's `path` as ActivityPub, signed by chat-b's test key."""
+    headers = signatures.sign_request(
+        method="GET",
+        host="chat-a.test",
+        target=path,
+        headers={"accept": AS_JSON},
+        body=None,
+        key_id=key_id,
+        private_key=private_key(),
+    )
+    headers.pop("host")
+    return Client().get(path, headers=headers, HTTP_HOST="chat-a.test")
