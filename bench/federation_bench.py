@@ -178,11 +178,74 @@ def bench_delivery(followers: int, inboxes: int, port: int) -> tuple[float, int]
     return time.perf_counter() - start, queued
 
 
+def bench_inbox(count: int) -> tuple[float, float]:
+    """Signed Creates from one remote actor through the shared inbox, in process:
+    milliseconds per activity (median, p99), the sender's key already known."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from django.test import Client
+
+    from accounts.models import Profile
+    from federation import signatures
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    actor = "https://sender.example/users/ana"
+    Profile.objects.create(
+        handle="ana@sender.example",
+        domain="sender.example",
+        uri=actor,
+        inbox_url=f"{actor}/inbox",
+        public_key_id=f"{actor}#main-key",
+        public_key_pem=pem,
+    )
+    client = Client()
+    times = []
+    for n in range(count):
+        note = {
+            "id": f"{actor}/statuses/{n}",
+            "type": "Note",
+            "attributedTo": actor,
+            "content": f"<p>A1 answer number {n} #libchat</p>",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "tag": [{"type": "Hashtag", "name": "#libchat"}],
+        }
+        activity = {"id": f"{note['id']}/activity", "type": "Create", "actor": actor}
+        body = json.dumps({**activity, "object": note}).encode()
+        headers = signatures.sign_request(
+            method="POST",
+            host="bench.example",
+            target="/inbox",
+            headers={"content-type": "application/activity+json"},
+            body=body,
+            key_id=f"{actor}#main-key",
+            private_key=private,
+        )
+        headers.pop("host")
+        start = time.perf_counter()
+        answer = client.post(
+            "/inbox",
+            data=body,
+            content_type="application/activity+json",
+            headers=headers,
+            HTTP_HOST="bench.example",
+        )
+        times.append((time.perf_counter() - start) * 1000)
+        assert answer.status_code == 202, answer.content
+    times.sort()
+    return times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--followers", type=int, default=1000)
     parser.add_argument("--inboxes", type=int, default=200)
     parser.add_argument("--verifies", type=int, default=2000)
+    parser.add_argument("--activities", type=int, default=200)
     args = parser.parse_args()
     setup(args.inboxes)
     server = ThreadingHTTPServer(("0.0.0.0", 0), Sink)
@@ -191,6 +254,7 @@ def main() -> None:
     full, bare = bench_verify(args.verifies)
     seconds, queued = bench_delivery(args.followers, args.inboxes, port)
     server.shutdown()
+    median, p99 = bench_inbox(args.activities)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     )
@@ -201,6 +265,10 @@ def main() -> None:
     print(
         f"| one post to {args.followers} followers over {args.inboxes} inboxes | "
         f"{queued} deliveries in {seconds:.2f} s, {Sink.good} verified, {Sink.bad} refused |"
+    )
+    print(
+        f"| {args.activities} signed Creates through /inbox, one at a time (ms each) | "
+        f"median {median:.1f}, p99 {p99:.1f} |"
     )
 
 
