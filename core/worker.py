@@ -30,6 +30,28 @@ PERIODIC_JOBS: list[tuple[str, float]] = [
 ]
 
 
+# Jobs asked to run at once (nudge), and the event that wakes this process's worker.
+_nudged: set[str] = set()
+_nudged_lock = threading.Lock()
+_wake = threading.Event()
+
+
+def nudge(path: str) -> None:
+    """Ask the worker running in this process (if any) to run the job `path` now
+    rather than at its next turn (a delivery queued by a request, for instance).
+    Elsewhere the job still runs on its schedule."""
+    with _nudged_lock:
+        _nudged.add(path)
+    _wake.set()
+
+
+def _take_nudged() -> set[str]:
+    with _nudged_lock:
+        taken = set(_nudged)
+        _nudged.clear()
+    return taken
+
+
 def register_periodic_job(path: str, every: float) -> None:
     """For apps above core (in their AppConfig.ready()): run `path` every `every` seconds."""
     if (path, every) not in PERIODIC_JOBS:
@@ -68,8 +90,9 @@ def run_queue(worker_id: str) -> None:
 def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
     """Run the jobs that are due, each on its own; a failing job is retried later."""
     now = time.monotonic() if now is None else now
+    nudged = _take_nudged()
     for job in jobs:
-        if now < job.next_run:
+        if now < job.next_run and job.path not in nudged:
             continue
         close_old_connections()
         try:
@@ -103,7 +126,9 @@ def run_worker(
         tick(jobs, worker_id)
         if once:
             return
-        stop.wait(interval)
+        # Sleep until the next turn, or until a job is nudged.
+        _wake.wait(interval)
+        _wake.clear()
 
 
 def start_in_thread() -> threading.Event:

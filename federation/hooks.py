@@ -40,6 +40,6 @@ def connect() -> None:
     )
     # Send what is due twice a second, the worker loop's pace (each claimed once,
     # see federation.delivery).
-    worker.register_periodic_job("federation.delivery.run_due", 0.5)
+    worker.register_periodic_job(outgoing.DELIVERY_JOB, 0.5)
     # Forget old deliveries and activity ids, hourly.
     worker.register_periodic_job("federation.delivery.prune", 3600.0)

@@ -11,11 +11,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Follow, Profile
+from core import worker
 from federation import activities, conf, ids, keys
 from federation.models import Delivery, DomainBlock, FollowRequest
 from posts.models import Post
 
 logger = logging.getLogger("federation.outgoing")
+
+DELIVERY_JOB = "federation.delivery.run_due"
 
 
 def _inbox(profile: Profile) -> str:
@@ -61,6 +64,9 @@ def queue(activity: dict, sender: Profile, inboxes: Iterable[str]) -> int:
         )
     with transaction.atomic():
         Delivery.objects.bulk_create(rows)
+    if rows:
+        # The in-process worker sends them now rather than at its next turn.
+        transaction.on_commit(lambda: worker.nudge(DELIVERY_JOB))
     return len(rows)
 
 

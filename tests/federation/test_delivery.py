@@ -7,9 +7,11 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from accounts.models import Follow, Profile
 from core import worker
 from federation import delivery, keys
 from federation.models import Delivery, SeenActivity
+from posts import actions as post_actions
 from tests.federation.conftest import THERE
 
 
@@ -105,3 +107,21 @@ def test_old_deliveries_and_activity_ids_are_forgotten(chat_b, hana):
     assert delivery.prune() == 0
     assert delivery.prune(now=timezone.now() + timedelta(days=31)) == 2
     assert not Delivery.objects.filter(pk=row.pk).exists()
+
+
+def test_a_queued_delivery_nudges_the_worker(chat_b, hana, django_capture_on_commit_callbacks):
+    ran = []
+    job = worker.Job("federation.delivery.run_due", 60.0, lambda: ran.append(1), next_run=1e12)
+    remote = Profile.objects.create(
+        handle="pat@chat-b.test",
+        domain="chat-b.test",
+        uri=f"{THERE}/users/pat",
+        inbox_url=f"{THERE}/users/pat/inbox",
+    )
+    Follow.objects.create(follower=remote, followee=hana.profile)
+    worker.tick([job], "test", now=0.0)
+    assert ran == []  # not due
+    with django_capture_on_commit_callbacks(execute=True):
+        post_actions.create_post(user=hana.user, profile=hana.profile, text="Q1 #libchat")
+    worker.tick([job], "test", now=0.0)
+    assert ran == [1]  # nudged: run at once
