@@ -8,7 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from accounts import actions as account_actions
-from accounts.models import Follow, Profile
+from accounts.models import Block, Follow, Profile
 from accounts.permissions import RemoteActor
 from accounts.remote import suspend_remote
 from core.errors import ActionError
@@ -81,6 +81,9 @@ def store_note(note: dict, actor: Profile, *, depth: int) -> Post | None:
         parent = post_by_uri(read.in_reply_to)
         if parent is None and depth < conf.limit("THREAD_DEPTH"):
             parent = fetch_note(read.in_reply_to, depth=depth + 1)
+        if parent is not None and (parent.is_deleted or parent.hidden_at is not None):
+            # Its server did not know: keep the reply, outside a thread that is gone here.
+            parent = None
     try:
         return post_actions.create_post(
             user=_as(actor),
@@ -185,6 +188,10 @@ def on_follow(activity: dict, actor: Profile) -> str:
     if target is None or target.is_remote or target.is_suspended:
         return "follow of an unknown profile"
     follow_id = jsonld.id_of(activity)
+    if Block.objects.filter(profile=target, target=actor).exists():
+        request = FollowRequest(follower=actor, followee=target, activity_id=follow_id)
+        outgoing.send_follow_answer("Reject", request)
+        return f"{target.handle} has blocked {actor.handle}: rejected"
     request, _ = FollowRequest.objects.update_or_create(
         follower=actor, followee=target, defaults={"activity_id": follow_id}
     )

@@ -344,3 +344,21 @@ def test_an_actor_updates_and_deletes_itself(chat_b, db):
     assert remote.is_suspended
     # Its key still verifies, but a suspended actor's activities are refused.
     assert signed_post("/inbox", create(chat_b.note(2, "<p>after</p>"))).status_code == 403
+
+
+def test_a_follow_from_a_blocked_actor_is_rejected(chat_b, hana):
+    signed_post("/inbox", create(chat_b.note(1, "<p>hi</p>")))
+    remote = Profile.objects.get(uri=PAT)
+    account_actions.block(user=hana.user, profile=hana.profile, target=remote)
+    assert signed_post("/inbox", activity("Follow", "https://chat-a.test/@hana")).status_code == 202
+    assert not Follow.objects.filter(followee=hana.profile).exists()
+    assert not FollowRequest.objects.exists()
+    assert json.loads(Delivery.objects.get().body)["type"] == "Reject"
+
+
+def test_a_reply_to_a_deleted_post_is_kept_outside_the_thread(chat_b, hana):
+    post = post_actions.create_post(user=hana.user, profile=hana.profile, text="gone soon")
+    post_actions.delete_post(user=hana.user, post=post)
+    note = chat_b.note(1, "<p>late reply</p>", inReplyTo=f"https://chat-a.test/@hana/{post.id}")
+    assert signed_post("/inbox", create(note)).status_code == 202
+    assert Post.objects.get(uri=note["id"]).in_reply_to is None
