@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test test-unit test-browser test-deploy lint format clean
+.PHONY: install run serve test test-unit test-browser test-deploy test-federation lint format clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ test-deploy: $(STAMP)
 	@command -v nginx >/dev/null || { apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }
 	$(BIN)/pytest -q tests/deploy
+
+# The federation journeys (tests/federation/journeys, not part of `make test`): two hashchat
+# servers and Takahē under their own names (/etc/hosts) with TLS from a local CA (nginx), all on
+# loopback. Needs root, PostgreSQL (Takahē) and ../shared/peers/takahe; the first run installs
+# Takahē (minutes). The lab comes down afterwards, also when a test fails or the run is killed.
+test-federation: $(STAMP)
+	@status=0; timeout --signal=TERM --kill-after=30 1800 \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider tests/federation/journeys || status=$$?; \
+	  flock -n /tmp/hashchat-fedlab.lock deploy/fedlab/fedlab.sh down || true; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

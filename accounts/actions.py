@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from accounts import hooks, login_limits
+from accounts import hooks, login_limits, signals
 from accounts.avatars import resize_avatar
 from accounts.models import (
     Block,
@@ -180,6 +180,17 @@ def update_profile(
     publish_on_commit(
         f"profile:{profile.id}", {"type": "profile.updated", "profile_id": str(profile.id)}
     )
+    signals.send_on_commit(signals.profile_updated, profile=profile)
+    return profile
+
+
+def set_follow_approval(*, user: User, profile: Profile, required: bool) -> Profile:
+    """Whether new followers (from other servers) wait for the profile's approval."""
+    check_act_as(user, profile)
+    if profile.manually_approves_followers != required:
+        profile.manually_approves_followers = required
+        profile.save(update_fields=["manually_approves_followers"])
+        signals.send_on_commit(signals.profile_updated, profile=profile)
     return profile
 
 
@@ -252,19 +263,29 @@ def follow(*, user: User, profile: Profile, target: Profile) -> Follow:
         if created:
             _count_follows(profile, target, 1)
             hooks.followed(profile, target)  # posts notifies the followee
+            signals.send_on_commit(signals.follow_created, follow=row)
     return row
 
 
 def unfollow(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
     with transaction.atomic():
-        _unfollow(profile, target)
+        end_follow(profile, target)
 
 
-def _unfollow(follower: Profile, followee: Profile) -> None:
+def remove_follower(*, user: User, profile: Profile, follower: Profile) -> None:
+    """`profile` ends `follower`'s follow (a remote server rejecting a follow, too)."""
+    check_act_as(user, profile)
+    with transaction.atomic():
+        end_follow(follower, profile)
+
+
+def end_follow(follower: Profile, followee: Profile) -> None:
+    """End a follow, keeping both profiles' counts (inside the caller's checks)."""
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     if deleted:
         _count_follows(follower, followee, -1)
+        signals.send_on_commit(signals.follow_removed, follower=follower, followee=followee)
 
 
 def _count_follows(follower: Profile, followee: Profile, change: int) -> None:
@@ -286,16 +307,21 @@ def block(*, user: User, profile: Profile, target: Profile) -> Block:
     if profile.id == target.id:
         raise InvalidInput("A profile cannot block itself.")
     with transaction.atomic():
-        row, _ = Block.objects.get_or_create(profile=profile, target=target)
+        row, created = Block.objects.get_or_create(profile=profile, target=target)
         # A block ends following both ways, as on Mastodon.
-        _unfollow(profile, target)
-        _unfollow(target, profile)
+        end_follow(profile, target)
+        end_follow(target, profile)
+        if created:
+            signals.send_on_commit(signals.block_created, profile=profile, target=target)
     return row
 
 
 def unblock(*, user: User, profile: Profile, target: Profile) -> None:
     check_act_as(user, profile)
-    Block.objects.filter(profile=profile, target=target).delete()
+    with transaction.atomic():
+        deleted, _ = Block.objects.filter(profile=profile, target=target).delete()
+        if deleted:
+            signals.send_on_commit(signals.block_removed, profile=profile, target=target)
 
 
 def mute(*, user: User, profile: Profile, target: Profile, notifications: bool = True) -> Mute:

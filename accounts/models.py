@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -64,8 +65,10 @@ class Profile(models.Model):
         ORGANISATION = "organisation", "Organisation"
 
     id = SnowflakeField()
-    # Unique case-insensitively (see the constraint below); shown as typed.
-    handle = models.CharField(max_length=30, validators=[handle_validator])
+    # Unique case-insensitively (see the constraint below); shown as typed. A local
+    # handle is 1-30 of [A-Za-z0-9_] (checked by accounts.actions); a remote profile's
+    # is user@domain.
+    handle = models.CharField(max_length=255, validators=[handle_validator])
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PERSONAL)
     display_name = models.CharField(max_length=100, blank=True)
     bio = models.TextField(max_length=500, blank=True)
@@ -86,11 +89,34 @@ class Profile(models.Model):
     last_post_at = models.DateTimeField(null=True, blank=True, editable=False)
     follower_count = models.PositiveIntegerField(default=0, editable=False)
     following_count = models.PositiveIntegerField(default=0, editable=False)
+    # Follows need the profile's approval (ActivityPub's manuallyApprovesFollowers).
+    manually_approves_followers = models.BooleanField(default=False)
+
+    # A remote profile (federation/) has its server's domain here; local ones have "".
+    # The rest describe the remote actor as last fetched; local profiles leave them empty.
+    domain = models.CharField(max_length=255, blank=True, db_index=True)
+    # The actor's id (its canonical URL) and its page for people.
+    uri = models.CharField(max_length=500, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    inbox_url = models.CharField(max_length=500, blank=True)
+    shared_inbox_url = models.CharField(max_length=500, blank=True)
+    followers_url = models.CharField(max_length=500, blank=True)
+    # Kept, not shown: pages draw initials rather than load images from other servers.
+    remote_avatar_url = models.CharField(max_length=500, blank=True)
+    # The key that signs its requests, and when the actor was last fetched.
+    public_key_id = models.CharField(max_length=500, blank=True)
+    public_key_pem = models.TextField(blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
 
     objects = ProfileQuerySet.as_manager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("handle"), name="profile_handle_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(Lower("handle"), name="profile_handle_ci_unique"),
+            models.UniqueConstraint(
+                fields=["uri"], condition=~Q(uri=""), name="profile_remote_uri_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.handle}"
@@ -104,6 +130,10 @@ class Profile(models.Model):
         words = [w for w in self.name.replace("_", " ").split() if w]
         letters = "".join(w[0] for w in words[:2]) or self.handle[:1]
         return letters.upper()
+
+    @property
+    def is_remote(self) -> bool:
+        return bool(self.domain)
 
     @property
     def is_organisation(self) -> bool:

@@ -4,7 +4,33 @@ from accounts.models import Membership, Profile, User
 from core.errors import NotAllowed
 
 
+class RemoteActor:
+    """Stands in for a login when a remote profile's own server asks for an action
+    (federation/ makes one only after the request's signature is verified). It may
+    act as that remote profile and nothing else: remote content never grants a
+    local permission."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = False
+
+    def __init__(self, profile: Profile) -> None:
+        if not profile.is_remote:
+            raise ValueError("A RemoteActor stands for a remote profile only.")
+        self.profile = profile
+
+    def __repr__(self) -> str:
+        return f"RemoteActor({self.profile.handle})"
+
+
+def login_of(user) -> User | None:
+    """The login behind an action's caller (None for a remote profile's server)."""
+    return user if isinstance(user, User) else None
+
+
 def can_act_as(user: User | None, profile: Profile) -> bool:
+    if isinstance(user, RemoteActor):
+        return profile.is_remote and user.profile.id == profile.id and not profile.is_suspended
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if profile.is_suspended:

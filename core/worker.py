@@ -59,6 +59,29 @@ HEARTBEAT_KEY = "hashchat:worker:heartbeat"
 HEARTBEAT_EVERY = 5.0
 
 
+# Jobs asked to run at once (nudge), and the event that wakes this process's worker.
+_nudged: set[str] = set()
+_nudged_lock = threading.Lock()
+_wake = threading.Event()
+
+
+def nudge(path: str) -> None:
+    """Ask the worker running in this process (if any) to run the job named `path`
+    (see `every`) now rather than at its next turn (a delivery queued by a request,
+    for instance).
+    Elsewhere the job still runs on its schedule."""
+    with _nudged_lock:
+        _nudged.add(path)
+    _wake.set()
+
+
+def _take_nudged() -> set[str]:
+    with _nudged_lock:
+        taken = set(_nudged)
+        _nudged.clear()
+    return taken
+
+
 @dataclass
 class Job:
     path: str
@@ -93,8 +116,9 @@ def tick(jobs: list[Job], worker_id: str, now: float | None = None) -> None:
     """Run the jobs that are due, each on its own; a failing job is retried later.
     Each run is logged as one line under an id of its own (core.requestlog.job)."""
     now = time.monotonic() if now is None else now
+    nudged = _take_nudged()
     for item in jobs:
-        if now < item.next_run:
+        if now < item.next_run and item.path not in nudged:
             continue
         close_old_connections()
         try:
@@ -170,7 +194,9 @@ def run_worker(
             beat(worker_id, started)
         if once:
             return
-        stop.wait(interval)
+        # Sleep until the next turn, or until a job is nudged.
+        _wake.wait(interval)
+        _wake.clear()
 
 
 def start_in_thread() -> threading.Event:

@@ -3,7 +3,11 @@
 HASHCHAT_DATA_DIR   where the SQLite file, the generated secret key and media live (./var)
 DATABASE_URL        PostgreSQL for several processes; SQLite in the data dir when unset
 REDIS_URL           Redis pub/sub for the live hub when several web processes run
-HASHCHAT_BASE_URL   the public URL, used in links in feeds, e-mails and the Mastodon API
+HASHCHAT_BASE_URL   the public URL, used in links in feeds, e-mails and the Mastodon API;
+                    an https URL that is not localhost turns federation on (docs/federation.md)
+HASHCHAT_FEDERATION_ALLOWED_HOSTS  hosts federation may reach on private or loopback
+                    addresses (comma-separated; tests and private networks only)
+HASHCHAT_FEDERATION_AUTHORIZED_FETCH  "1": ActivityPub GETs must be signed
 HASHCHAT_DEBUG      "1" for Django's debug pages
 HASHCHAT_SECRET_KEY the secret key; generated into the data dir when absent
 HASHCHAT_TRUSTED_PROXIES  addresses whose X-Forwarded-For/-Proto are believed (127.0.0.1)
@@ -140,6 +144,7 @@ INSTALLED_APPS = [
     "live",
     "transcripts",
     "mastodon_api",
+    "federation",
     "core",
 ]
 
@@ -332,6 +337,34 @@ HASHCHAT = {
     "NEW_PROFILE_HOURS": 24,
     "NEW_PROFILE_MAX_MENTIONS": 5,
     "NEW_PROFILE_MAX_LINKS": 2,
+}
+
+# Federation (federation/, docs/federation.md). It is on only when BASE_URL is https
+# and not localhost; these caps bound what a remote server can make hashchat do.
+FEDERATION = {
+    "ALLOWED_HOSTS": [
+        h.strip()
+        for h in os.environ.get("HASHCHAT_FEDERATION_ALLOWED_HOSTS", "").split(",")
+        if h.strip()
+    ],
+    # Outgoing requests: seconds, bytes of a response, redirects followed.
+    "TIMEOUT": 10,
+    "MAX_RESPONSE_BYTES": 1_000_000,
+    "MAX_REDIRECTS": 3,
+    # Incoming: bytes of an inbox POST, JSON nesting depth, seconds a Date may be off.
+    "MAX_INBOX_BYTES": 256_000,
+    "MAX_JSON_DEPTH": 20,
+    "SIGNATURE_WINDOW": 300,
+    # Deliveries: parallel sends to one domain, attempts before giving up (about 36 h).
+    "DELIVERY_PER_DOMAIN": 4,
+    "DELIVERY_ATTEMPTS": 16,
+    # Activities accepted from one remote domain per minute.
+    "INBOX_PER_DOMAIN_PER_MINUTE": 600,
+    # Fetching a thread's missing parents: how far up, and how many posts at most.
+    "THREAD_DEPTH": 10,
+    # "Authorized fetch": ActivityPub GETs must be signed by a remote server's key
+    # (unsigned ones get a profile's key and inbox only). Off by default, as on Mastodon.
+    "AUTHORIZED_FETCH": env_bool("HASHCHAT_FEDERATION_AUTHORIZED_FETCH"),
 }
 
 LOG_FORMAT = os.environ.get("HASHCHAT_LOG_FORMAT", "plain").strip().lower()

@@ -11,9 +11,14 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     # Mastodon client API and OAuth (/api/v1, /api/v2, /oauth, /.well-known, /nodeinfo),
     # first: apps poll it during a chat, and Django tries the patterns in order.
+    # The Mastodon admin API's domain blocks, answered by federation.
+    path("", include("federation.api_urls")),
     path("", include("mastodon_api.urls")),
     path("admin/", admin.site.urls),
     path("api/hashchat/v1/", api.urls),
+    # ActivityPub (WebFinger, actors, inboxes): before accounts and posts, whose pages
+    # /@handle and /@handle/ID it also answers as JSON-LD.
+    path("", include("federation.urls")),
     path("", include("accounts.urls")),
     path("", include("posts.urls")),
     # /chats/... : directory, series, events, calendars, host pages

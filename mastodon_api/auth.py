@@ -56,11 +56,19 @@ WRITE_SCOPES = [
 FOLLOW_COVERS = frozenset(
     ["read:blocks", "read:follows", "read:mutes", "write:blocks", "write:follows", "write:mutes"]
 )
-ALL_SCOPES = frozenset(TOP_SCOPES) | frozenset(READ_SCOPES) | frozenset(WRITE_SCOPES)
-# Scopes of features hashchat does not have: web push and the admin API. Clients ask
-# for them by habit (Mastodon.py's default scopes include push), so asking is not an
-# error, but they are never granted, offered on the consent page or advertised.
-NOT_OFFERED = frozenset(["push", "admin:read", "admin:write"])
+# The admin API's scopes hashchat answers (domain blocks, federation.admin_api); the
+# API itself is for site admins only, whatever the token's scopes.
+ADMIN_SCOPES = ["admin:read:domain_blocks", "admin:write:domain_blocks"]
+ALL_SCOPES = (
+    frozenset(TOP_SCOPES)
+    | frozenset(READ_SCOPES)
+    | frozenset(WRITE_SCOPES)
+    | frozenset(ADMIN_SCOPES)
+)
+# Scopes of features hashchat does not have: web push. Clients ask for it by habit
+# (Mastodon.py's default scopes include push), so asking is not an error, but it is
+# never granted, offered on the consent page or advertised.
+NOT_OFFERED = frozenset(["push"])
 GRANTABLE_SCOPES = ALL_SCOPES - NOT_OFFERED
 
 AuthResult = tuple[User | None, Profile | None, frozenset[str]]
@@ -93,6 +101,9 @@ def has_scope(scopes: frozenset[str] | set[str], required: str) -> bool:
     """
     if required in scopes:
         return True
+    if required.startswith("admin:"):
+        # "admin:write" grants every "admin:write:...", "admin:read" every "admin:read:...".
+        return ":".join(required.split(":")[:2]) in scopes
     top, _, sub = required.partition(":")
     if sub and top in scopes and top in ("read", "write", "admin"):
         return True

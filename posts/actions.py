@@ -3,8 +3,10 @@ post (like, repost, bookmark: posts.reactions) and the notifications they cause
 (posts.notifications) are re-exported here. Each validates, writes in one
 transaction and publishes live events after commit."""
 
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import cast
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -12,12 +14,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import Block, Profile, User
-from accounts.permissions import check_act_as
+from accounts.permissions import RemoteActor, check_act_as, login_of
 from core import metrics
 from core.errors import InvalidInput, NotAllowed, NotFound
 from core.hashtags import tag_key
 from live.publish import publish_on_commit
-from posts import hooks, limits, parsing, stats
+from posts import hooks, limits, parsing, signals, stats
 from posts.models import Hashtag, Mention, Post, PostEdit, TagFollow
 from posts.notifications import (  # notifications live in their own module
     clear_notifications,
@@ -38,6 +40,7 @@ from posts.reactions import (  # reactions live in their own module
 )
 
 __all__ = [
+    "RemoteNote",
     "bookmark",
     "clear_notifications",
     "create_post",
@@ -55,6 +58,26 @@ __all__ = [
     "unlike",
     "unrepost",
 ]
+
+
+@dataclass
+class RemoteNote:
+    """What a post from another server brings beside its text (federation/ reads it
+    from the Note): its id and page there, its sanitised HTML, when it was published
+    and whom it mentions and tags."""
+
+    uri: str
+    url: str
+    html: str
+    published: datetime
+    sensitive: bool = False
+    mentioned: list[Profile] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    language: str = ""
+
+
+# Remote posts are not held to this server's length limit, only to this cap.
+REMOTE_MAX_CHARS = 20_000
 
 
 def _max_chars() -> int:
@@ -97,10 +120,13 @@ def profiles_by_handles(handles: list[str]) -> list[Profile]:
     """The profiles of these handles (any case), in the order the handles come."""
     if not handles:
         return []
+    # @hana@this-server is @hana.
+    own = "@" + urlsplit(settings.BASE_URL).netloc.lower()
+    handles = [h[: -len(own)] if h.lower().endswith(own) else h for h in handles]
     query = Q()
     for handle in handles:
         query |= Q(handle__iexact=handle)
-    found = {p.handle.lower(): p for p in Profile.objects.filter(query)}
+    found = {p.handle.lower(): p for p in Profile.objects.filter(query, is_suspended=False)}
     wanted = dict.fromkeys(h.lower() for h in handles)
     return [found[h] for h in wanted if h in found]
 
@@ -132,25 +158,32 @@ def create_post(
     visibility: str = Post.Visibility.PUBLIC,
     system: bool = False,
     asks: object | None = None,
+    remote: RemoteNote | None = None,
 ) -> Post:
     """Post as `profile`. The same Idempotency-Key for the same profile within
     IDEMPOTENCY_WINDOW returns the first post instead of making a second (Mastodon
     keeps a key an hour, per account). `system=True` (the chat scheduler and the
     demo only) posts as the profile without a login. `asks` is what the post asks,
     handed to the apps' hooks (posts.hooks): the chat scheduler passes the question
-    it posts, so that chats links the post to it."""
+    it posts, so that chats links the post to it. `remote` (with a RemoteActor as
+    `user`) stores a post that came from the remote profile's server."""
     if not system:
         check_act_as(user, profile)
+    if remote is not None and not isinstance(user, RemoteActor):
+        raise NotAllowed("Only a remote profile's own server stores its posts.")
     existing = None
     if idempotency_key:
         keyed = Post.objects.filter(author=profile, idempotency_key=idempotency_key)
         existing = keyed.first()
         if existing is not None and existing.created_at > timezone.now() - IDEMPOTENCY_WINDOW:
             return existing
-    text = clean_text(text)
+    if remote is None:
+        text = clean_text(text)
+    else:
+        text = (text or "").replace("\r\n", "\n").strip()[:REMOTE_MAX_CHARS]
     if visibility not in Post.Visibility.values:
         raise InvalidInput("Visibility must be public or unlisted.", field="visibility")
-    if not system:
+    if not system and remote is None:
         # New-profile caps on mentions and links, and the posting rate limits.
         limits.check_post(profile, text)
     if in_reply_to is not None:
@@ -163,18 +196,28 @@ def create_post(
     # Every read happens here, before the write transaction, so that the database's
     # write lock (SQLite: one writer at a time) is held only for the writes.
     tag_names = _tag_names(text)
+    if remote is not None:
+        tag_names = list(dict.fromkeys([*tag_names, *(t.lower() for t in remote.hashtags)]))
     known_tags = {t.name_lower: t for t in Hashtag.objects.filter(name_lower__in=tag_names)}
-    mentioned = profiles_by_handles(parsing.mentions(text))
+    if remote is None:
+        mentioned = profiles_by_handles(parsing.mentions(text))
+        html = parsing.render(text, {p.handle.lower() for p in mentioned})
+    else:
+        mentioned, html = list(remote.mentioned), remote.html
     post = Post(
         author=profile,
-        created_by=user,
+        created_by=login_of(user),
         text=text,
-        html=parsing.render(text, {p.handle.lower() for p in mentioned}),
+        html=html,
         visibility=visibility,
         in_reply_to=in_reply_to,
-        created_at=timezone.now(),
+        created_at=min(remote.published, timezone.now()) if remote else timezone.now(),
         idempotency_key=idempotency_key or None,
     )
+    if remote is not None:
+        post.local = False
+        post.uri, post.url, post.sensitive = remote.uri, remote.url, remote.sensitive
+        post.language = remote.language[:16]
     # The id is given on creation (a snowflake), so a new thread's root is the post itself.
     post.thread_root_id = (in_reply_to.thread_root_id or in_reply_to.id) if in_reply_to else post.id
     recipients = [p.id for p in mentioned]
@@ -222,6 +265,7 @@ def create_post(
     tags = [t.name for t in hashtag_rows]
     publish_on_commit(post_streams(post, tags), {"type": "post.created", "post_id": str(post.id)})
     transaction.on_commit(POSTS_CREATED.inc)
+    signals.send_on_commit(signals.post_created, post=post)
     return post
 
 
@@ -237,7 +281,8 @@ def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> 
         return []
     missing = [n for n in names if n not in known]
     if missing:
-        written = {tag_key(n): n.lstrip("#") for n in parsing.hashtags(post.text)}
+        written = {n: n for n in missing}
+        written.update({tag_key(n): n.lstrip("#") for n in parsing.hashtags(post.text)})
         Hashtag.objects.bulk_create(
             [Hashtag(name=written[n], name_lower=n) for n in missing], ignore_conflicts=True
         )
@@ -257,25 +302,47 @@ def _check_manage(user: User, post: Post) -> None:
     check_act_as(user, post.author)
 
 
-def edit_post(*, user: User, post: Post, text: str) -> Post:
-    """Edit by the author or a manager of the authoring profile; the old version is kept."""
+def edit_post(*, user: User, post: Post, text: str, remote: RemoteNote | None = None) -> Post:
+    """Edit by the author or a manager of the authoring profile; the old version is kept.
+    `remote` (with a RemoteActor as `user`): the remote author's server sent an Update."""
     _check_manage(user, post)
     if post.is_repost:
         raise InvalidInput("A repost cannot be edited.")
-    text = clean_text(text)
-    if text == post.text:
+    if remote is not None and not isinstance(user, RemoteActor):
+        raise NotAllowed("Only a remote profile's own server edits its posts.")
+    if remote is None:
+        text = clean_text(text)
+    else:
+        text = (text or "").replace("\r\n", "\n").strip()[:REMOTE_MAX_CHARS]
+    if text == post.text and (remote is None or remote.html == post.html):
         return post
     with transaction.atomic():
         PostEdit.objects.create(
             post=post, text=post.text, html=post.html, created_at=post.edited_at or post.created_at
         )
         post.text = text
-        post.html = render_html(text)
+        post.html = render_html(text) if remote is None else remote.html
         post.edited_at = timezone.now()
-        post.save(update_fields=["text", "html", "edited_at"])
-        tags, _ = _link_entities(post, text)
+        if remote is not None:
+            post.sensitive = remote.sensitive
+        post.save(update_fields=["text", "html", "edited_at", "sensitive"])
+        if remote is None:
+            tags, _ = _link_entities(post, text)
+        else:
+            tags = _link_remote_entities(post, remote)
     publish_on_commit(post_streams(post, tags), {"type": "post.updated", "post_id": str(post.id)})
+    signals.send_on_commit(signals.post_edited, post=post)
     return post
+
+
+def _link_remote_entities(post: Post, remote: RemoteNote) -> list[str]:
+    names = list(dict.fromkeys([*parsing.hashtags(post.text), *remote.hashtags]))
+    post.hashtags.set([get_or_create_hashtag(name) for name in names])
+    Mention.objects.filter(post=post).exclude(profile__in=remote.mentioned).delete()
+    Mention.objects.bulk_create(
+        [Mention(post=post, profile=p) for p in remote.mentioned], ignore_conflicts=True
+    )
+    return names
 
 
 def delete_post(*, user: User, post: Post) -> Post:
@@ -283,6 +350,7 @@ def delete_post(*, user: User, post: Post) -> Post:
     its text, so replies keep their place in the thread."""
     _check_manage(user, post)
     tags = [t.name for t in post.hashtags.all()]
+    mentioned = [m.profile for m in post.mentions.select_related("profile")]
     now = timezone.now()
     with transaction.atomic():
         if post.is_repost:
@@ -313,6 +381,7 @@ def delete_post(*, user: User, post: Post) -> Post:
             if deleted and stats.counts(repost):
                 stats.post_removed(repost.author_id, repost.created_at)
     publish_on_commit(post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)})
+    signals.send_on_commit(signals.post_deleted, post=post, mentioned=mentioned)
     return post
 
 

@@ -84,6 +84,13 @@ class Post(models.Model):
     # when the key comes again.
     idempotency_key = models.CharField(max_length=200, null=True, blank=True)
     language = models.CharField(max_length=16, blank=True)
+    # False for a post that came from another server (federation/); it then keeps its
+    # ActivityPub id and its page there. A local post's id is its page here.
+    local = models.BooleanField(default=True)
+    uri = models.CharField(max_length=500, null=True, blank=True, unique=True)
+    url = models.CharField(max_length=500, blank=True)
+    # Marked sensitive by its author (remote posts; Mastodon's "sensitive").
+    sensitive = models.BooleanField(default=False)
 
     objects = PostQuerySet.as_manager()
 

@@ -4,7 +4,8 @@ The rules:
 - a hashtag is `#` then Unicode letters, digits or underscores, with at least
   one non-digit (`#auslibchat`, `#图书馆`, `#Q1_2026`; not `#1`), not preceded by
   a word character, `/` or `&` (so URL fragments and entities stay as they are);
-- a mention is `@` then 1 to 30 of [A-Za-z0-9_], not preceded by a word character;
+- a mention is `@` then 1 to 30 of [A-Za-z0-9_], not preceded by a word character,
+  optionally followed by `@domain` for a profile on another server (@pat@chat-b.example);
   only handles of existing profiles become links;
 - a link is http:// or https:// up to the next space, without trailing
   punctuation that usually ends a sentence.
@@ -23,7 +24,11 @@ from core.hashtags import tag_key
 
 URL_RE = re.compile(r"https?://[^\s<>\"'`\x00-\x1f\x7f]+", re.IGNORECASE)
 HASHTAG_RE = re.compile(r"(?<![\w/&#])#(\w*[^\W\d]\w*)", re.UNICODE)
-MENTION_RE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{1,30})(?![A-Za-z0-9_])")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+MENTION_RE = re.compile(
+    rf"(?<![\w@/])@([A-Za-z0-9_]{{1,30}}(?:@{_LABEL}(?:\.{_LABEL})+(?::[0-9]{{1,5}})?)?)"
+    r"(?![A-Za-z0-9_@])"
+)
 TRAILING_PUNCT = ".,;:!?)]}'\""
 
 ALLOWED_TAGS = {"p", "br", "a", "span"}

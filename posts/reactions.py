@@ -6,10 +6,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Block, Profile, User
-from accounts.permissions import check_act_as
+from accounts.permissions import check_act_as, login_of
 from core.errors import InvalidInput, NotAllowed, NotFound
 from live.publish import publish_on_commit
-from posts import stats
+from posts import signals, stats
 from posts.models import Bookmark, Hashtag, Like, Post
 from posts.notifications import notify
 from posts.publishing import post_streams, publish_counts
@@ -34,6 +34,7 @@ def like(*, user: User, profile: Profile, post: Post) -> Like:
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
             notify(recipient=post.author, kind="like", actor=profile, post=post)
             publish_counts(post.pk)
+            signals.send_on_commit(signals.post_liked, profile=profile, post=post)
     return row
 
 
@@ -46,6 +47,7 @@ def unlike(*, user: User, profile: Profile, post: Post) -> None:
         if deleted:
             Post.objects.filter(pk=post.pk, like_count__gt=0).update(like_count=F("like_count") - 1)
             publish_counts(post.pk)
+            signals.send_on_commit(signals.post_unliked, profile=profile, post=post)
 
 
 def repost(*, user: User, profile: Profile, post: Post) -> Post:
@@ -62,7 +64,11 @@ def repost(*, user: User, profile: Profile, post: Post) -> Post:
     try:
         with transaction.atomic():
             row = Post.objects.create(
-                author=profile, created_by=user, repost_of=post, created_at=timezone.now()
+                author=profile,
+                created_by=login_of(user),
+                repost_of=post,
+                created_at=timezone.now(),
+                local=not profile.is_remote,
             )
             row.thread_root_id = row.id
             row.save(update_fields=["thread_root"])
@@ -74,6 +80,7 @@ def repost(*, user: User, profile: Profile, post: Post) -> Post:
         return Post.objects.get(author=profile, repost_of=post, deleted_at__isnull=True)
     tags = list(post.hashtags.values_list("name", flat=True))
     publish_on_commit(post_streams(row, tags), {"type": "post.created", "post_id": str(row.id)})
+    signals.send_on_commit(signals.post_reposted, repost=row)
     return row
 
 
@@ -91,6 +98,7 @@ def undo_repost(row: Post) -> Post:
         publish_counts(original_id)
     row.id = row_id
     publish_on_commit(post_streams(row, tags), {"type": "post.deleted", "post_id": str(row_id)})
+    signals.send_on_commit(signals.repost_undone, repost=row)
     return row
 
 

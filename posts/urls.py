@@ -6,6 +6,9 @@ urlpatterns = [
     path("", feed.home, name="home"),
     path("posts/new/", post.create, name="compose"),
     path("posts/<id:post_id>/", post.post_page, name="post"),
+    # The Mastodon API's uri/url of a status (no trailing slash there, so both answer).
+    path("@<str:handle>/<id:post_id>/", post.post_page_by_handle, name="post-by-handle"),
+    path("@<str:handle>/<id:post_id>", post.post_page_by_handle),
     path("posts/<id:post_id>/edit/", post.edit, name="edit-post"),
     path("posts/<id:post_id>/delete/", post.delete, name="delete-post"),
     path("posts/<id:post_id>/like/", reactions.like, name="like"),

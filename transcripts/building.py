@@ -54,6 +54,9 @@ POST_FIELDS = (
     "reply_count",
     "chat__event_id",
     "chat__question_id",
+    "local",
+    "url",
+    "uri",
 )
 
 # Deleted, hidden by a moderator, or by a suspended profile: not in the transcript.
@@ -218,6 +221,7 @@ def _make_items(members: list[dict], hosts: set[int]) -> dict[int, Item]:
             like_count=r["like_count"],
             repost_count=r["repost_count"],
             reply_count=r["reply_count"],
+            original_url="" if r["local"] else (r["url"] or r["uri"] or ""),
         )
         parent_id = r["in_reply_to_id"]
         while parent_id in gone:

@@ -34,6 +34,8 @@ class Item:
     repost_count: int
     reply_count: int
     group: str = ""
+    # A post from another server (federation): its page there.
+    original_url: str = ""
     # The nearest ancestor that is in the transcript (None: top of its thread).
     parent: Item | None = None
     children: list[Item] = field(default_factory=list)

@@ -237,6 +237,7 @@ def as_json_data(built: Built, stats: Stats) -> dict:
                 "edited_at": _iso(item.edited_at),
                 "text": item.text,
                 "html": item.html,
+                "original_url": item.original_url or None,
                 "like_count": item.like_count,
                 "repost_count": item.repost_count,
                 "reply_count": item.reply_count,

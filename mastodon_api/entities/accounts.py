@@ -63,12 +63,17 @@ def _profile_key(p: Profile) -> tuple:
         p.location,
         str(p.avatar),
         p.created_at,
+        p.domain,
+        p.uri,
+        p.url,
+        p.manually_approves_followers,
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _account_fields(key: tuple, base: str) -> dict:
-    pid, handle, display_name, bio, website, location, avatar_name, created_at = key
+    (pid, handle, display_name, bio, website, location, avatar_name, created_at) = key[:8]
+    domain, uri, remote_url, locked = key[8:]
     profile = Profile(
         id=pid,
         handle=handle,
@@ -78,6 +83,9 @@ def _account_fields(key: tuple, base: str) -> dict:
         location=location,
         avatar=avatar_name,
         created_at=created_at,
+        domain=domain,
+        uri=uri,
+        url=remote_url,
     )
     avatar = profile.avatar_url()
     if avatar.startswith("/"):
@@ -85,10 +93,11 @@ def _account_fields(key: tuple, base: str) -> dict:
     url = profile_url(profile, base)
     return {
         "id": str(profile.id),
-        "username": profile.handle,
+        # A remote profile's handle is user@domain: its acct, as Mastodon gives it.
+        "username": profile.handle.split("@", 1)[0],
         "acct": profile.handle,
         "display_name": profile.display_name or profile.handle,
-        "locked": False,
+        "locked": locked,
         "bot": False,
         "discoverable": True,
         "indexable": True,
@@ -98,7 +107,7 @@ def _account_fields(key: tuple, base: str) -> dict:
         "created_at": iso(profile.created_at),
         "note": parsing.render(profile.bio) if profile.bio else "",
         "url": url,
-        "uri": url,
+        "uri": profile.uri if profile.is_remote else url,
         "avatar": avatar,
         "avatar_static": avatar,
         "header": base + HEADER_PATH,

@@ -29,8 +29,20 @@ def _absolute_links(html: str, base: str) -> str:
 
 
 def profile_url(profile: Profile, base_url: str | None = None) -> str:
+    """A profile's page: here for a local one, on its own server for a remote one."""
+    if profile.is_remote:
+        return profile.url or profile.uri
     return f"{_base(base_url)}/@{quote(profile.handle)}"
 
 
 def status_url(post: Post, base_url: str | None = None) -> str:
+    if not post.local:
+        return post.url or post.uri or ""
     return f"{_base(base_url)}/@{quote(post.author.handle)}/{post.id}"
+
+
+def status_uri(post: Post, base_url: str | None = None) -> str:
+    """Its ActivityPub id: the Note's on its own server for a remote post."""
+    if not post.local:
+        return post.uri or post.url
+    return status_url(post, base_url)

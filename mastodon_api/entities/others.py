@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Block, Follow, Mute, Profile
 from core.hashtags import tag_key
+from mastodon_api import resolvers
 from mastodon_api.entities.accounts import _account
 from mastodon_api.entities.base import _base, iso
 from mastodon_api.entities.statuses import status_entities
@@ -115,14 +116,17 @@ def relationship_entities(viewer: Profile, targets: Sequence[Profile]) -> list[d
             "r_muting_n",
         )
     }
+    # A follow of a profile on another server waits for its Accept.
+    requested, requested_by = resolvers.pending_follows(viewer, ids)
     out = []
     for target in targets:
         row: Any = rows.get(target.id, {})
+        following = bool(row.get("r_following")) and target.id not in requested
         out.append(
             {
                 "id": str(target.id),
-                "following": bool(row.get("r_following")),
-                "showing_reblogs": bool(row.get("r_following")),
+                "following": following,
+                "showing_reblogs": following,
                 "notifying": False,
                 "languages": None,
                 "followed_by": bool(row.get("r_followed_by")),
@@ -130,8 +134,8 @@ def relationship_entities(viewer: Profile, targets: Sequence[Profile]) -> list[d
                 "blocked_by": bool(row.get("r_blocked_by")),
                 "muting": bool(row.get("r_muting")),
                 "muting_notifications": bool(row.get("r_muting_n")),
-                "requested": False,
-                "requested_by": False,
+                "requested": target.id in requested,
+                "requested_by": target.id in requested_by,
                 "domain_blocking": False,
                 "endorsed": False,
                 "note": "",

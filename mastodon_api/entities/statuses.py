@@ -152,7 +152,10 @@ def status_entities(
         if part is not None:
             return part
         is_repost = post.repost_of_id is not None
-        url = f"{author_urls[post.author_id]}/{post.id}"
+        if post.local:
+            url = uri = f"{author_urls[post.author_id]}/{post.id}"
+        else:
+            url, uri = post.url or post.uri or "", post.uri or post.url
         part = {
             "id": str(post.id),
             "created_at": iso(post.created_at),
@@ -162,11 +165,11 @@ def status_entities(
                 if post.in_reply_to_id in reply_authors
                 else None
             ),
-            "sensitive": False,
+            "sensitive": post.sensitive,
             "spoiler_text": "",
             "visibility": post.visibility,
             "language": post.language or None,
-            "uri": url,
+            "uri": uri,
             "url": url,
             "replies_count": post.reply_count,
             "reblogs_count": post.repost_count,

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from accounts import actions as account_actions
 from accounts.models import Block, Follow, Mute, Profile
 from core.ids import parse_id
-from mastodon_api import entities
+from mastodon_api import entities, resolvers
 from mastodon_api.http import ApiError, api
 from mastodon_api.views.common import (
     accounts_page,
@@ -39,6 +39,9 @@ def update_credentials(request: HttpRequest):
         fields["bio"] = p.text("note")
     avatar = getattr(request, "api_files", {}).get("avatar") or request.FILES.get("avatar")
     account_actions.update_profile(avatar=avatar, **_acting(request), **fields)
+    if "locked" in p:
+        # Locked: follows from other servers wait for the profile's approval.
+        account_actions.set_follow_approval(**_acting(request), required=p.flag("locked"))
     request.profile.refresh_from_db()  # type: ignore[attr-defined]
     return entities.credential_account_entity(request.profile)  # type: ignore[attr-defined]
 
@@ -53,8 +56,10 @@ def lookup(request: HttpRequest):
     acct = request.params.text("acct").strip().lstrip("@")  # type: ignore[attr-defined]
     handle, _, domain = acct.partition("@")
     if domain and domain.lower() != urlparse(settings.BASE_URL).netloc.lower():
-        raise ApiError("Record not found", 404)
-    profile = Profile.objects.by_handle(handle).filter(is_suspended=False).first()
+        # A remote profile known here (its handle is user@domain).
+        profile = Profile.objects.filter(handle__iexact=acct, is_suspended=False).first()
+    else:
+        profile = Profile.objects.by_handle(handle).filter(is_suspended=False).first()
     if profile is None:
         raise ApiError("Record not found", 404)
     return entities.account_entity(profile)
@@ -155,6 +160,11 @@ def relationships(request: HttpRequest):
 
 def search_profiles(query: str, limit: int, offset: int = 0) -> list[Profile]:
     query = query.strip().lstrip("@")
+    if "@" in query.strip("@"):
+        # user@domain: that remote profile (stored here already) and nobody else.
+        remote = list(Profile.objects.filter(is_suspended=False, handle__iexact=query))
+        if remote:
+            return remote[offset : offset + limit]
     handle = query.partition("@")[0]
     if not handle:
         return []
@@ -171,7 +181,12 @@ def search(request: HttpRequest):
     p = request.params  # type: ignore[attr-defined]
     limit = p.number("limit", 40, minimum=1, maximum=80)
     offset = p.number("offset", 0, minimum=0)
-    return entities.account_entities(search_profiles(p.text("q"), limit, offset))
+    found = search_profiles(p.text("q"), limit, offset)
+    if p.flag("resolve") and offset == 0:
+        remote = resolvers.resolve_account(p.text("q").strip())
+        if remote is not None:
+            found = [remote, *(a for a in found if a.id != remote.id)][:limit]
+    return entities.account_entities(found)
 
 
 @api(scope="read:blocks")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
 from accounts.models import Profile, User
+from core.publicurl import is_federating_url
 from mastodon_api.http import api, cors
 from posts.models import Post
 
@@ -169,7 +170,7 @@ def nodeinfo(request: HttpRequest):
             {
                 "version": "2.0",
                 "software": {"name": "hashchat", "version": software_version()},
-                "protocols": [],
+                "protocols": ["activitypub"] if is_federating_url(settings.BASE_URL) else [],
                 "services": {"outbound": [], "inbound": []},
                 "usage": {
                     "users": {

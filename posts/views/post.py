@@ -42,6 +42,18 @@ def post_page(request, post_id: int):
     return render(request, "posts/post.html", context)
 
 
+def post_page_by_handle(request, handle: str, post_id: int | str):
+    """/@handle/ID, the address the Mastodon API (and ActivityPub) give a post: the
+    same page as /posts/ID/, when the handle is its author's."""
+    post_id = int(post_id)
+    if post_id >= 2**63:
+        raise Http404("No such post.")
+    post = _get_post(post_id)
+    if post.author.handle.lower() != handle.lower():
+        raise Http404("No such post.")
+    return post_page(request, post_id)
+
+
 @require_POST
 @profile_required
 def create(request):

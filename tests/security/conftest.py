@@ -17,6 +17,19 @@ from posts.models import Notification
 NOW = datetime(2027, 2, 2, 11, 20, tzinfo=UTC)
 # Paths that are not pages: token-authenticated APIs, static and generated files.
 NOT_PAGES = ("admin/", "api/", "oauth/", ".well-known/", "nodeinfo/", "^media/", "^api/")
+# ActivityPub's machine endpoints: servers POST to the inboxes with HTTP Signatures,
+# never with a session, so CSRF does not apply (tests/federation/test_inbox.py checks
+# that an unsigned POST, with or without a logged-in session, is refused with 401).
+NOT_PAGE_NAMES = {
+    "shared-inbox",
+    "profile-inbox",
+    "instance-actor",
+    "webfinger",
+    "outbox",
+    "followers",
+    "following",
+    "featured",
+}
 
 
 @dataclass
@@ -133,7 +146,7 @@ def page_routes() -> list[tuple[str, str]]:
     return [
         (route, name)
         for route, name in walk(get_resolver().url_patterns)
-        if not route.startswith(NOT_PAGES) and name
+        if not route.startswith(NOT_PAGES) and name and name not in NOT_PAGE_NAMES
     ]
 
 

@@ -1,0 +1,68 @@
+"""Inboxes: a profile's (/@handle/inbox) and the shared one (/inbox).
+
+An incoming POST is refused with 401 unless its HTTP Signature verifies: the
+sender's key is fetched once and cached on its remote profile, fetched again once
+when a signature fails (the sender may have a new key), the Date must be within
+FEDERATION["SIGNATURE_WINDOW"] seconds, the Digest must match the body, and the
+body is at most FEDERATION["MAX_INBOX_BYTES"]. Blocked domains get 403, a domain
+sending more than FEDERATION["INBOX_PER_DOMAIN_PER_MINUTE"] activities 429.
+Every refusal is logged with its reason and stores nothing.
+"""
+
+import logging
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.models import Profile
+from core.errors import ActionError
+from federation import conf, incoming, jsonld, remote
+from federation.jsonld import HostileObject
+from federation.verify import Refused, refuse, signed_by
+
+logger = logging.getLogger("federation.inbox")
+
+
+def _refuse(status: int, message: str, request: HttpRequest, sender: str = "") -> JsonResponse:
+    return refuse(request, Refused(status, message, sender))
+
+
+@csrf_exempt
+@require_POST
+def shared_inbox(request: HttpRequest):
+    return receive(request)
+
+
+@csrf_exempt
+@require_POST
+def profile_inbox(request: HttpRequest, handle: str):
+    if not Profile.objects.filter(handle__iexact=handle, domain="").exists():
+        raise Http404("No such profile.")
+    return receive(request)
+
+
+def receive(request: HttpRequest):
+    if not conf.enabled():
+        raise Http404("Federation is off on this server.")
+    declared = request.headers.get("Content-Length", "")
+    cap = conf.limit("MAX_INBOX_BYTES")
+    if not declared.isdigit() or int(declared) > cap:
+        return _refuse(413, f"An activity is at most {cap} bytes, with a Content-Length.", request)
+    body = request.body
+    try:
+        actor = signed_by(request, body)
+    except Refused as refused:
+        return refuse(request, refused)
+    sender = actor.domain
+    try:
+        activity = jsonld.loads(body)
+        done = incoming.handle(activity, actor)
+    except HostileObject as e:
+        return _refuse(400, f"Refused: {e}", request, sender)
+    except remote.Blocked as e:
+        return _refuse(403, str(e), request, sender)
+    except ActionError as e:
+        return _refuse(e.status if e.status < 500 else 400, e.message, request, sender)
+    logger.info("inbox %s from %s: %s", request.path, actor.handle, done)
+    return JsonResponse({}, status=202)

@@ -1,0 +1,127 @@
+"""The worker's deliveries: retried with exponential backoff for more than a day,
+given up on permanent refusals, at most a few at a time per domain, claimed once."""
+
+from datetime import timedelta
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Follow, Profile
+from core import worker
+from federation import delivery, keys
+from federation.models import Delivery, SeenActivity
+from posts import actions as post_actions
+from tests.federation.conftest import THERE
+
+
+def queue_one(profile, n: int = 1, inbox: str = f"{THERE}/inbox") -> Delivery:
+    return Delivery.objects.create(
+        inbox=inbox,
+        domain=inbox.split("/")[2],
+        activity_id=f"https://chat-a.test/@hana#test/{n}",
+        body='{"type": "Like"}',
+        key_name=keys.key_for(profile).name,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def test_a_failing_inbox_is_retried_with_backoff_then_given_up(chat_b, hana):
+    chat_b.inbox_status = 503
+    row = queue_one(hana.profile)
+    waits = []
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        while True:
+            assert delivery.run_due() == 1
+            row.refresh_from_db()
+            if row.state == Delivery.State.GIVEN_UP:
+                break
+            assert row.state == Delivery.State.FAILING and "503" in row.last_error
+            wait = row.next_attempt_at - timezone.now()
+            waits.append(wait)
+            clock.shift(wait - timedelta(seconds=1))
+            assert delivery.run_due() == 0  # not due yet
+            clock.shift(timedelta(seconds=1))
+    assert row.attempts == 16
+    assert waits[:4] == [timedelta(seconds=s) for s in (30, 60, 120, 240)]
+    assert max(waits) == timedelta(hours=6)
+    assert sum(waits, timedelta()) > timedelta(days=1)
+
+
+def test_a_permanent_refusal_is_given_up_at_once(chat_b, hana):
+    chat_b.inbox_status = 410
+    row = queue_one(hana.profile)
+    delivery.run_due()
+    row.refresh_from_db()
+    assert row.state == Delivery.State.GIVEN_UP and row.attempts == 1
+
+
+def test_a_success_is_delivered(chat_b, hana):
+    row = queue_one(hana.profile)
+    delivery.run_due()
+    row.refresh_from_db()
+    assert row.state == Delivery.State.DELIVERED and row.last_error == ""
+
+
+def test_at_most_a_few_go_to_one_domain_at_a_time(chat_b, hana, settings):
+    settings.FEDERATION = {**settings.FEDERATION, "DELIVERY_PER_DOMAIN": 3}
+    for n in range(5):
+        queue_one(hana.profile, n)
+    queue_one(hana.profile, 9, inbox="https://takahe.test/inbox")
+    claimed = delivery.claim_due()
+    assert sorted(r.domain for r in claimed) == ["chat-b.test"] * 3 + ["takahe.test"]
+    # Another worker now finds chat-b full.
+    assert delivery.claim_due() == []
+
+
+def test_a_claim_is_taken_once_and_taken_back_when_stale(chat_b, hana):
+    queue_one(hana.profile)
+    assert len(delivery.claim_due()) == 1
+    assert delivery.claim_due() == []
+    later = timezone.now() + timedelta(minutes=6)
+    assert len(delivery.claim_due(now=later)) == 1
+
+
+def test_the_worker_runs_the_deliveries():
+    assert ("federation.delivery.run_due", 0.5) in worker.PERIODIC_JOBS
+
+
+def test_admins_see_the_deliveries(chat_b, hana):
+    chat_b.inbox_status = 500
+    queue_one(hana.profile)
+    delivery.run_due()
+    hana.user.is_staff = hana.user.is_superuser = True
+    hana.user.save(update_fields=["is_staff", "is_superuser"])
+    client = Client()
+    client.force_login(hana.user)
+    page = client.get("/admin/federation/delivery/?state__exact=failing")
+    assert page.status_code == 200
+    assert "https://chat-b.test/inbox" in page.content.decode()
+    assert "HTTP 500" in page.content.decode()
+
+
+def test_old_deliveries_and_activity_ids_are_forgotten(chat_b, hana):
+    row = queue_one(hana.profile)
+    delivery.run_due()
+    SeenActivity.objects.create(activity_id="https://chat-b.test/a/1")
+    assert delivery.prune() == 0
+    assert delivery.prune(now=timezone.now() + timedelta(days=31)) == 2
+    assert not Delivery.objects.filter(pk=row.pk).exists()
+
+
+def test_a_queued_delivery_nudges_the_worker(chat_b, hana, django_capture_on_commit_callbacks):
+    ran = []
+    job = worker.Job("federation.delivery.run_due", 60.0, lambda: ran.append(1), next_run=1e12)
+    remote = Profile.objects.create(
+        handle="pat@chat-b.test",
+        domain="chat-b.test",
+        uri=f"{THERE}/users/pat",
+        inbox_url=f"{THERE}/users/pat/inbox",
+    )
+    Follow.objects.create(follower=remote, followee=hana.profile)
+    worker.tick([job], "test", now=0.0)
+    assert ran == []  # not due
+    with django_capture_on_commit_callbacks(execute=True):
+        post_actions.create_post(user=hana.user, profile=hana.profile, text="Q1 #libchat")
+    worker.tick([job], "test", now=0.0)
+    assert ran == [1]  # nudged: run at once
