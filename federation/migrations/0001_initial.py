@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0003_remote_profiles'),
+        ('accounts', '0005_remote_profiles'),
     ]
 
     operations = [

@@ -58,7 +58,7 @@ def test_the_form_shows_what_is_wrong_and_saves_nothing(client, clock, series, h
     page = response.content.decode()
     assert "3 things need fixing" in page
     for field, message in (
-        ("rrule", "RRULE"),
+        ("rrule", "Start the rule with FREQ"),
         ("timezone", "not a known IANA timezone"),
         ("hashtag", "already used by another series"),
     ):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('posts', '0004_fill_profile_counts'),
+        ('posts', '0006_hashtag_keys'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_profile_counts'),
+        ('accounts', '0004_login_limits_replace_lockout_fields'),
     ]
 
     operations = [
