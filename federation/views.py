@@ -16,12 +16,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from accounts.models import Follow, Profile
-from accounts.views.profiles import profile_page
 from federation import conf, ids, objects
 from federation.activities import create
 from federation.verify import Refused, refuse, signed_by
 from posts.models import Post
 from posts.views.post import post_page_by_handle
+from posts.views.profiles import profile_page
 
 PAGE_SIZE = 20
 ACCT_RE = re.compile(r"^(?:acct:)?@?([^@/\s]+)@([^@/\s]+)$", re.IGNORECASE)
