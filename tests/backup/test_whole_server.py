@@ -17,12 +17,13 @@ from tests.server import ROOT, running_server, server_env, start_server
 
 TOKEN = textwrap.dedent(
     """
-    from mastodon_api.actions import password_token, register_app
+    from accounts.models import User
+    from mastodon_api.actions import issue_token, register_app
     app = register_app(name="backup tests", redirect_uris=["urn:ietf:wg:oauth:2.0:oob"],
                        scopes="read write")
-    print(password_token(client_id=app.client_id, client_secret=app.client_secret,
-                         username="pat", password="pat-secret-pw",
-                         scope="read write").access_token)
+    pat = User.objects.get(username="pat")
+    print(issue_token(app=app, user=pat, profile=pat.personal_profile,
+                      scopes=frozenset({"read", "write"})).access_token)
     """
 )
 POST_IDS = "from posts.models import Post; import json; print(json.dumps([str(i) for i in Post.objects.values_list('id', flat=True)]))"

@@ -3,12 +3,14 @@
 from core import worker
 
 
-def test_chats_and_transcripts_register_their_periodic_jobs():
+def test_the_apps_register_their_periodic_jobs():
     jobs = {job.path: job.every for job in worker.load_jobs()}
     assert jobs == {
         "chats.scheduler.run_due": 1.0,
         "chats.reminders.send_due": 15.0,
         "transcripts.actions.freeze_due": 60.0,
+        "federation.delivery.run_due": 0.5,
+        "federation.delivery.prune": 3600.0,
     }
 
 
