@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from federation import conf, http
+from federation import metrics as delivery_metrics
 from federation.models import ActorKey, Delivery, SeenActivity
 
 logger = logging.getLogger("federation.delivery")
@@ -91,6 +92,7 @@ def send(row: Delivery) -> None:
         next_attempt_at=timezone.now() + backoff(attempts),
         updated_at=timezone.now(),
     )
+    delivery_metrics.attempted(row.domain, state)
     if state != Delivery.State.DELIVERED:
         logger.info("delivery %s to %s: %s (%s)", row.activity_id, row.inbox, state, error)
 

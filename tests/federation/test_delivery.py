@@ -13,6 +13,7 @@ from federation import delivery, keys
 from federation.models import Delivery, SeenActivity
 from posts import actions as post_actions
 from tests.federation.conftest import THERE
+from tests.metrics import sample
 
 
 def queue_one(profile, n: int = 1, inbox: str = f"{THERE}/inbox") -> Delivery:
@@ -99,6 +100,26 @@ def test_admins_see_the_deliveries(chat_b, hana):
     assert page.status_code == 200
     assert "https://chat-b.test/inbox" in page.content.decode()
     assert "HTTP 500" in page.content.decode()
+
+
+def test_metrics_count_deliveries_per_domain(chat_b, hana):
+    attempts = "hashchat_federation_delivery_attempts_total"
+    before = sample(attempts, scrape_time=False, domain="chat-b.test", outcome="failed")
+    chat_b.inbox_status = 503
+    queue_one(hana.profile, 1)
+    queue_one(hana.profile, 2)
+    delivery.run_due()
+    failing = sample("hashchat_federation_deliveries", domain="chat-b.test", state="failing")
+    assert failing == 2
+    after = sample(attempts, scrape_time=False, domain="chat-b.test", outcome="failed")
+    assert after - before == 2
+    chat_b.inbox_status = 404
+    queue_one(hana.profile, 3)
+    with time_machine.travel(timezone.now() + timedelta(minutes=5), tick=False):
+        delivery.run_due()
+    given_up = sample("hashchat_federation_deliveries", domain="chat-b.test", state="given_up")
+    assert given_up == 3
+    assert sample("hashchat_federation_deliveries", domain="chat-b.test", state="failing") == 0
 
 
 def test_old_deliveries_and_activity_ids_are_forgotten(chat_b, hana):
