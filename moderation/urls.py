@@ -5,7 +5,7 @@ from moderation import views
 urlpatterns = [
     path("moderation/", views.reports, name="moderation-reports"),
     path(
-        "moderation/reports/<int:report_id>/close/",
+        "moderation/reports/<id:report_id>/close/",
         views.close_report,
         name="moderation-close-report",
     ),

@@ -125,9 +125,10 @@ def series_new(request):
         **plans.text_from_plan(plans.default_plan(None)),
         "questions_text": "",
     }
-    form = SeriesForm(
-        request.POST or None, organisers=organisers, new_organisation=True, initial=initial
-    )
+    # Bound on every POST, an empty one too (`request.POST or None` would leave an
+    # empty POST unbound, without cleaned_data).
+    bound = request.POST if request.method == "POST" else None
+    form = SeriesForm(bound, organisers=organisers, new_organisation=True, initial=initial)
     # The browser's zone is the default when the profile names none of its own.
     form.fields["timezone"].widget.attrs["data-browser-zone"] = (
         "1" if not request.POST and profile_zone == "UTC" else ""
@@ -197,9 +198,8 @@ def series_edit(request, hashtag):
     series = visible_series(request, hashtag)
     if not can_edit_series(request.user, series):
         raise NotAllowed(f"Only the organiser @{series.organiser.handle} can edit this series.")
-    form = SeriesForm(
-        request.POST or None, organisers=[series.organiser], initial=_series_initial(series)
-    )
+    bound = request.POST if request.method == "POST" else None
+    form = SeriesForm(bound, organisers=[series.organiser], initial=_series_initial(series))
     form.fields["organiser"].disabled = True
     if request.method == "POST":
         form.is_valid()

@@ -1,7 +1,7 @@
 """Every route of the Mastodon API and OAuth that hashchat serves, with its methods
 and the parameters each method reads, for the property-based fuzzer
 (test_mastodon_api.py). test_every_route_is_in_the_table fails when a route is
-added to mastodon_api/urls.py without a row here, or when a row's methods differ
+added to mastodon_api/urls.py (or federation/api_urls.py) without a row here, or when a row's methods differ
 from what the route answers to.
 
 Kinds: "id" (a status/account/notification id), "ids" (a list of them), "int",
@@ -12,6 +12,8 @@ Path parameters are named in the pattern; their kinds come from PATH_KINDS.
 PAGE = {"limit": "int", "max_id": "id", "since_id": "id", "min_id": "id"}
 PATH_KINDS = {"post_id": "id", "profile_id": "id", "notification_id": "id", "hashtag": "tag"}
 PATH_KINDS["name"] = "tag"
+PATH_KINDS["account_id"] = "id"
+PATH_KINDS["block_id"] = "id"
 
 STATUS_FIELDS = {
     "status": "text",
@@ -196,4 +198,13 @@ ROUTES: dict[str, dict[str, dict[str, str]]] = {
     "api/v1/tags/<str:name>": {"GET": {}},
     "api/v1/tags/<str:name>/follow": {"POST": {}},
     "api/v1/tags/<str:name>/unfollow": {"POST": {}},
+    # Answered by federation (federation/api_urls.py).
+    "api/v1/follow_requests": {"GET": PAGE},
+    "api/v1/follow_requests/<str:account_id>/authorize": {"POST": {}},
+    "api/v1/follow_requests/<str:account_id>/reject": {"POST": {}},
+    "api/v1/admin/domain_blocks": {
+        "GET": PAGE,
+        "POST": {"domain": "text", "severity": "text", "private_comment": "text"},
+    },
+    "api/v1/admin/domain_blocks/<str:block_id>": {"GET": {}, "DELETE": {}},
 }

@@ -21,10 +21,10 @@ from chats.forms import (
     EventEditForm,
     EventForm,
     OccurrenceMoveForm,
-    QuestionForm,
     RsvpForm,
     SeriesForm,
 )
+from moderation.forms import CloseReportForm, SuspendForm
 
 KIND_OF_FIELD = [
     (forms.SplitDateTimeField, "datetime"),
@@ -52,6 +52,19 @@ def fields_of(form_class: type[forms.Form], prefix: str = "") -> dict[str, str]:
 
 
 NEXT = {"next": "next"}
+# The question rows of the event forms (chats/views/plan_rows.py), two of them.
+QUESTION_ROWS = {"q-total": "int"} | {
+    f"q-{n}-{name}": kind
+    for n in (0, 1)
+    for name, kind in (
+        ("kind", "text"),
+        ("text", "text"),
+        ("offset", "int"),
+        ("id", "id"),
+        ("slot", "bool"),
+        ("remove", "bool"),
+    )
+}
 BEFORE = {"before": "id"}
 
 # url name -> {"GET": query parameters, "POST": form fields}
@@ -77,6 +90,7 @@ PAGES: dict[str, dict[str, dict[str, str]]] = {
         "POST": {"text": "text", "profile": "id", "idempotency_key": "text", "in_reply_to": "id"},
     },
     "post": {"GET": {}},
+    "post-by-handle": {"GET": {}},
     "edit-post": {"GET": {}, "POST": {"text": "text"}},
     "delete-post": {"POST": NEXT},
     "like": {"POST": NEXT},
@@ -88,27 +102,40 @@ PAGES: dict[str, dict[str, dict[str, str]]] = {
     "unfollow-tag": {"POST": NEXT},
     "notifications": {"GET": BEFORE},
     "clear-notifications": {"POST": {}},
+    "mark-notifications-read": {"POST": {"up_to": "id"}},
     "dismiss-notification": {"POST": NEXT},
     "directory": {"GET": {"q": "text", "weekday": "text", "time": "text", "tz": "text"}},
     "series-new": {"GET": {}, "POST": fields_of(SeriesForm)},
+    "host": {"GET": {}},
+    "how-to-take-part": {"GET": {}},
+    "recurrence-preview": {
+        "GET": {
+            "repeat": "text",
+            "week_of_month": "text",
+            "weekday": "text",
+            "rrule": "text",
+            "timezone": "text",
+            "start_date": "date",
+            "start_time": "time",
+        }
+    },
     "series": {"GET": {"tz": "text"}},
     "series-edit": {"GET": {}, "POST": fields_of(SeriesForm)},
     "series-ics": {"GET": {}},
     "occurrence-change": {
         "POST": {"original": "datetime", "action": "text", **fields_of(OccurrenceMoveForm)}
     },
-    "event-new": {"GET": {"occurrence": "datetime"}, "POST": fields_of(EventForm)},
+    "event-new": {
+        "GET": {"occurrence": "datetime", "first": "text"},
+        "POST": {**fields_of(EventForm), **QUESTION_ROWS, "first": "text"},
+    },
     "event": {"GET": {"question": "int", "tz": "text"}},
-    "event-edit": {"GET": {}, "POST": fields_of(EventEditForm)},
+    # The event and its questions are one form: rows q-<n>-kind, -text, -offset, -id.
+    "event-edit": {"GET": {}, "POST": {**fields_of(EventEditForm), **QUESTION_ROWS}},
     "event-ics": {"GET": {}},
     "event-delete": {"POST": {}},
     "event-log": {"GET": {"tz": "text"}},
     "rsvp": {"POST": {**fields_of(RsvpForm), "cancel": "text", "as": "id"}},
-    "question-add": {"POST": fields_of(QuestionForm)},
-    # The view reads the form with the prefix q<question id>- (the test adds it).
-    "question-edit": {"POST": fields_of(QuestionForm)},
-    "question-move": {"POST": {"direction": "text"}},
-    "question-delete": {"POST": {}},
     "hide-post": {"POST": {"hidden": "bool", **NEXT}},
     "room": {"GET": {"before": "id", "reply": "id"}},
     "room-post": {
@@ -139,4 +166,14 @@ PAGES: dict[str, dict[str, dict[str, str]]] = {
     },
     "transcripts-series-feed": {"GET": {}},
     "transcripts-feed": {"GET": {}},
+    "metrics": {"GET": {}},
+    "search": {"GET": {"q": "text"}},
+    "search-look-up": {"POST": {"q": "text"}},
+    "moderation-reports": {"GET": {}},
+    "moderation-close-report": {"POST": fields_of(CloseReportForm)},
+    "moderation-profiles": {
+        "GET": {"handle": "text", "action": "text"},
+        "POST": fields_of(SuspendForm),
+    },
+    "moderation-log": {"GET": {"handle": "text", "page": "text"}},
 }

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from federation import api_urls as federation_urls
 from mastodon_api import actions as oauth
 from mastodon_api import urls as mastodon_urls
 from tests.fuzz.conftest import examples, stored_counts
@@ -25,10 +26,12 @@ PAGES = {"oauth/authorize"}
 
 
 def served_routes() -> list[str]:
-    """Each route of mastodon_api/urls.py once (without its trailing-slash twin and
-    without the JSON 404 for everything else under /api/)."""
+    """Each route of the Mastodon API once: mastodon_api/urls.py and the routes
+    federation answers (federation/api_urls.py: follow requests, domain blocks),
+    without a trailing-slash twin and without the JSON 404 for everything else
+    under /api/."""
     found: list[str] = []
-    for entry in mastodon_urls.urlpatterns:
+    for entry in [*federation_urls.urlpatterns, *mastodon_urls.urlpatterns]:
         assert isinstance(entry, URLPattern) and not isinstance(entry, URLResolver)
         pattern = str(entry.pattern)
         if pattern.startswith("^api/v[12]/"):
@@ -138,7 +141,8 @@ def pat_token(world, pat):
 def test_every_route_is_in_the_table(world, client):
     served = served_routes()
     assert sorted(served) == sorted(ROUTES), (
-        "mastodon_api/urls.py and tests/fuzz/mastodon_routes.py differ: "
+        "mastodon_api/urls.py (with federation/api_urls.py) and "
+        "tests/fuzz/mastodon_routes.py differ: "
         f"missing rows {sorted(set(served) - set(ROUTES))}, "
         f"stale rows {sorted(set(ROUTES) - set(served))}"
     )

@@ -3,7 +3,6 @@ entry says and tests/security/test_matrix.py for how each is tried)."""
 
 from tests.security.matrix_table import (
     EVENT,
-    QUESTION,
     READ,
     ROOM,
     SERIES_FORM,
@@ -37,6 +36,7 @@ PAGES: dict[str, list[Write] | Public | str] = {
         Write("post", "/profiles/new/", "self", {"handle": "neworg", "timezone": "UTC"})
     ],
     "@<str:handle>/": READ,
+    "@<str:handle>/<id:post_id>": READ,  # a post's page under its author's handle
     "@<str:handle>/follow/": [Write("post", "/@olly/follow/", "self")],
     "@<str:handle>/unfollow/": [Write("post", "/@olly/unfollow/", "self", setup=pat_follows_olly)],
     "avatars/<str:handle>.svg": READ,
@@ -46,15 +46,15 @@ PAGES: dict[str, list[Write] | Public | str] = {
         Write("post", "/posts/new/", "pat", {"text": "as pat", "profile": "{pat_profile}"}),
         Write("post", "/posts/new/", "pat", {"text": "as the library", "profile": "{org}"}),
     ],
-    "posts/<int:post_id>/": READ,
-    "posts/<int:post_id>/edit/": [Write("post", "/posts/{pat_post}/edit/", "pat", {"text": "x"})],
-    "posts/<int:post_id>/delete/": [Write("post", "/posts/{pat_post}/delete/", "pat")],
-    "posts/<int:post_id>/like/": [Write("post", "/posts/{pat_post}/like/", "self")],
-    "posts/<int:post_id>/unlike/": [
+    "posts/<id:post_id>/": READ,
+    "posts/<id:post_id>/edit/": [Write("post", "/posts/{pat_post}/edit/", "pat", {"text": "x"})],
+    "posts/<id:post_id>/delete/": [Write("post", "/posts/{pat_post}/delete/", "pat")],
+    "posts/<id:post_id>/like/": [Write("post", "/posts/{pat_post}/like/", "self")],
+    "posts/<id:post_id>/unlike/": [
         Write("post", "/posts/{pat_post}/unlike/", "self", setup=pat_likes)
     ],
-    "posts/<int:post_id>/repost/": [Write("post", "/posts/{pat_post}/repost/", "self")],
-    "posts/<int:post_id>/unrepost/": [
+    "posts/<id:post_id>/repost/": [Write("post", "/posts/{pat_post}/repost/", "self")],
+    "posts/<id:post_id>/unrepost/": [
         Write("post", "/posts/{pat_post}/unrepost/", "self", setup=pat_reposts)
     ],
     "tags/<str:name>/": READ,
@@ -65,10 +65,13 @@ PAGES: dict[str, list[Write] | Public | str] = {
     "notifications/": READ,
     "notifications/clear/": [Write("post", "/notifications/clear/", "self")],
     "notifications/read/": [Write("post", "/notifications/read/", "self")],
-    "notifications/<int:notification_id>/dismiss/": [
+    "notifications/<id:notification_id>/dismiss/": [
         Write("post", "/notifications/{notification}/dismiss/", "pat")
     ],
     "chats/": READ,
+    "host/": READ,  # sends a visitor to sign up, a login to chats/new/
+    "how-to-take-part/": READ,
+    "chats/recurrence-preview/": READ,  # GET only: the next dates of the form's choices
     "chats/new/": [
         Write("post", "/chats/new/", "hana", {**SERIES_FORM, "hashtag": "ngacextra"}),
     ],
@@ -91,45 +94,32 @@ PAGES: dict[str, list[Write] | Public | str] = {
             {"occurrence": "2027-04-06T11:00:00+00:00", "topic": "Extra"},
         )
     ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/": READ,
-    "chats/<str:hashtag>/events/<chat_id:event_id>/edit/": [
-        Write("post", EVENT + "/edit/", "hana", {"topic": "x", "starts_at": "2027-03-02 19:00"})
-    ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/event.ics": READ,
-    "chats/<str:hashtag>/events/<chat_id:event_id>/delete/": [
-        Write("post", EVENT + "/delete/", "hana")
-    ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/log/": READ,
-    "chats/<str:hashtag>/events/<chat_id:event_id>/rsvp/": [
-        Write("post", EVENT + "/rsvp/", "self", {"remind_minutes": "60"})
-    ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/": [
+    "chats/<str:hashtag>/events/<id:event_id>/": READ,
+    # The event and its questions are one form (q-<n>-kind, -text, -offset, -id).
+    "chats/<str:hashtag>/events/<id:event_id>/edit/": [
         Write(
             "post",
-            EVENT + "/questions/",
-            "hana",
-            {"text": "Q?", "offset": "30", "kind": "question"},
-        )
-    ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/": [
-        Write(
-            "post",
-            QUESTION + "/",
+            EVENT + "/edit/",
             "hana",
             {
-                "q{next_question}-text": "changed?",
-                "q{next_question}-offset": "40",
-                "q{next_question}-kind": "question",
+                "topic": "x",
+                "starts_at": "2027-03-02 19:00",
+                "q-total": "1",
+                "q-0-kind": "question",
+                "q-0-text": "changed?",
+                "q-0-offset": "40",
+                "q-0-id": "{next_question}",
+                "q-0-slot": "1",
             },
         )
     ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/move/": [
-        Write("post", QUESTION + "/move/", "hana", {"direction": "down"})
+    "chats/<str:hashtag>/events/<id:event_id>/event.ics": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/delete/": [Write("post", EVENT + "/delete/", "hana")],
+    "chats/<str:hashtag>/events/<id:event_id>/log/": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/rsvp/": [
+        Write("post", EVENT + "/rsvp/", "self", {"remind_minutes": "60"})
     ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/questions/<chat_id:question_id>/delete/": [
-        Write("post", QUESTION + "/delete/", "hana")
-    ],
-    "chats/<str:hashtag>/events/<chat_id:event_id>/posts/<chat_id:post_id>/hide/": [
+    "chats/<str:hashtag>/events/<id:event_id>/posts/<id:post_id>/hide/": [
         Write(
             "post",
             "/chats/auslibchat/events/{event}/posts/{pat_post}/hide/",
@@ -137,20 +127,20 @@ PAGES: dict[str, list[Write] | Public | str] = {
             {"as": "{ngac}"},
         )
     ],
-    "chats/<str:hashtag>/events/<int:event_id>/room/": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/room/post": [
+    "chats/<str:hashtag>/events/<id:event_id>/room/": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/room/post": [
         Write("post", ROOM + "/post", "pat", {"text": "A1 yes", "profile": "{pat_profile}"}),
     ],
-    "chats/<str:hashtag>/events/<int:event_id>/room/posts.json": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/room/state.json": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/room/posts/<int:post_id>/<str:verb>": [
+    "chats/<str:hashtag>/events/<id:event_id>/room/posts.json": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/room/state.json": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/room/posts/<id:post_id>/<str:verb>": [
         Write("post", ROOM + "/posts/{pat_post}/like", "self", label="like"),
         Write("post", ROOM + "/posts/{pat_post}/hide", "hana", label="hide"),
     ],
-    "chats/<str:hashtag>/events/<int:event_id>/transcript/": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/transcript/activity.svg": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/transcript/export.<str:fmt>": READ,
-    "chats/<str:hashtag>/events/<int:event_id>/transcript/curate/": [
+    "chats/<str:hashtag>/events/<id:event_id>/transcript/": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/transcript/activity.svg": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/transcript/export.<str:fmt>": READ,
+    "chats/<str:hashtag>/events/<id:event_id>/transcript/curate/": [
         Write(
             "post",
             "/chats/auslibchat/events/{event}/transcript/curate/",
@@ -161,7 +151,7 @@ PAGES: dict[str, list[Write] | Public | str] = {
     "chats/<str:hashtag>/transcripts.atom": READ,
     "transcripts.atom": READ,
     "moderation/": READ,
-    "moderation/reports/<int:report_id>/close/": [
+    "moderation/reports/<id:report_id>/close/": [
         Write(
             "post",
             "/moderation/reports/{report}/close/",
@@ -178,4 +168,31 @@ PAGES: dict[str, list[Write] | Public | str] = {
         )
     ],
     "moderation/log/": READ,
+    "search/": READ,
+    "search/look-up/": Public(
+        "any logged-in profile may look up @user@domain: it stores only what the other"
+        " server publishes (a remote profile or post), nothing of the caller's"
+        " (tests/federation/test_search_page.py; anonymous callers go to /login/)"
+    ),
+    # ActivityPub (federation/urls.py): servers POST to the inboxes, authenticated
+    # by HTTP Signatures, never by a login; the rest is read by other servers.
+    "inbox": Public(
+        "activities from other servers, refused with 401 unless their HTTP Signature"
+        " verifies (tests/federation/test_inbox.py)"
+    ),
+    "@<str:handle>/inbox": Public(
+        "activities from other servers, refused with 401 unless their HTTP Signature"
+        " verifies (tests/federation/test_inbox.py)"
+    ),
+    ".well-known/webfinger": READ,
+    ".well-known/host-meta": READ,
+    "actor": READ,
+    "@<str:handle>/outbox": READ,
+    "@<str:handle>/followers": READ,
+    "@<str:handle>/following": READ,
+    "@<str:handle>/featured": READ,
+    # The actor and note as JSON-LD for Accept: application/activity+json, else the
+    # profile and post pages above.
+    "^@(?P<handle>[A-Za-z0-9_]{1,30})/?$": READ,
+    "^@(?P<handle>[^/]+)/(?P<post_id>[0-9]{1,19})/?$": READ,
 }

@@ -75,13 +75,40 @@ def pat_follows_tag(w):
     w.do("follow_tag", name="auslibchat")
 
 
+def remote_asks_to_follow_pat(w):
+    """A profile on another server has asked to follow Pat (Pat approves followers)."""
+    from accounts.models import Profile
+    from federation.models import FollowRequest
+
+    remote, _ = Profile.objects.get_or_create(
+        handle="pat@chat-b.test",
+        defaults={
+            "domain": "chat-b.test",
+            "uri": "https://chat-b.test/users/pat",
+            "inbox_url": "https://chat-b.test/users/pat/inbox",
+        },
+    )
+    FollowRequest.objects.create(
+        follower=remote, followee=w.pat.profile, activity_id="https://chat-b.test/follows/1"
+    )
+
+
+def a_domain_is_blocked(w):
+    from federation.models import DomainBlock
+
+    DomainBlock.objects.create(domain="spam.example", reason="spam")
+
+
 SERIES_FORM = {
     "organiser": "{ngac}",
     "hashtag": "auslibchat",
     "title": "changed",
     "description": "changed",
     "timezone": "Asia/Hong_Kong",
-    "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+    # The form's recurrence choices (the first Tuesday of each month).
+    "repeat": "monthly",
+    "week_of_month": "1",
+    "weekday": "TU",
     "start_time": "19:00",
     "start_date": "2027-01-01",
     "duration_minutes": "60",
@@ -97,7 +124,6 @@ NEW_SERIES = {
     "start_time": "10:00",
 }
 EVENT = "/chats/auslibchat/events/{next_event}"
-QUESTION = EVENT + "/questions/{next_question}"
 ROOM = "/chats/auslibchat/events/{event}/room"
 POST = "/api/v1/statuses/{pat_post}"
 ACCOUNT = "/api/v1/accounts/{olly_profile}"
@@ -185,6 +211,44 @@ API: dict[str, list[Write] | Public] = {
             "self",
             scope="write:follows",
             setup=pat_follows_tag,
+        )
+    ],
+    # Federation's Mastodon routes (federation/api_urls.py): a follow request from
+    # another server is answered by the profile asked; domain blocks by a site admin.
+    "api/v1/follow_requests/<str:account_id>/authorize": [
+        Write(
+            "post",
+            "/api/v1/follow_requests/{follower}/authorize",
+            "pat",
+            scope="write:follows",
+            setup=remote_asks_to_follow_pat,
+        )
+    ],
+    "api/v1/follow_requests/<str:account_id>/reject": [
+        Write(
+            "post",
+            "/api/v1/follow_requests/{follower}/reject",
+            "pat",
+            scope="write:follows",
+            setup=remote_asks_to_follow_pat,
+        )
+    ],
+    "api/v1/admin/domain_blocks": [
+        Write(
+            "post",
+            "/api/v1/admin/domain_blocks",
+            "ada",
+            {"domain": "spam.example", "private_comment": "spam"},
+            "admin:write:domain_blocks",
+        )
+    ],
+    "api/v1/admin/domain_blocks/<str:block_id>": [
+        Write(
+            "delete",
+            "/api/v1/admin/domain_blocks/{block}",
+            "ada",
+            scope="admin:write:domain_blocks",
+            setup=a_domain_is_blocked,
         )
     ],
     # The own API (/api/hashchat/v1/): tokens need write:chats and act as one profile.

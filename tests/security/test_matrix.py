@@ -38,7 +38,7 @@ from tests.security.matrix_pages import PAGES
 from tests.security.matrix_table import API, OAUTH, READ, Public, Write
 
 # Tables whose rows the matrix compares; fields that change on every request.
-APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api")
+APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation")
 VOLATILE = {"last_login", "last_used_at"}
 NOT_ROUTES = ("admin/", "^media/", "^api/v[12]/(?!streaming)")
 # A page may refuse by showing its form again with the error (200, 422), by a
@@ -100,7 +100,7 @@ def offered_methods(route: str, params: dict) -> set[str] | None:
 
 
 def test_every_route_has_an_entry(world):
-    params = {**world.params, "profile_id": 1, "name": "auslibchat"}
+    params = {**world.params, "profile_id": 1, "name": "auslibchat", "account_id": 1, "block_id": 1}
     known = table()
     missing, unlisted, stale = [], [], []
     for route in routes():
@@ -167,7 +167,11 @@ class Cast:
         return self.person(who).profile
 
     def values(self) -> dict:
+        from federation.models import DomainBlock, FollowRequest
+
         notification = Notification.objects.filter(recipient=self.pat.profile).first()
+        block = DomainBlock.objects.first()
+        asked = FollowRequest.objects.filter(followee=self.pat.profile).first()
         w = self.world
         return {
             "pat_post": w.pat_post.id,
@@ -181,6 +185,8 @@ class Cast:
             "notification": notification.id if notification else 0,
             "report": w.params["report_id"],
             "client_id": self.app.client_id,
+            "block": block.id if block else 0,
+            "follower": asked.follower_id if asked else 0,
         }
 
     @property

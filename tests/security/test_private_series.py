@@ -49,8 +49,8 @@ def refused(response, anonymous: bool) -> bool:
 def test_the_table_names_the_event_paths():
     routes = series_routes()
     for expected in (
-        "chats/<str:hashtag>/events/<chat_id:event_id>/",
-        "chats/<str:hashtag>/events/<int:event_id>/transcript/export.<str:fmt>",
+        "chats/<str:hashtag>/events/<id:event_id>/",
+        "chats/<str:hashtag>/events/<id:event_id>/transcript/export.<str:fmt>",
         "api/hashchat/v1/events/<event_id>/posts",
         "api/hashchat/v1/events/<event_id>.ics",
     ):
