@@ -6,17 +6,20 @@ plus the tail):
   "AN" (A3, A3:, A3 -, a3., after any leading @mentions or hashtags);
 - or it replies to a post of the event, with or without the hashtag; it then
   answers the question its parent answers (so anything in Q3's thread is about
-  Q3), unless it begins with its own "AN".
+  Q3), unless it begins with its own "AN";
+- or it mentions the series' own account (@libchat, chats.accounts), with or
+  without the hashtag.
 The scheduler's own question posts are linked to the question they ask.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db.models.functions import Lower
 
+from accounts.models import Profile
 from chats.models import ChatPost, Event, Question
 from live.publish import publish_on_commit
 from posts import parsing
@@ -87,8 +90,21 @@ def _event_by_hashtag(post: Post) -> Event | None:
 Link = tuple[Event, Question | None, str]
 
 
-def find_link(post: Post) -> Link | None:
-    """(event, question, via) for a new post, or None when it joins no event."""
+def _event_by_mention(post: Post, mentioned) -> Event | None:
+    accounts = [p.id for p in mentioned if p.kind == Profile.Kind.CHAT and not p.domain]
+    if not accounts:
+        return None
+    return (
+        Event.objects.in_window(post.created_at)
+        .filter(series__account_id__in=accounts)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def find_link(post: Post, mentioned: Iterable[Profile] = ()) -> Link | None:
+    """(event, question, via) for a new post, or None when it joins no event.
+    `mentioned`: the profiles the post mentions."""
     asked = _asking.get()
     if asked is not None and post.author_id == asked.event.series.organiser_id:
         return asked.event, asked, "question"
@@ -106,10 +122,13 @@ def find_link(post: Post) -> Link | None:
                 return event, by_prefix, "prefix"
             return event, parent.question, "reply"
     tagged = _event_by_hashtag(post)
+    via = "hashtag"
+    if tagged is None:
+        tagged, via = _event_by_mention(post, mentioned), "mention"
     if tagged is None:
         return None
     by_prefix = _question(tagged, number)
-    return tagged, by_prefix, "prefix" if by_prefix else "hashtag"
+    return tagged, by_prefix, "prefix" if by_prefix else via
 
 
 def link_post(post: Post) -> ChatPost | None:

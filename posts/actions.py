@@ -210,7 +210,7 @@ def create_post(
     if in_reply_to is not None:
         recipients.append(in_reply_to.author_id)
     silenced = silenced_by(recipients, profile)
-    link = _find_link(post)
+    link = _find_link(post, mentioned)
     try:
         with transaction.atomic():
             post.save(force_insert=True)
@@ -278,11 +278,11 @@ def _store_hashtags(post: Post, names: list[str], known: dict[str, Hashtag]) -> 
     return rows
 
 
-def _find_link(post: Post):
+def _find_link(post: Post, mentioned: list[Profile]):
     """Which chat event (and question) the new post joins; read before the transaction."""
     from chats.linking import find_link
 
-    return find_link(post)
+    return find_link(post, mentioned)
 
 
 def _after_create(post: Post, link) -> None:
