@@ -1,0 +1,175 @@
+"""#libchat's own account, @libchat@chat-a.test, followed from Takahē and from a second hashchat
+server: it boosts the chat's questions and posts to its followers, follows them back so that
+their hashtag posts reach the chat without a reply or a mention, takes in posts that only
+mention it, and un-boosts what a host hides.
+
+The shared fixture starts the chat with Q1 asked at once, before anyone can follow the account,
+so the boosts are watched on Q2, which the host brings forward once the follows are in place.
+"""
+
+import time
+
+import httpx
+import pytest
+
+from tests.federation.journeys import clients
+from tests.federation.journeys.conftest import HASHTAG
+from tests.federation.journeys.lab import wait_for
+
+WITHIN = 60.0
+ACCOUNT = f"{HASHTAG}@chat-a.test"
+
+ASK_Q2_NOW = """
+from accounts.models import User
+from chats import actions
+from chats.models import Question
+hana = User.objects.get(username="hana")
+q2 = Question.objects.get(event_id={event_id}, number=2)
+actions.update_question(user=hana, question=q2, offset=0)
+"""
+
+HIDE = """
+from accounts.models import User, Profile
+from chats import actions
+from chats.models import Event
+from posts.models import Post
+hana = User.objects.get(username="hana")
+event = Event.objects.get(pk={event_id})
+post = Post.objects.get(uri="{uri}")
+actions.hide_post(user=hana, profile=event.series.organiser, event=event, post=post)
+print("HIDDEN", post.id)
+"""
+
+
+def follows_back(client, account: dict) -> bool:
+    relationship = client.account_relationships(account["id"])[0]
+    return bool(relationship["following"] and relationship["followed_by"])
+
+
+@pytest.fixture(scope="module")
+def followed_from_takahe(alice, libchat) -> dict:
+    account = clients.resolve_account(alice, f"@{ACCOUNT}")
+    alice.account_follow(account["id"])
+    wait_for(
+        lambda: follows_back(alice, account),
+        timeout=WITHIN,
+        interval=0.5,
+        what="@libchat accepting alice's follow and following her back",
+    )
+    return account
+
+
+@pytest.fixture(scope="module")
+def followed_from_b(pat_b, libchat) -> dict:
+    account = clients.resolve_account(pat_b, f"@{ACCOUNT}")
+    pat_b.account_follow(account["id"])
+    wait_for(
+        lambda: follows_back(pat_b, account),
+        timeout=WITHIN,
+        interval=0.5,
+        what="@libchat accepting Pat's follow and following him back",
+    )
+    return account
+
+
+@pytest.fixture(scope="module")
+def q2(chat_a, libchat, followed_from_takahe, followed_from_b) -> dict:
+    """Q2, asked by the worker once the host has brought it forward to now."""
+    chat_a.shell(ASK_Q2_NOW.format(event_id=libchat.event_id))
+
+    def asked():
+        event = httpx.get(
+            f"{chat_a.url}/api/hashchat/v1/events/{libchat.event_id}", timeout=10
+        ).json()
+        second = next((q for q in event["questions"] if q["number"] == 2), None)
+        return second and second["post_id"]
+
+    q2_id = wait_for(asked, timeout=WITHIN, what="the worker asking Q2")
+    return clients.public_status(chat_a, q2_id).json()
+
+
+def boost_in_home(client, original_uri: str, *, timeout: float) -> dict:
+    def found():
+        for status in client.timeline_home(limit=40):
+            reblog = status.get("reblog")
+            if reblog and reblog["uri"] == original_uri:
+                return status
+        return None
+
+    return wait_for(found, timeout=timeout, interval=0.5, what=f"a boost of {original_uri}")
+
+
+def test_the_chat_account_is_a_group_found_by_webfinger(chat_a, libchat):
+    actor = clients.actor_of(f"@{ACCOUNT}")
+    assert actor["type"] == "Group"
+    assert actor["url"] == f"{chat_a.url}/chats/{HASHTAG}/"
+    assert actor["icon"]["url"].startswith(chat_a.url)
+    found = httpx.get(f"{chat_a.url}/api/v1/accounts/lookup", params={"acct": HASHTAG}).json()
+    assert found["group"] is True
+    page = httpx.get(f"{chat_a.url}/chats/{HASHTAG}/", timeout=10).text
+    assert f"@{ACCOUNT}" in page and "Follow from your server" in page
+
+
+def test_a_takahe_user_sees_the_question_boosted_and_her_hashtag_post_joins_the_chat(
+    lab, alice, chat_a, libchat, takahe, followed_from_takahe, q2
+):
+    boosted = boost_in_home(alice, q2["uri"], timeout=WITHIN)
+    assert boosted["account"]["acct"].lower() == ACCOUNT
+    with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
+        posted_at = time.monotonic()
+        post = alice.status_post(f"A2 A reading nook by the window #{HASHTAG}")
+        event = room.chat_post(post["uri"], timeout=WITHIN)
+    lab.note(
+        "hashtag post (no reply, no mention) from Takahē to A's room, seconds", event.at - posted_at
+    )
+    assert event.data["question"] == 2
+    on_a = event.data["status"]
+    assert on_a["in_reply_to_id"] is None
+    assert on_a["account"]["acct"] == takahe.acct
+    item = wait_for(
+        lambda: clients.transcript_post(chat_a, libchat.event_id, on_a["id"]),
+        timeout=WITHIN,
+        what="the Takahē hashtag post in A's transcript",
+    )
+    assert item["group"] == "q2"
+
+
+def test_a_post_from_b_that_only_mentions_the_chat_account_lands_in_the_chat(
+    pat_b, chat_a, libchat, followed_from_b
+):
+    with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
+        post = pat_b.status_post(f"@{ACCOUNT} hello from the other server")
+        event = room.chat_post(post["uri"], timeout=WITHIN)
+    assert event.data["question"] is None
+    assert event.data["status"]["account"]["acct"] == "pat@chat-b.test"
+    on_a = event.data["status"]
+    item = wait_for(
+        lambda: clients.transcript_post(chat_a, libchat.event_id, on_a["id"]),
+        timeout=WITHIN,
+        what="B's mention in A's transcript",
+    )
+    assert "hello from the other server" in item["text"]
+
+
+def test_a_hidden_post_is_unboosted(alice, pat_b, chat_a, libchat, followed_from_b, q2):
+    post = alice.status_post(f"A2 Something to hide #{HASHTAG}")
+    # Pat, on B, follows @libchat: its boost of alice's post reaches his home timeline.
+    boost_in_home(pat_b, post["uri"], timeout=WITHIN)
+    out = chat_a.shell(HIDE.format(event_id=libchat.event_id, uri=post["uri"]))
+    assert "HIDDEN" in out
+
+    def unboosted():
+        return not any(
+            (s.get("reblog") or {}).get("uri") == post["uri"] for s in pat_b.timeline_home(limit=40)
+        )
+
+    wait_for(unboosted, timeout=WITHIN, interval=0.5, what="the boost undone on B")
+
+
+def test_nothing_is_boosted_twice(chat_a, q2, followed_from_b, pat_b):
+    boosts = [
+        s for s in pat_b.timeline_home(limit=40) if (s.get("reblog") or {}).get("uri") == q2["uri"]
+    ]
+    assert len(boosts) == 1, boosts
+    seen = httpx.get(f"{chat_a.url}/api/v1/statuses/{q2['id']}", timeout=10).json()
+    assert seen["reblogs_count"] == 1
