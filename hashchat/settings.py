@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "transcripts",
     "mastodon_api",
     "federation",
+    "gathering",
     "core",
 ]
 

@@ -1,0 +1,62 @@
+"""What gathering keeps: archives of chats held elsewhere, with their progress."""
+
+from django.db import models
+
+from accounts.models import Profile
+from chats.models import Event, Series
+
+
+class Archive(models.Model):
+    """A chat held on other servers, gathered from their public tag timelines into an
+    event here (gathering.archive), so that it has a transcript like a chat run here."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        GATHERING = "gathering", "Reading the servers' timelines"
+        IMPORTING = "importing", "Bringing the posts in"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="archives")
+    event = models.OneToOneField(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="archive"
+    )
+    requested_by = models.ForeignKey(
+        Profile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    # The account that asked the questions, user@domain.
+    host_acct = models.CharField(max_length=255)
+    # The Mastodon-API servers read, as base URLs (https://mastodon.example).
+    servers = models.JSONField(default=list)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    pages_read = models.PositiveIntegerField(default=0)
+    found = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    questions = models.PositiveIntegerField(default=0)
+    # What went wrong, per server or for the whole archive.
+    problems = models.JSONField(default=list, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.series.hashtag} {self.starts_at:%Y-%m-%d} ({self.state})"
+
+    @property
+    def total(self) -> int:
+        return self.found
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.found:
+            return 0
+        return min(99, int(100 * (self.imported + self.skipped) / self.found))
