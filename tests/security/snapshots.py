@@ -18,7 +18,8 @@ def snapshot_chat(w):
         Question.objects.filter(event__series=series).values_list("id", "text", "position")
     )
     changes = list(series.changes.values_list("original_start", "new_start"))
-    return (series.title, series.description, events, questions, changes)
+    account = (series.boost_outside_events, series.follow_back)
+    return (series.title, series.description, events, questions, changes, account)
 
 
 def snapshot_posts_by(profile_attr):

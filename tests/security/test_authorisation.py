@@ -97,6 +97,13 @@ PAGE_ATTEMPTS = [
         snapshot_chat,
     ),
     Attempt(
+        "change the chat account's settings",
+        "post",
+        "/chats/auslibchat/account/",
+        {"boost_outside_events": "on"},
+        snapshot_chat,
+    ),
+    Attempt(
         "plan an event",
         "post",
         "/chats/auslibchat/events/new/",
@@ -243,6 +250,8 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "series-new",
         "room-react",
         "room-post",
+        # Sends the browser to its own server's follow page; stores nothing.
+        "follow-from-server",
     }
     covered = {
         "edit-post",
@@ -257,6 +266,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "question-move",
         "question-delete",
         "occurrence-change",
+        "account-options",
         "transcript-curate",
         "dismiss-notification",
         # Looks up a profile or post on another server for whoever asks (stores it).
@@ -292,6 +302,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
 
 
 RIGHTFUL = {
+    "change the chat account's settings": "hana",
     "edit Pat's post": "pat",
     "delete Pat's post": "pat",
     "post as Pat": "pat",
