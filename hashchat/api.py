@@ -48,10 +48,12 @@ def http_error(request: HttpRequest, exc: HttpError):
 def _add_routers() -> None:
     """Each app's router (chats: series and events; transcripts: exports)."""
     from chats.api import router as chats_router
+    from gathering.api import router as gathering_router
     from transcripts.api import router as transcripts_router
 
     api.add_router("", chats_router)
     api.add_router("", transcripts_router)
+    api.add_router("", gathering_router)
 
 
 _add_routers()

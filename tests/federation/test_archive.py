@@ -4,8 +4,10 @@ ActivityPub id, the named account's Q1.. posts become the questions, and the
 transcript groups the answers under them as for a chat run here."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from django.test import Client
 
 from chats.models import ChatPost
 from core.errors import Conflict, InvalidInput, NotAllowed
@@ -67,7 +69,7 @@ def held_elsewhere(chat_b):
 
 
 def archive_of(series, **extra) -> Archive:  # noqa: F811
-    values = {
+    values: dict[str, Any] = {
         "starts_at": START,
         "ends_at": START + timedelta(hours=1),
         "host_acct": "@pat@chat-b.test",
@@ -174,3 +176,88 @@ def test_only_a_host_archives(series, olly):  # noqa: F811
             host_acct="pat@chat-b.test",
             servers="chat-b.test",
         )
+
+
+def test_the_api_queues_an_archive_and_shows_its_progress(series, held_elsewhere, as_hana):  # noqa: F811
+    body = {
+        "starts_at": START.isoformat(),
+        "ends_at": (START + timedelta(hours=1)).isoformat(),
+        "host_acct": "pat@chat-b.test",
+        "servers": ["chat-b.test"],
+        "topic": "Why libraries",
+    }
+    made = as_hana.post("/api/hashchat/v1/series/auslibchat/archives", body)
+    assert made.status_code == 201, made.content
+    assert made.json()["state"] == "queued"
+    archives.run_next()
+    seen = as_hana.get(f"/api/hashchat/v1/archives/{made.json()['id']}").json()
+    assert seen["state"] == "done" and seen["progress"]["imported"] == 6
+    assert seen["progress"]["percent"] == 100 and seen["event_id"]
+    bad = as_hana.post("/api/hashchat/v1/series/auslibchat/archives", {**body, "servers": []})
+    assert bad.status_code == 422 and "server" in bad.json()["error"]
+    assert Client().get(f"/api/hashchat/v1/archives/{made.json()['id']}").status_code == 404
+
+
+def test_the_host_pages_archive_and_show_progress(series, held_elsewhere, hana):  # noqa: F811
+    client = Client()
+    client.force_login(hana.user)
+    assert "Archive a chat held elsewhere" in client.get("/chats/auslibchat/").content.decode()
+    form = {
+        "topic": "Why libraries",
+        "starts_at": "2027-01-12T17:00",
+        "ends_at": "2027-01-12T18:00",
+        "timezone": "Asia/Hong_Kong",
+        "host_acct": "pat@chat-b.test",
+        "servers": "chat-b.test",
+    }
+    wrong = client.post("/chats/auslibchat/archives/new/", {**form, "host_acct": "pat"})
+    assert wrong.status_code == 400 and 'id="id_host_acct_error"' in wrong.content.decode()
+    made = client.post("/chats/auslibchat/archives/new/", form)
+    assert made.status_code == 302
+    row = Archive.objects.get()
+    assert row.starts_at == START
+    page = client.get(made["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and "Waiting to start" in page
+    archives.run_next()
+    page = client.get(made["Location"]).content.decode()
+    assert "Read the transcript" in page and "6 brought in" in page
+    assert Client().get(made["Location"]).status_code == 404
+
+
+def test_the_command_line_archives_with_progress(series, held_elsewhere, capsys):  # noqa: F811
+    from gathering.command import run
+    from hashchat.cli import build_parser
+
+    args = build_parser().parse_args(
+        [
+            "archive",
+            "--server", "https://chat-b.test",
+            "--tag", "auslibchat",
+            "--from", "2027-01-12T09:00Z",
+            "--to", "2027-01-12T10:00:00+00:00",
+            "--host", "pat@chat-b.test",
+        ]
+    )  # fmt: skip
+    assert run(args) == 0
+    err = capsys.readouterr()
+    assert "importing:" in err.err and "done: 6 posts, 2 questions, 0 skipped" in err.err
+    event = Archive.objects.get().event
+    assert err.out.strip() == f"/chats/auslibchat/events/{event.id}/transcript/"
+    again = build_parser().parse_args(
+        ["archive", "--server", "x.test", "--tag", "nochat", "--from", "2027-01-12T09:00",
+         "--to", "2027-01-12T10:00", "--host", "pat@x.test"]
+    )  # fmt: skip
+    assert run(again) == 2
+    assert "name its organiser with --organiser" in capsys.readouterr().err
+
+
+def test_only_hosts_see_an_archive_or_mark_its_questions(series, held_elsewhere, olly):  # noqa: F811
+    done = archives.build(archive_of(series, host_acct="someone@else.test"))
+    post = Post.objects.get(uri=f"{THERE}/users/pat/statuses/1")
+    client = Client()
+    client.force_login(olly.user)
+    page = f"/chats/auslibchat/archives/{done.pk}/"
+    assert client.get(page).status_code == 404
+    marked = client.post(page + "questions/", {"post": str(post.id), "number": "1"})
+    assert marked.status_code == 404
+    assert not done.event.questions.exists()

@@ -39,3 +39,9 @@ def snapshot_transcript(w):
 
 def snapshot_notifications(w):
     return list(Notification.objects.order_by("id").values_list("id", "read_at", "dismissed_at"))
+
+
+def snapshot_archives(w):
+    from gathering.models import Archive
+
+    return sorted(Archive.objects.values_list("id", "state"))

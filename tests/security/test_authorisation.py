@@ -13,6 +13,7 @@ from django.test import Client
 
 from posts.models import Notification
 from tests.security.snapshots import (
+    snapshot_archives,
     snapshot_chat,
     snapshot_notifications,
     snapshot_post,
@@ -102,6 +103,19 @@ PAGE_ATTEMPTS = [
         "/chats/auslibchat/account/",
         {"boost_outside_events": "on"},
         snapshot_chat,
+    ),
+    Attempt(
+        "archive a chat held elsewhere",
+        "post",
+        "/chats/auslibchat/archives/new/",
+        {
+            "starts_at": "2027-01-12T17:00",
+            "ends_at": "2027-01-12T18:00",
+            "timezone": "UTC",
+            "host_acct": "pat@chat-b.test",
+            "servers": "chat-b.test",
+        },
+        snapshot_archives,
     ),
     Attempt(
         "plan an event",
@@ -267,6 +281,9 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "question-delete",
         "occurrence-change",
         "account-options",
+        "archive-new",
+        # Only for an archive's hosts (tests/federation/test_archive.py).
+        "archive-mark-question",
         "transcript-curate",
         "dismiss-notification",
         # Looks up a profile or post on another server for whoever asks (stores it).
@@ -284,6 +301,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "directory",
         "series",
         "series-ics",
+        "archive",
         "event",
         "event-ics",
         "event-log",
@@ -302,6 +320,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
 
 
 RIGHTFUL = {
+    "archive a chat held elsewhere": "hana",
     "change the chat account's settings": "hana",
     "edit Pat's post": "pat",
     "delete Pat's post": "pat",
