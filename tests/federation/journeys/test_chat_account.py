@@ -7,14 +7,17 @@ The shared fixture starts the chat with Q1 asked at once, before anyone can foll
 so the boosts are watched on Q2, which the host brings forward once the follows are in place.
 """
 
+import subprocess
+import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from tests.federation.journeys import clients
 from tests.federation.journeys.conftest import HASHTAG
-from tests.federation.journeys.lab import wait_for
+from tests.federation.journeys.lab import ROOT, wait_for
 
 WITHIN = 60.0
 ACCOUNT = f"{HASHTAG}@chat-a.test"
@@ -173,3 +176,44 @@ def test_nothing_is_boosted_twice(chat_a, q2, followed_from_b, pat_b):
     assert len(boosts) == 1, boosts
     seen = httpx.get(f"{chat_a.url}/api/v1/statuses/{q2['id']}", timeout=10).json()
     assert seen["reblogs_count"] == 1
+
+
+def test_hashchat_archive_on_b_rebuilds_the_chat_a_holds(chat_a, chat_b, libchat, q2):
+    """`hashchat archive` on chat-b.test reads chat-a.test's #libchat timeline and builds a
+    transcript whose groups and posts are those of A's chat (its posts with the hashtag)."""
+    event = httpx.get(f"{chat_a.url}/api/hashchat/v1/events/{libchat.event_id}", timeout=10).json()
+    until = datetime.now(UTC) + timedelta(seconds=1)
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "hashchat.cli", "archive",
+            "--server", chat_a.url, "--tag", HASHTAG,
+            "--from", event["starts_at"], "--to", until.isoformat(),
+            "--host", "NGAC@chat-a.test", "--organiser", "pat",
+        ],
+        env=chat_b.env, cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    path = done.stdout.strip()
+    event_b = path.split("/events/")[1].strip("/").split("/")[0]
+
+    def transcript(server, event_id) -> list[tuple[str, str]]:
+        data = httpx.get(
+            f"{server.url}/api/hashchat/v1/events/{event_id}/transcript", timeout=30
+        ).json()
+        return sorted(
+            (p["group"], " ".join(p["text"].split()))
+            for p in data["posts"]
+            if f"#{HASHTAG}" in p["text"].lower()
+        )
+
+    on_a = transcript(chat_a, libchat.event_id)
+    on_b = transcript(chat_b, event_b)
+    # The post A's host hid came to B with @libchat's boost before the hiding: B's host did not
+    # hide it, so B's transcript keeps it. Everything else is A's chat, in A's groups.
+    hidden_on_a = ("q2", f"A2 Something to hide #{HASHTAG}")
+    assert hidden_on_a in on_b and hidden_on_a not in on_a
+    on_b.remove(hidden_on_a)
+    assert on_b == on_a
+    groups = {group for group, _ in on_b}
+    assert {"q1", "q2"} <= groups
+    assert "done:" in done.stderr and "2 questions" in done.stderr
