@@ -127,6 +127,7 @@ def request(
     key: ActorKey | None = None,
     accept: str = ACCEPT,
     max_bytes: int | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> Response:
     """Make one signed request, following redirects (GET only); raise FetchError for
     refusals, network errors and answers that are too large."""
@@ -147,7 +148,7 @@ def request(
             target = parts.path or "/"
             if parts.query:
                 target += "?" + parts.query
-            headers = {"accept": accept, "user-agent": user_agent()}
+            headers = {"accept": accept, "user-agent": user_agent(), **(extra_headers or {})}
             if body is not None:
                 headers["content-type"] = conf.ACTIVITY_JSON
             headers = signatures.sign_request(
@@ -161,7 +162,7 @@ def request(
             )
             try:
                 with client.stream(method, url, headers=headers, content=body) as answer:
-                    if answer.is_redirect and method == "GET":
+                    if answer.has_redirect_location and method == "GET":
                         url = urljoin(url, answer.headers.get("location", ""))
                         continue
                     content = _read_capped(answer, max_bytes, url)

@@ -10,7 +10,14 @@ class GatheringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from chats import panels
         from core import worker
+        from gathering.views import watched_panel
+
+        # The watched servers' state, on the hosts' view of an event page.
+        panels.register(watched_panel)
 
         # Archives asked for on the pages or the API are built by the worker.
         worker.register_periodic_job("gathering.archive.run_next", 2.0)
+        # Watched servers' tag timelines while a chat is live (each server every few seconds).
+        worker.register_periodic_job("gathering.watching.poll_due", 1.0)

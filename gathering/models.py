@@ -60,3 +60,33 @@ class Archive(models.Model):
         if not self.found:
             return 0
         return min(99, int(100 * (self.imported + self.skipped) / self.found))
+
+
+class WatchedServer(models.Model):
+    """Another Mastodon-API server whose public hashtag timeline the worker reads while
+    one of the series' events is live and through its tail window (gathering.watching)."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="watched_servers")
+    base_url = models.CharField(max_length=300)
+    # The newest status id seen there, and the ETag of the last answer.
+    since_id = models.CharField(max_length=64, blank=True)
+    etag = models.CharField(max_length=300, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    # Consecutive failures (the backoff doubles with each) and the last one's reason.
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    brought_in = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "base_url"], name="watched_server_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base_url} for #{self.series.hashtag}"
+
+    @property
+    def failing(self) -> bool:
+        return self.failures > 0

@@ -47,7 +47,7 @@ def question_number(text: str) -> int | None:
     return int(match.group(1)) if match and int(match.group(1)) > 0 else None
 
 
-def _parse(status: dict, domain: str) -> Found | None:
+def parse(status: dict, domain: str) -> Found | None:
     if status.get("reblog") or status.get("visibility") not in ("public", None):
         return None
     try:
@@ -99,7 +99,7 @@ def read_window(server: str, tag: str, starts_at: datetime, ends_at: datetime, o
             break
         oldest = None
         for status in page:
-            item = _parse(status, domain)
+            item = parse(status, domain)
             if item is None:
                 continue
             oldest = item.created_at if oldest is None else min(oldest, item.created_at)

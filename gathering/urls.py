@@ -12,4 +12,6 @@ urlpatterns = [
         views.mark_question,
         name="archive-mark-question",
     ),
+    path("chats/<str:hashtag>/watched/", views.watch, name="watch"),
+    path("chats/<str:hashtag>/watched/<int:watched_id>/delete/", views.unwatch, name="unwatch"),
 ]

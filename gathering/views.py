@@ -7,7 +7,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chats.models import ChatPost
@@ -16,6 +19,7 @@ from chats.recurrence import get_zone
 from chats.views.common import get_series
 from core.errors import ActionError
 from gathering import archive as archives
+from gathering import watching
 from gathering.models import Archive
 from posts.models import Post
 
@@ -137,3 +141,48 @@ def _back(series, row, error: str = ""):
     if error:
         response["Location"] += "?" + urlencode({"error": error})
     return response
+
+
+def watched_panel(request, event) -> SafeString:
+    """The hosts' panel on the event page (registered with chats.panels)."""
+    return render_to_string(
+        "gathering/_watched_panel.html",
+        {
+            "series": event.series,
+            "event": event,
+            "watched": list(event.series.watched_servers.order_by("base_url")),
+            "watch_error": request.GET.get("watch_error", ""),
+        },
+        request=request,
+    )
+
+
+def _to_event(series, request, error: str = ""):
+    event_id = request.POST.get("event", "")
+    if event_id.isdigit() and series.events.filter(pk=int(event_id)).exists():
+        url = reverse("chats:event", args=[series.hashtag, int(event_id)])
+    else:
+        url = reverse("chats:series", args=[series.hashtag])
+    if error:
+        url += "?" + urlencode({"watch_error": error})
+    return redirect(url + "#watched-title")
+
+
+@require_POST
+def watch(request, hashtag):
+    series = _hosted_series(request, hashtag)
+    try:
+        watching.watch(user=request.user, series=series, server=request.POST.get("server", ""))
+    except ActionError as e:
+        return _to_event(series, request, e.message)
+    return _to_event(series, request)
+
+
+@require_POST
+def unwatch(request, hashtag, watched_id):
+    series = _hosted_series(request, hashtag)
+    try:
+        watching.unwatch(user=request.user, series=series, watched_id=watched_id)
+    except ActionError as e:
+        return _to_event(series, request, e.message)
+    return _to_event(series, request)

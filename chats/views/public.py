@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import can_act_as
-from chats import calendars, queries, recurrence
+from chats import calendars, panels, queries, recurrence
 from chats.actions.rsvps import REMIND_CHOICES
 from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
@@ -125,6 +125,7 @@ def event_detail(request, hashtag, event_id):
             "questions": questions,
             "asked": [q for q in event.questions.all() if q.kind == "question"],
             "hosting": hosting,
+            "host_panels": panels.render(request, event) if hosting else [],
             "my_rsvp": my_rsvp,
             "rsvp_form": rsvp_form,
             "rsvp_count": event.rsvps.count(),

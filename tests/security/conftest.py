@@ -117,6 +117,7 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
     )
     params = {
         "archive_id": archive.id,
+        "watched_id": 1,
         "handle": "pat",
         "name": "auslibchat",
         "hashtag": "auslibchat",

@@ -45,3 +45,9 @@ def snapshot_archives(w):
     from gathering.models import Archive
 
     return sorted(Archive.objects.values_list("id", "state"))
+
+
+def snapshot_watched(w):
+    from gathering.models import WatchedServer
+
+    return sorted(WatchedServer.objects.values_list("id", "base_url"))

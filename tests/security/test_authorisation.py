@@ -15,6 +15,7 @@ from posts.models import Notification
 from tests.security.snapshots import (
     snapshot_archives,
     snapshot_chat,
+    snapshot_watched,
     snapshot_notifications,
     snapshot_post,
     snapshot_posts_by,
@@ -116,6 +117,13 @@ PAGE_ATTEMPTS = [
             "servers": "chat-b.test",
         },
         snapshot_archives,
+    ),
+    Attempt(
+        "watch another server for the hashtag",
+        "post",
+        "/chats/auslibchat/watched/",
+        {"server": "chat-b.test"},
+        snapshot_watched,
     ),
     Attempt(
         "plan an event",
@@ -282,6 +290,9 @@ def test_the_table_covers_every_write_route_of_the_pages():
         "occurrence-change",
         "account-options",
         "archive-new",
+        "watch",
+        # Only for the series' hosts (tests/federation/test_watching.py).
+        "unwatch",
         # Only for an archive's hosts (tests/federation/test_archive.py).
         "archive-mark-question",
         "transcript-curate",
@@ -320,6 +331,7 @@ def test_the_table_covers_every_write_route_of_the_pages():
 
 
 RIGHTFUL = {
+    "watch another server for the hashtag": "hana",
     "archive a chat held elsewhere": "hana",
     "change the chat account's settings": "hana",
     "edit Pat's post": "pat",
