@@ -12,7 +12,13 @@ class GatheringConfig(AppConfig):
     def ready(self) -> None:
         from chats import panels
         from core import worker
+        from federation import incoming
+        from gathering.relays import take_relayed
         from gathering.views import watched_panel
+
+        # What a subscribed relay sends is taken here before federation's own handlers.
+        if take_relayed not in incoming.FIRST_HANDLERS:
+            incoming.FIRST_HANDLERS.append(take_relayed)
 
         # The watched servers' state, on the hosts' view of an event page.
         panels.register(watched_panel)

@@ -90,3 +90,23 @@ class WatchedServer(models.Model):
     @property
     def failing(self) -> bool:
         return self.failures > 0
+
+
+class Relay(models.Model):
+    """An ActivityPub relay this server subscribes to (gathering.relays): its public
+    posts come in Announced, and those with a chat's hashtag join the chat."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for the relay's Accept"
+        ACCEPTED = "accepted", "Subscribed"
+        REJECTED = "rejected", "Refused by the relay"
+
+    actor_uri = models.CharField(max_length=500, unique=True)
+    inbox_url = models.CharField(max_length=500)
+    follow_id = models.CharField(max_length=500)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    posts_in = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.actor_uri} ({self.state})"

@@ -15,11 +15,11 @@ from posts.models import Notification
 from tests.security.snapshots import (
     snapshot_archives,
     snapshot_chat,
-    snapshot_watched,
     snapshot_notifications,
     snapshot_post,
     snapshot_posts_by,
     snapshot_transcript,
+    snapshot_watched,
 )
 
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.federation.journeys import clients
-from tests.federation.journeys.conftest import HASHTAG
+from tests.federation.journeys.conftest import HASHTAG, PASSWORD
 from tests.federation.journeys.lab import ROOT, wait_for
 
 WITHIN = 60.0
@@ -217,3 +217,62 @@ def test_hashchat_archive_on_b_rebuilds_the_chat_a_holds(chat_a, chat_b, libchat
     groups = {group for group, _ in on_b}
     assert {"q1", "q2"} <= groups
     assert "done:" in done.stderr and "2 questions" in done.stderr
+
+
+WATCH = """
+from accounts.models import User
+from chats.models import Series
+from gathering import watching
+hana = User.objects.get(username="hana")
+series = Series.objects.get(hashtag__iexact="{tag}")
+for server in ("https://takahe.test", "https://chat-b.test"):
+    watching.watch(user=hana, series=series, server=server)
+"""
+
+QUINN_POSTS = """
+from accounts import actions as accounts
+from posts import actions as posts
+quinn = accounts.sign_up(username="quinn", email="quinn@example.org", password="{password}",
+                         display_name="Quinn")
+post = posts.create_post(user=quinn, profile=quinn.personal_profile,
+                         text="A2 Only B's timeline knows me #{tag}")
+print("URI", post.id)
+"""
+
+COUNT = """
+from posts.models import Post
+from gathering.models import WatchedServer
+print("COUNT", Post.objects.filter(uri__in={uris!r}).count())
+for w in WatchedServer.objects.order_by("base_url"):
+    print("WATCHED", w.base_url, w.failures, w.brought_in, w.last_error)
+"""
+
+
+def test_gathering_from_takahe_and_b_brings_every_post_once(
+    alice, pat_b, chat_a, chat_b, libchat, takahe, followed_from_takahe
+):
+    chat_a.shell(WATCH.format(tag=HASHTAG))
+    with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
+        # By federation (the chat account follows alice) and on Takahē's timeline.
+        both = alice.status_post(f"A2 Both ways at once #{HASHTAG}")
+        # Only on B's timeline: nobody on A follows Quinn.
+        out = chat_b.shell(QUINN_POSTS.format(tag=HASHTAG, password=PASSWORD))
+        quinn_id = next(line.split()[1] for line in out.splitlines() if line.startswith("URI"))
+        quinn_uri = f"{chat_b.url}/@quinn/{quinn_id}"
+        room.chat_post(both["uri"], timeout=WITHIN)
+        gathered = room.chat_post(quinn_uri, timeout=WITHIN)
+        assert gathered.data["question"] == 2
+    counted = chat_a.shell(COUNT.format(uris=[both["uri"], quinn_uri]))
+    assert "COUNT 2" in counted, counted
+    watched = [line.split(" ", 4) for line in counted.splitlines() if line.startswith("WATCHED")]
+    assert {w[1] for w in watched} == {"https://takahe.test", "https://chat-b.test"}
+    for row in watched:
+        assert row[2] == "0", counted  # no failures
+    on_a = [
+        p
+        for p in httpx.get(
+            f"{chat_a.url}/api/hashchat/v1/events/{libchat.event_id}/transcript", timeout=30
+        ).json()["posts"]
+        if "Both ways at once" in p["text"] or "Only B's timeline" in p["text"]
+    ]
+    assert len(on_a) == 2, on_a
