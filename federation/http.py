@@ -128,6 +128,7 @@ def request(
     accept: str = ACCEPT,
     max_bytes: int | None = None,
     extra_headers: dict[str, str] | None = None,
+    follow: bool = True,
 ) -> Response:
     """Make one signed request, following redirects (GET only); raise FetchError for
     refusals, network errors and answers that are too large."""
@@ -162,7 +163,7 @@ def request(
             )
             try:
                 with client.stream(method, url, headers=headers, content=body) as answer:
-                    if answer.has_redirect_location and method == "GET":
+                    if answer.has_redirect_location and method == "GET" and follow:
                         url = urljoin(url, answer.headers.get("location", ""))
                         continue
                     content = _read_capped(answer, max_bytes, url)

@@ -68,6 +68,9 @@ class WatchedServer(models.Model):
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="watched_servers")
     base_url = models.CharField(max_length=300)
+    # An access token of an account there, for servers whose tag timeline needs a login
+    # (Takahē): sent as a bearer token to that server only.
+    access_token = models.CharField(max_length=500, blank=True)
     # The newest status id seen there, and the ETag of the last answer.
     since_id = models.CharField(max_length=64, blank=True)
     etag = models.CharField(max_length=300, blank=True)

@@ -172,7 +172,12 @@ def _to_event(series, request, error: str = ""):
 def watch(request, hashtag):
     series = _hosted_series(request, hashtag)
     try:
-        watching.watch(user=request.user, series=series, server=request.POST.get("server", ""))
+        watching.watch(
+            user=request.user,
+            series=series,
+            server=request.POST.get("server", ""),
+            access_token=request.POST.get("access_token", ""),
+        )
     except ActionError as e:
         return _to_event(series, request, e.message)
     return _to_event(series, request)

@@ -32,8 +32,9 @@ MAX_BACKOFF = timedelta(minutes=10)
 MAX_WATCHED = 10
 
 
-def watch(*, user: User, series: Series, server: str) -> WatchedServer:
-    """A host adds a server to watch for the series' hashtag."""
+def watch(*, user: User, series: Series, server: str, access_token: str = "") -> WatchedServer:
+    """A host adds a server to watch for the series' hashtag (with an access token of an
+    account there when its tag timeline needs a login)."""
     check_host(user, series)
     try:
         url = timelines.base_url(server)
@@ -41,7 +42,12 @@ def watch(*, user: User, series: Series, server: str) -> WatchedServer:
         raise InvalidInput(str(e), field="server")
     if series.watched_servers.count() >= MAX_WATCHED:
         raise InvalidInput(f"Watch at most {MAX_WATCHED} servers.", field="server")
-    row, _ = WatchedServer.objects.get_or_create(series=series, base_url=url)
+    token = (access_token or "").strip()
+    if len(token) > 500 or any(c.isspace() for c in token):
+        raise InvalidInput("That is not an access token.", field="access_token")
+    row, _ = WatchedServer.objects.update_or_create(
+        series=series, base_url=url, defaults={"access_token": token}
+    )
     return row
 
 
@@ -81,8 +87,12 @@ def poll(row: WatchedServer, now=None) -> int:
         query["since_id"] = row.since_id
     url = f"{row.base_url}/api/v1/timelines/tag/{quote(row.series.hashtag)}?{urlencode(query)}"
     headers = {"if-none-match": row.etag} if row.etag else {}
+    if row.access_token:
+        headers["authorization"] = f"Bearer {row.access_token}"
     try:
-        answer = http.request("GET", url, accept="application/json", extra_headers=headers)
+        answer = http.request(
+            "GET", url, accept="application/json", extra_headers=headers, follow=False
+        )
     except http.FetchError as e:
         _fail(row, f"could not be reached: {e}", now)
         return 0

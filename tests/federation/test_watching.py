@@ -10,6 +10,7 @@ from django.test import Client
 
 from chats import scheduler
 from chats.models import ChatPost
+from core.errors import InvalidInput
 from federation import http
 from gathering import watching
 from gathering.models import WatchedServer
@@ -128,3 +129,12 @@ def test_hosts_add_and_remove_watched_servers_on_the_event_page(live, hana, olly
     assert outsider.post(f"/chats/auslibchat/watched/{row.pk}/delete/").status_code == 404
     client.post(f"/chats/auslibchat/watched/{row.pk}/delete/", {"event": live.id})
     assert not WatchedServer.objects.exists()
+
+
+def test_a_token_is_sent_to_servers_whose_timeline_needs_a_login(live, chat_b, timeline, hana):
+    answers, seen = timeline
+    watching.watch(user=hana.user, series=live.series, server="chat-b.test", access_token="t0k")
+    watching.poll_due()
+    assert seen[-1].headers["authorization"] == "Bearer t0k"
+    with pytest.raises(InvalidInput):
+        watching.watch(user=hana.user, series=live.series, server="chat-b.test", access_token="a b")

@@ -225,8 +225,9 @@ from chats.models import Series
 from gathering import watching
 hana = User.objects.get(username="hana")
 series = Series.objects.get(hashtag__iexact="{tag}")
-for server in ("https://takahe.test", "https://chat-b.test"):
-    watching.watch(user=hana, series=series, server=server)
+# Takahē's tag timeline needs a login (read:statuses): alice's token.
+watching.watch(user=hana, series=series, server="https://takahe.test", access_token="{token}")
+watching.watch(user=hana, series=series, server="https://chat-b.test")
 """
 
 QUINN_POSTS = """
@@ -251,7 +252,7 @@ for w in WatchedServer.objects.order_by("base_url"):
 def test_gathering_from_takahe_and_b_brings_every_post_once(
     alice, pat_b, chat_a, chat_b, libchat, takahe, followed_from_takahe
 ):
-    chat_a.shell(WATCH.format(tag=HASHTAG))
+    chat_a.shell(WATCH.format(tag=HASHTAG, token=takahe.token))
     with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
         # By federation (the chat account follows alice) and on Takahē's timeline.
         both = alice.status_post(f"A2 Both ways at once #{HASHTAG}")
