@@ -14,6 +14,7 @@ from chats import actions, scheduler
 from chats.models import ChatPost, Question
 from federation import chat_account
 from federation.models import Delivery
+from federation.moderation import block_domain
 from posts.models import Post
 from tests.chats.conftest import FEB_CHAT, clock, event, series  # noqa: F401 (fixtures)
 from tests.federation.conftest import AS_JSON, THERE, signed_post
@@ -230,3 +231,21 @@ def test_a_host_changes_the_account_settings(series, hana, federation_on):  # no
     assert Client().post("/chats/auslibchat/account/", {}).status_code in (302, 404)
     series.refresh_from_db()
     assert series.boost_outside_events
+
+
+def test_a_blocked_domains_post_mentioning_the_account_stays_out(
+    live, chat_b, hana, django_capture_on_commit_callbacks
+):
+    hana.user.is_staff = True
+    hana.user.save(update_fields=["is_staff"])
+    block_domain(admin=hana.user, domain="chat-b.test")
+    note = remote_note(
+        chat_b,
+        10,
+        '<p><a href="https://chat-a.test/@auslibchat" class="mention">@auslibchat</a> blocked #auslibchat</p>',
+        tag=[{"type": "Mention", "href": ACCOUNT, "name": "@auslibchat@chat-a.test"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signed_post("/inbox", create(note)).status_code == 403
+    assert not Post.objects.filter(uri=note["id"]).exists()
+    assert note["id"] not in [a["object"] for a in sent("Announce")]
