@@ -69,7 +69,8 @@ def read_page(server: str, tag: str, *, max_id: str | None = None) -> list[dict]
         query["max_id"] = max_id
     url = f"{server}/api/v1/timelines/tag/{quote(tag)}?{urlencode(query)}"
     try:
-        answer = http.request("GET", url, accept="application/json")
+        # A public API read: no signature (it is not ActivityPub).
+        answer = http.request("GET", url, accept="application/json", signed=False)
     except http.FetchError as e:
         raise TimelineError(str(e))
     if answer.status == 429:

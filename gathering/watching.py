@@ -91,7 +91,7 @@ def poll(row: WatchedServer, now=None) -> int:
         headers["authorization"] = f"Bearer {row.access_token}"
     try:
         answer = http.request(
-            "GET", url, accept="application/json", extra_headers=headers, follow=False
+            "GET", url, accept="application/json", extra_headers=headers, follow=False, signed=False
         )
     except http.FetchError as e:
         _fail(row, f"could not be reached: {e}", now)

@@ -79,6 +79,7 @@ def test_watched_posts_join_the_live_chat_once(live, chat_b, timeline, hana, clo
     answers[f"{TIMELINE}?limit=40&since_id=2002"] = (304, None, {})
     assert watching.poll_due() == 0
     assert seen[-1].headers["if-none-match"] == '"v1"'
+    assert "signature" not in seen[-1].headers  # a public API read, not ActivityPub
     watched.refresh_from_db()
     assert (watched.since_id, watched.failures, watched.brought_in) == ("2002", 0, 1), (
         watched.last_error
