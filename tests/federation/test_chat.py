@@ -26,7 +26,9 @@ def live(clock, event, federation_on):  # noqa: F811
 
 
 def question_post(chat_event, number: int) -> Post:
-    return Question.objects.get(event=chat_event, number=number).post
+    post = Question.objects.get(event=chat_event, number=number).post
+    assert post is not None
+    return post
 
 
 def test_a_remote_reply_to_q1_answers_it_in_the_room_and_transcript(
