@@ -63,6 +63,9 @@ class Profile(models.Model):
     class Kind(models.TextChoices):
         PERSONAL = "personal", "Personal"
         ORGANISATION = "organisation", "Organisation"
+        # A series' own account (@libchat): nobody logs in as it; the server boosts
+        # the chat's posts with it and follows back its followers (chats.accounts).
+        CHAT = "chat", "Chat account"
 
     id = SnowflakeField()
     # Unique case-insensitively (see the constraint below); shown as typed. A local
@@ -138,6 +141,10 @@ class Profile(models.Model):
     @property
     def is_organisation(self) -> bool:
         return self.kind == self.Kind.ORGANISATION
+
+    @property
+    def is_chat_account(self) -> bool:
+        return self.kind == self.Kind.CHAT
 
     def avatar_url(self) -> str:
         if self.avatar:

@@ -23,6 +23,24 @@ class RemoteActor:
         return f"RemoteActor({self.profile.handle})"
 
 
+class ServiceActor:
+    """Stands in for the server itself when it acts as a local profile that nobody
+    logs in as (a series' chat account boosting and following back). Only server
+    code makes one; it may act as that chat account and nothing else."""
+
+    is_authenticated = True
+    is_active = True
+    is_staff = False
+
+    def __init__(self, profile: Profile) -> None:
+        if profile.is_remote or not profile.is_chat_account:
+            raise ValueError("A ServiceActor stands for a local chat account only.")
+        self.profile = profile
+
+    def __repr__(self) -> str:
+        return f"ServiceActor({self.profile.handle})"
+
+
 def login_of(user) -> User | None:
     """The login behind an action's caller (None for a remote profile's server)."""
     return user if isinstance(user, User) else None
@@ -31,6 +49,8 @@ def login_of(user) -> User | None:
 def can_act_as(user: User | None, profile: Profile) -> bool:
     if isinstance(user, RemoteActor):
         return profile.is_remote and user.profile.id == profile.id and not profile.is_suspended
+    if isinstance(user, ServiceActor):
+        return user.profile.id == profile.id and not profile.is_suspended
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     if profile.is_suspended:

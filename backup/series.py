@@ -180,6 +180,8 @@ def export_series(hashtag: str, report: Report | None = None) -> dict[str, Any]:
     if series is None:
         raise NotFound(f"There is no series #{hashtag.lstrip('#')} here.")
     profiles: set[int] = {series.organiser_id}
+    if series.account_id:
+        profiles.add(series.account_id)  # the series' own account (@libchat)
     cohosts = sorted(series.cohosts.values_list("id", flat=True))
     profiles |= set(cohosts)
 

@@ -6,13 +6,18 @@ plus the tail):
   "AN" (A3, A3:, A3 -, a3., after any leading @mentions or hashtags);
 - or it replies to a post of the event, with or without the hashtag; it then
   answers the question its parent answers (so anything in Q3's thread is about
-  Q3), unless it begins with its own "AN".
+  Q3), unless it begins with its own "AN";
+- or it mentions the series' own account (@libchat, chats.accounts), with or
+  without the hashtag.
 The scheduler's own question posts are linked to the question they ask.
 """
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
+
+from accounts.models import Profile
 from chats.models import ChatPost, Event, Question
 from core.hashtags import tag_key
 from live.publish import publish_on_commit
@@ -71,10 +76,24 @@ def _event_by_hashtag(post: Post) -> Event | None:
 Link = tuple[Event, Question | None, str]
 
 
-def find_link(post: Post, asks: Any = None) -> Link | None:
+def _event_by_mention(post: Post, mentioned) -> Event | None:
+    accounts = [p.id for p in mentioned if p.kind == Profile.Kind.CHAT and not p.domain]
+    if not accounts:
+        return None
+    return (
+        Event.objects.in_window(post.created_at)
+        .filter(series__account_id__in=accounts)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def find_link(post: Post, asks: Any = None, mentioned: Iterable[Profile] = ()) -> Link | None:
     """(event, question, via) for a new post, or None when it joins no event.
     `asks` is the question the scheduler posts (create_post's `asks`): its post
-    is linked to it. Registered as a posts.hooks hook (chats.apps)."""
+    is linked to it; `mentioned`: the profiles the post mentions (a post that
+    mentions a chat's own account joins its live event). Registered as a
+    posts.hooks hook (chats.apps)."""
     if isinstance(asks, Question) and post.author_id == asks.event.series.organiser_id:
         return asks.event, asks, "question"
     if post.is_repost or not post.text:
@@ -91,10 +110,13 @@ def find_link(post: Post, asks: Any = None) -> Link | None:
                 return event, by_prefix, "prefix"
             return event, parent.question, "reply"
     tagged = _event_by_hashtag(post)
+    via = "hashtag"
+    if tagged is None:
+        tagged, via = _event_by_mention(post, mentioned), "mention"
     if tagged is None:
         return None
     by_prefix = _question(tagged, number)
-    return tagged, by_prefix, "prefix" if by_prefix else "hashtag"
+    return tagged, by_prefix, "prefix" if by_prefix else via
 
 
 def save_link(post: Post, found: Link | None) -> ChatPost | None:

@@ -45,6 +45,15 @@ class Series(models.Model):
     # Whether new events show their questions before they are posted.
     questions_public = models.BooleanField(default=False)
     is_public = models.BooleanField(default=True)
+    # The series' own followable account (@libchat), made with the series when its
+    # hashtag is free as a handle (chats.accounts); it boosts the chat's posts.
+    account = models.OneToOneField(
+        Profile, on_delete=models.SET_NULL, null=True, blank=True, related_name="chat_series"
+    )
+    # Boost hashtag posts made outside any event's window, too.
+    boost_outside_events = models.BooleanField(default=False)
+    # Follow back whoever follows the chat account (their hashtag posts then reach us).
+    follow_back = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,6 +5,7 @@ host pages. The live room (/chats/<hashtag>/events/<id>/room/) and the transcrip
 from django.urls import path
 
 from chats import views
+from chats.views import follow
 
 # <id:...> is core's 64-bit id converter (core.ids.IdConverter).
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("chats/<str:hashtag>/", views.series_detail, name="series"),
     path("chats/<str:hashtag>/edit/", views.series_edit, name="series-edit"),
     path("chats/<str:hashtag>/calendar.ics", views.series_ics, name="series-ics"),
+    path("chats/<str:hashtag>/follow/", follow.follow_from_server, name="follow-from-server"),
+    path("chats/<str:hashtag>/account/", follow.account_options, name="account-options"),
     path("chats/<str:hashtag>/occurrences/", views.occurrence_change, name="occurrence-change"),
     path("chats/<str:hashtag>/events/new/", views.event_new, name="event-new"),
     path("chats/<str:hashtag>/events/<id:event_id>/", views.event_detail, name="event"),

@@ -8,8 +8,9 @@ from typing import Any
 from django.dispatch import Signal
 
 from accounts import signals as account_signals
+from chats import signals as chat_signals
 from core import worker
-from federation import delivery, follow_requests, lookup, outgoing
+from federation import chat_account, delivery, follow_requests, lookup, outgoing
 from mastodon_api import resolvers
 from posts import signals as post_signals
 
@@ -26,12 +27,16 @@ RECEIVERS: list[tuple[Signal, Callable[..., Any]]] = [
     (account_signals.block_created, outgoing.on_block_created),
     (account_signals.block_removed, outgoing.on_block_removed),
     (account_signals.profile_updated, outgoing.on_profile_updated),
+    # A series' account boosts its chat and follows back (federation.chat_account).
+    (post_signals.post_created, chat_account.on_post_created),
+    (chat_signals.post_hidden, chat_account.on_post_hidden),
+    (account_signals.follow_created, chat_account.on_follow_created),
 ]
 
 
 def connect() -> None:
     for signal, receiver in RECEIVERS:
-        signal.connect(receiver, dispatch_uid=f"federation.{receiver.__name__}")
+        signal.connect(receiver, dispatch_uid=f"{receiver.__module__}.{receiver.__name__}")
     # search?resolve=true finds remote accounts and posts.
     resolvers.register(
         account=lookup.resolve_account,

@@ -127,6 +127,9 @@ def request(
     key: ActorKey | None = None,
     accept: str = ACCEPT,
     max_bytes: int | None = None,
+    extra_headers: dict[str, str] | None = None,
+    follow: bool = True,
+    signed: bool = True,
 ) -> Response:
     """Make one signed request, following redirects (GET only); raise FetchError for
     refusals, network errors and answers that are too large."""
@@ -147,21 +150,22 @@ def request(
             target = parts.path or "/"
             if parts.query:
                 target += "?" + parts.query
-            headers = {"accept": accept, "user-agent": user_agent()}
+            headers = {"accept": accept, "user-agent": user_agent(), **(extra_headers or {})}
             if body is not None:
                 headers["content-type"] = conf.ACTIVITY_JSON
-            headers = signatures.sign_request(
-                method=method,
-                host=parts.netloc,
-                target=target,
-                headers=headers,
-                body=body,
-                key_id=key_id,
-                private_key=signer,
-            )
+            if signed:
+                headers = signatures.sign_request(
+                    method=method,
+                    host=parts.netloc,
+                    target=target,
+                    headers=headers,
+                    body=body,
+                    key_id=key_id,
+                    private_key=signer,
+                )
             try:
                 with client.stream(method, url, headers=headers, content=body) as answer:
-                    if answer.is_redirect and method == "GET":
+                    if answer.has_redirect_location and method == "GET" and follow:
                         url = urljoin(url, answer.headers.get("location", ""))
                         continue
                     content = _read_capped(answer, max_bytes, url)

@@ -3,6 +3,7 @@ local user's click would make, with the remote profile as the actor (through a
 RemoteActor, which may act as that profile only)."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -21,6 +22,9 @@ from posts.models import Post
 
 logger = logging.getLogger("federation.incoming")
 
+# (activity, actor, kinds) -> what was done, or None to leave it to HANDLERS.
+FIRST_HANDLERS: list[Callable[[dict[str, Any], Profile, set[str]], str | None]] = []
+
 
 def handle(activity: dict[str, Any], actor: Profile) -> str:
     """Process `activity`, sent (and signed) by `actor`; answer what was done, for
@@ -37,6 +41,11 @@ def handle(activity: dict[str, Any], actor: Profile) -> str:
         return "already processed"
     try:
         kinds = jsonld.types(activity)
+        # Activities other apps take first (gathering.relays: what a subscribed relay sends).
+        for first in FIRST_HANDLERS:
+            taken = first(activity, actor, kinds)
+            if taken is not None:
+                return taken
         for kind, handler in HANDLERS.items():
             if kind in kinds:
                 return handler(activity, actor)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from accounts.models import Profile
-from federation import conf, ids, keys
+from federation import chat_account, conf, ids, keys
 from posts.models import Post
 
 
@@ -56,6 +56,8 @@ def actor(profile: Profile) -> dict[str, Any]:
         data["attachment"] = [
             {"type": "PropertyValue", "name": "Website", "value": profile.website}
         ]
+    if profile.is_chat_account:
+        chat_account.actor_extras(profile, data)
     return data
 
 

@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from chats.api import router as chats_router
+from gathering.api import router as gathering_router
 from core.errors import ActionError, RateLimited
 from mastodon_api.auth import authenticate_bearer
 from transcripts.api import router as transcripts_router
@@ -122,6 +123,7 @@ def _add_routers() -> None:
     """Each app's router (chats: series and events; transcripts: exports)."""
     api.add_router("", chats_router)
     api.add_router("", transcripts_router)
+    api.add_router("", gathering_router)
 
 
 _add_routers()

@@ -254,6 +254,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_archive(args: argparse.Namespace) -> int:
+    setup_django()
+    migrate()
+    from gathering.command import run
+
+    return run(args)
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import execute_from_command_line
@@ -336,6 +344,22 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="is this installation ready for a chat? (exit 0 if so)")
     check.add_argument("--quiet", "-q", action="store_true", help="print only the problems")
     check.set_defaults(func=cmd_check)
+
+    archive = sub.add_parser(
+        "archive", help="archive a chat held elsewhere from Mastodon-API servers' tag timelines"
+    )
+    archive.add_argument(
+        "--server", action="append", required=True, help="a server to read (repeat for more)"
+    )
+    archive.add_argument("--tag", required=True, help="the chat's hashtag")
+    archive.add_argument("--from", dest="start", required=True, help="ISO time the chat started")
+    archive.add_argument("--to", dest="end", required=True, help="ISO time the chat ended")
+    archive.add_argument("--host", required=True, help="the account that asked, user@server")
+    archive.add_argument("--topic", help="the archived event's topic")
+    archive.add_argument(
+        "--organiser", help="a local profile to organise the series when there is none yet"
+    )
+    archive.set_defaults(func=cmd_archive)
 
     manage = sub.add_parser("manage", help="any Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

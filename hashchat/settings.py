@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "transcripts",
     "mastodon_api",
     "federation",
+    "gathering",
     "core",
 ]
 

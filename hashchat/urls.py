@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("chats.urls")),
     # /chats/<hashtag>/events/<id>/room/ and the room's own endpoints
     path("", include("chats.room_urls")),
+    # /chats/<hashtag>/archives/...: archives of chats held elsewhere
+    path("", include("gathering.urls")),
     # /chats/<hashtag>/events/<id>/transcript/ and exports, feeds
     path("", include("transcripts.urls")),
     # /moderation/: the site admins' reports, suspensions and audit log

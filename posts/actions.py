@@ -224,7 +224,7 @@ def create_post(
     if in_reply_to is not None:
         recipients.append(in_reply_to.author_id)
     silenced = silenced_by(recipients, profile)
-    prepared = hooks.prepare_created(post, asks)
+    prepared = hooks.prepare_created(post, asks, mentioned)
     try:
         with transaction.atomic():
             if existing is not None:

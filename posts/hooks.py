@@ -10,9 +10,11 @@ posts never names the apps above it. An app that must act when a post is created
 A hook has two halves, because `posts.actions.create_post` does every read before
 its write transaction (SQLite holds its one writer lock only for the writes):
 
-- `prepare(post, asks)` runs before the transaction, with the unsaved post (its id
-  and text already set) and what create_post was told the post `asks` (the chat
-  scheduler passes the Question it posts; None otherwise). It only reads, and
+- `prepare(post, asks, mentioned)` runs before the transaction, with the unsaved
+  post (its id and text already set), what create_post was told the post `asks`
+  (the chat scheduler passes the Question it posts; None otherwise) and the
+  profiles the post mentions (a post that mentions a chat's own account joins the
+  chat). It only reads, and
   returns what `store` needs, or None when the hook has nothing to do;
 - `store(post, prepared)` runs inside the transaction, after the post row exists,
   only when `prepare` returned something. An exception rolls the post back.
@@ -25,7 +27,7 @@ Pages of posts take additions the same way: `on_page(page, name, func)` where
 chat of that hashtag).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class PostCreatedHook:
     name: str
-    prepare: Callable[["Post", Any], Any]
+    prepare: Callable[["Post", Any, Sequence[Any]], Any]
     store: Callable[["Post", Any], object]
 
 
@@ -51,7 +53,7 @@ _pages: dict[str, dict[str, PageHook]] = {}
 def on_post_created(
     name: str,
     *,
-    prepare: Callable[["Post", Any], Any],
+    prepare: Callable[["Post", Any, Sequence[Any]], Any],
     store: Callable[["Post", Any], object],
 ) -> None:
     """Register (or replace, by `name`) a hook run for every new post."""
@@ -72,11 +74,11 @@ def created_hooks() -> tuple[PostCreatedHook, ...]:
 Prepared = list[tuple[PostCreatedHook, Any]]
 
 
-def prepare_created(post: "Post", asks: Any = None) -> Prepared:
+def prepare_created(post: "Post", asks: Any = None, mentioned: Sequence[Any] = ()) -> Prepared:
     """Every hook's reads for a new post, before its write transaction."""
     found: Prepared = []
     for hook in _created.values():
-        state = hook.prepare(post, asks)
+        state = hook.prepare(post, asks, mentioned)
         if state is not None:
             found.append((hook, state))
     return found

@@ -23,6 +23,7 @@ import bisect
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
+from accounts.models import Profile
 from chats.linking import answer_number
 from chats.models import Event, Question, Series
 from chats.permissions import host_profile_ids
@@ -121,6 +122,8 @@ def _live_rows(event: Event, series: Series, hosts: set[int]) -> tuple[list[dict
             repost_of__created_at__lt=end,
             deleted_at__isnull=True,
         )
+        # A series' own account boosts every post of its chat: that is not a reader's repost.
+        .exclude(author__kind=Profile.Kind.CHAT)
         .order_by("id")
         .annotate(gone=GONE)
         .values(*REPOST_FIELDS)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
+from chats import signals
 from chats.models import ChatPost, Event
 from chats.permissions import is_host_profile
 from core.errors import NotAllowed, NotFound
@@ -41,6 +42,7 @@ def hide_post(*, user: User, profile: Profile, event: Event, post: Post) -> Post
         publish_on_commit(
             post_streams(post, tags), {"type": "post.deleted", "post_id": str(post.id)}
         )
+        signals.send_on_commit(signals.post_hidden, post=post, event=event)
     post.hidden_at = now
     post.hidden_by = profile
     return post

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.permissions import check_act_as
-from chats import plans, recurrence
+from chats import accounts, plans, recurrence
 from chats.models import Event, OccurrenceChange, Series
 from chats.permissions import check_edit_series
 from core.errors import Conflict, InvalidInput
@@ -168,6 +168,7 @@ def create_series(
         with transaction.atomic():
             series = Series.objects.create(organiser=organiser, **clean)
             series.cohosts.set(hosts)
+            accounts.make_account(series)
     except IntegrityError:
         raise Conflict(f"#{clean['hashtag']} is already used by another series.", field="hashtag")
     return series

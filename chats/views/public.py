@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.permissions import can_act_as
-from chats import calendars, queries, recurrence
+from chats import calendars, panels, queries, recurrence
 from chats.actions.rsvps import REMIND_CHOICES
 from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
 from chats.permissions import can_edit_series, can_host, is_host_profile
 from chats.timefmt import fmt, world_times
+from chats.views import follow
 from chats.views.common import parse_id, viewer_zone, visible_event, visible_series
 
 # Posts listed on an event page; the room and the transcript show every one.
@@ -51,6 +52,7 @@ def series_detail(request, hashtag):
     zone = viewer_zone(request)
     upcoming = queries.upcoming(series, now, 6)
     hosting = can_host(request.user, series)
+    handle = follow.account_handle(series)
     past = list(
         series.events.filter(ends_at__lte=now)
         .exclude(state=Event.State.DRAFT)
@@ -58,7 +60,7 @@ def series_detail(request, hashtag):
     )
     drafts = list(series.events.filter(state=Event.State.DRAFT)) if hosting else []
     changes = list(series.changes.order_by("original_start")) if hosting else []
-    return render(
+    response = render(
         request,
         "chats/series.html",
         {
@@ -74,8 +76,11 @@ def series_detail(request, hashtag):
             "now": now,
             "feed_url": calendars.series_url(series) + "calendar.ics",
             "rule_text": recurrence.describe(series.rrule),
+            "account_handle": handle,
+            "follow_form": follow.FollowFromServerForm(),
         },
     )
+    return follow.allow_leaving_for_other_servers(response) if handle else response
 
 
 def event_detail(request, hashtag, event_id):
@@ -116,6 +121,7 @@ def event_detail(request, hashtag, event_id):
             "questions": questions,
             "asked": [q for q in event.questions.all() if q.kind == "question"],
             "hosting": hosting,
+            "host_panels": panels.render(request, event) if hosting else [],
             "my_rsvp": my_rsvp,
             "rsvp_form": rsvp_form,
             "rsvp_count": event.rsvps.count(),

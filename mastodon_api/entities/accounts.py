@@ -67,13 +67,14 @@ def _profile_key(p: Profile) -> tuple:
         p.uri,
         p.url,
         p.manually_approves_followers,
+        p.kind,
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _account_fields(key: tuple, base: str) -> dict:
     (pid, handle, display_name, bio, website, location, avatar_name, created_at) = key[:8]
-    domain, uri, remote_url, locked = key[8:]
+    domain, uri, remote_url, locked, kind = key[8:]
     profile = Profile(
         id=pid,
         handle=handle,
@@ -101,7 +102,8 @@ def _account_fields(key: tuple, base: str) -> dict:
         "bot": False,
         "discoverable": True,
         "indexable": True,
-        "group": False,
+        # A series' own account (@libchat) is a group, as Mastodon shows Group actors.
+        "group": kind == Profile.Kind.CHAT,
         "hide_collections": False,
         "noindex": False,
         "created_at": iso(profile.created_at),

@@ -113,7 +113,9 @@ class RemoteServer:
     def handler(self, request: httpx.Request) -> httpx.Response:
         sent = Sent(request.method, str(request.url), dict(request.headers), request.content)
         self.requests.append(sent)
-        assert "signature" in request.headers, "every outgoing request is signed"
+        if not request.url.path.startswith("/api/"):
+            # ActivityPub requests are signed (Mastodon API reads, gathering's, are not).
+            assert "signature" in request.headers, "every outgoing request is signed"
         if request.method == "POST":
             self.received.append(sent)
             return httpx.Response(self.inbox_status)

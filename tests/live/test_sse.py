@@ -85,7 +85,8 @@ def test_the_room_stream_carries_chat_events(live_site):
                 events.append(event)
             if {e["event"] for e in events} >= wanted:
                 break
-    assert {e["event"] for e in events} == wanted
+    # (A "counts" event may come too: the series' own account boosts the post.)
+    assert {e["event"] for e in events} - {"counts"} == wanted
     linked = json.loads(next(e["data"] for e in events if e["event"] == "chat.post"))
     assert linked["status"]["id"] == item["id"]
 

@@ -19,7 +19,7 @@ def row_exists(post_id: int) -> bool:
 def recorder():
     calls: list[tuple] = []
 
-    def prepare(post, asks):
+    def prepare(post, asks, mentioned):
         calls.append(("prepare", post.id, row_exists(post.id), asks))
         return {"seen": post.text} if asks != "nothing" else None
 

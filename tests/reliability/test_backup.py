@@ -129,7 +129,8 @@ def test_the_export_holds_the_whole_series(chat, ngac, pat, olly):
     assert data["series"]["hashtag"] == "AusLibChat"
     assert data["series"]["cohosts"] == [str(pat.profile.id)]
     handles = {p["handle"] for p in data["profiles"]}
-    assert handles == {"NGAC", "pat", "olly"}
+    # The series' own account (@AusLibChat) travels with it.
+    assert handles == {"NGAC", "pat", "olly", "AusLibChat"}
     (event,) = data["events"]
     assert [q["kind"] for q in event["questions"]] == ["welcome", "question", "question", "closing"]
     assert all(q["posted_at"] for q in event["questions"])

@@ -113,7 +113,19 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
     )
     question = event.questions.get(kind="question")
     notification = Notification.objects.filter(recipient=pat.profile).first()
+    from gathering.models import Archive
+
+    archive = Archive.objects.create(
+        series=series,
+        topic="Held elsewhere",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        host_acct="pat@chat-b.test",
+        servers=["https://chat-b.test"],
+    )
     params = {
+        "archive_id": archive.id,
+        "watched_id": 1,
         "handle": "pat",
         "name": "auslibchat",
         "hashtag": "auslibchat",

@@ -18,7 +18,8 @@ def snapshot_chat(w):
         Question.objects.filter(event__series=series).values_list("id", "text", "position")
     )
     changes = list(series.changes.values_list("original_start", "new_start"))
-    return (series.title, series.description, events, questions, changes)
+    account = (series.boost_outside_events, series.follow_back)
+    return (series.title, series.description, events, questions, changes, account)
 
 
 def snapshot_posts_by(profile_attr):
@@ -38,3 +39,15 @@ def snapshot_transcript(w):
 
 def snapshot_notifications(w):
     return list(Notification.objects.order_by("id").values_list("id", "read_at", "dismissed_at"))
+
+
+def snapshot_archives(w):
+    from gathering.models import Archive
+
+    return sorted(Archive.objects.values_list("id", "state"))
+
+
+def snapshot_watched(w):
+    from gathering.models import WatchedServer
+
+    return sorted(WatchedServer.objects.values_list("id", "base_url"))

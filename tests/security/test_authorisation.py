@@ -14,11 +14,13 @@ from django.test import Client
 
 from posts.models import Notification
 from tests.security.snapshots import (
+    snapshot_archives,
     snapshot_chat,
     snapshot_notifications,
     snapshot_post,
     snapshot_posts_by,
     snapshot_transcript,
+    snapshot_watched,
 )
 
 
@@ -99,6 +101,33 @@ PAGE_ATTEMPTS = [
             "is_public": "on",
         },
         snapshot_chat,
+    ),
+    Attempt(
+        "change the chat account's settings",
+        "post",
+        "/chats/auslibchat/account/",
+        {"boost_outside_events": "on"},
+        snapshot_chat,
+    ),
+    Attempt(
+        "archive a chat held elsewhere",
+        "post",
+        "/chats/auslibchat/archives/new/",
+        {
+            "starts_at": "2027-01-12T17:00",
+            "ends_at": "2027-01-12T18:00",
+            "timezone": "UTC",
+            "host_acct": "pat@chat-b.test",
+            "servers": "chat-b.test",
+        },
+        snapshot_archives,
+    ),
+    Attempt(
+        "watch another server for the hashtag",
+        "post",
+        "/chats/auslibchat/watched/",
+        {"server": "chat-b.test"},
+        snapshot_watched,
     ),
     Attempt(
         "plan an event",
@@ -209,6 +238,9 @@ def test_olly_cannot_do_it_through_the_pages(world, pat, olly, hklibconnect, nga
 
 
 RIGHTFUL = {
+    "watch another server for the hashtag": "hana",
+    "archive a chat held elsewhere": "hana",
+    "change the chat account's settings": "hana",
     "edit Pat's post": "pat",
     "delete Pat's post": "pat",
     "post as Pat": "pat",

@@ -87,7 +87,11 @@ def in_home(client: Mastodon, uri: str, *, timeout: float) -> dict:
     """Waits until the status with ActivityPub id `uri` is in `client`'s home timeline."""
 
     def found():
-        return next((s for s in client.timeline_home(limit=40) if s["uri"] == uri), None)
+        # The status itself, not a boost of it (a chat account boosts its chat's posts).
+        return next(
+            (s for s in client.timeline_home(limit=40) if s["uri"] == uri and not s.get("reblog")),
+            None,
+        )
 
     return wait_for(found, timeout=timeout, interval=0.5, what=f"{uri} in the home timeline")
 

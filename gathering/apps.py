@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+
+
+class GatheringConfig(AppConfig):
+    """Posts of a chat gathered from other servers' public Mastodon APIs: archives of
+    chats held elsewhere (docs/federation.md). Sits above federation, whose fetching
+    brings each post in through its ActivityPub id."""
+
+    name = "gathering"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from chats import panels
+        from core import worker
+        from federation import incoming
+        from gathering.relays import take_relayed
+        from gathering.views import watched_panel
+
+        # What a subscribed relay sends is taken here before federation's own handlers.
+        if take_relayed not in incoming.FIRST_HANDLERS:
+            incoming.FIRST_HANDLERS.append(take_relayed)
+
+        # The watched servers' state, on the hosts' view of an event page.
+        panels.register(watched_panel)
+
+        # Archives asked for on the pages or the API are built by the worker.
+        worker.register_periodic_job("gathering.archive.run_next", 2.0)
+        # Watched servers' tag timelines while a chat is live (each server every few seconds).
+        worker.register_periodic_job("gathering.watching.poll_due", 1.0)
