@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-
 from accounts.models import Profile
 from chats.models import ChatPost, Event, Question
 from core.hashtags import tag_key

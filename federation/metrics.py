@@ -18,7 +18,7 @@ ATTEMPTS = metrics.counter(
     "Delivery attempts to remote inboxes, by domain and outcome.",
     ["domain", "outcome"],
 )
-OUTCOMES = {
+OUTCOMES: dict[str, str] = {
     Delivery.State.DELIVERED: "delivered",
     Delivery.State.FAILING: "failed",
     Delivery.State.GIVEN_UP: "given_up",

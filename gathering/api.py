@@ -11,8 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from chats.api import _need_user, _series, caller
-from chats.permissions import can_host
+from chats.api import READS, WRITES, _check_token_hosts, _need_user, _series, caller
 from core.errors import NotFound
 from gathering import archive as archives
 from gathering.models import Archive
@@ -51,13 +50,20 @@ def archive_dict(row: Archive) -> dict:
     }
 
 
-@router.post("/series/{hashtag}/archives", response={201: dict}, summary="Archive a chat")
+@router.post(
+    "/series/{hashtag}/archives",
+    response={201: dict},
+    summary="Archive a chat",
+    openapi_extra=WRITES,
+)
 def create_archive(request: HttpRequest, hashtag: str, body: ArchiveIn):
-    user, profile = caller(request, write=True)
-    series = _series(hashtag, user)
+    who = caller(request, write=True)
+    series = _series(hashtag, who)
+    # A token acts as its one profile: that profile must host the series.
+    _check_token_hosts(who, series)
     row = archives.request_archive(
-        user=_need_user(user),
-        profile=profile,
+        user=_need_user(who.user),
+        profile=who.profile,
         series=series,
         starts_at=body.starts_at,
         ends_at=body.ends_at,
@@ -68,14 +74,16 @@ def create_archive(request: HttpRequest, hashtag: str, body: ArchiveIn):
     return Status(201, archive_dict(row))
 
 
-@router.get("/archives/{archive_id}", response=dict, summary="An archive's progress")
+@router.get(
+    "/archives/{archive_id}", response=dict, summary="An archive's progress", openapi_extra=READS
+)
 def get_archive(request: HttpRequest, archive_id: str):
-    user, _ = caller(request)
+    who = caller(request)
     row = (
         Archive.objects.select_related("series").filter(pk=archive_id).first()
         if archive_id.isdigit() and len(archive_id) < 19
         else None
     )
-    if row is None or not can_host(user, row.series):
+    if row is None or not who.hosts(row.series):
         raise NotFound("No such archive.")
     return archive_dict(row)

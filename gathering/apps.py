@@ -10,9 +10,11 @@ class GatheringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported here: these modules load models, which are ready only now.
         from chats import panels
         from core import worker
         from federation import incoming
+        from gathering import archive, watching
         from gathering.relays import take_relayed
         from gathering.views import watched_panel
 
@@ -24,6 +26,6 @@ class GatheringConfig(AppConfig):
         panels.register(watched_panel)
 
         # Archives asked for on the pages or the API are built by the worker.
-        worker.register_periodic_job("gathering.archive.run_next", 2.0)
+        worker.every(2.0, archive.run_next)
         # Watched servers' tag timelines while a chat is live (each server every few seconds).
-        worker.register_periodic_job("gathering.watching.poll_due", 1.0)
+        worker.every(1.0, watching.poll_due)

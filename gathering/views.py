@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chats.models import ChatPost
 from chats.permissions import can_host
 from chats.recurrence import get_zone
-from chats.views.common import get_series
+from chats.views.common import visible_series
 from core.errors import ActionError
 from gathering import archive as archives
 from gathering import watching
@@ -52,7 +52,7 @@ class ArchiveForm(forms.Form):
 
 
 def _hosted_series(request, hashtag):
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     if not can_host(request.user, series):
         raise Http404("No such chat.")
     return series

@@ -12,8 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from chats.api import router as chats_router
-from gathering.api import router as gathering_router
 from core.errors import ActionError, RateLimited
+from gathering.api import router as gathering_router
 from mastodon_api.auth import authenticate_bearer
 from transcripts.api import router as transcripts_router
 

@@ -6,6 +6,7 @@ its following back on or off."""
 import re
 from urllib.parse import urlencode, urlsplit
 
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
@@ -15,9 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chats import accounts
 from chats.models import Series
 from chats.permissions import can_edit_series
-from chats.views.common import get_series
+from chats.views.common import visible_series
 from core.errors import ActionError
-from core.middleware import CSP
 from core.publicurl import is_federating_url
 
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -60,7 +60,7 @@ class FollowFromServerForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def follow_from_server(request, hashtag):
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     handle = account_handle(series)
     if handle is None or not series.is_public:
         raise Http404("This chat has no account to follow from another server.")
@@ -79,21 +79,22 @@ def follow_from_server(request, hashtag):
         {"series": series, "account_handle": handle, "follow_form": form},
         status=status,
     )
-    return allow_leaving_for_other_servers(response)
+    return allow_leaving_for_other_servers(request, response)
 
 
-def allow_leaving_for_other_servers(response):
-    """The follow form's answer sends the browser to another server's follow page:
-    the page that submits it lets forms lead to https addresses."""
-    response["Content-Security-Policy"] = CSP.replace(
-        "form-action 'self'", "form-action 'self' https:"
-    )
-    return response
+# The follow form's answer sends the browser to another server's follow page: the
+# pages that show the form let forms lead to https addresses (django-csp).
+LEAVING_FOR_OTHER_SERVERS = {"form-action": ["https:"]}
+
+
+def allow_leaving_for_other_servers(request, response):
+    """`response` with the page's policy letting its forms lead to other servers."""
+    return csp_update(LEAVING_FOR_OTHER_SERVERS)(lambda _: response)(request)
 
 
 @require_POST
 def account_options(request, hashtag):
-    series = get_series(hashtag)
+    series = visible_series(request, hashtag)
     if not can_edit_series(request.user, series):
         raise Http404("No such chat.")
     try:

@@ -80,7 +80,7 @@ def series_detail(request, hashtag):
             "follow_form": follow.FollowFromServerForm(),
         },
     )
-    return follow.allow_leaving_for_other_servers(response) if handle else response
+    return follow.allow_leaving_for_other_servers(request, response) if handle else response
 
 
 def event_detail(request, hashtag, event_id):
