@@ -16,6 +16,7 @@ from gathering.models import Archive
 from posts.models import Post
 from tests.chats.conftest import clock, series  # noqa: F401 (fixtures)
 from tests.federation.conftest import THERE
+from tests.mastodon_api.conftest import ApiClient, make_token
 from transcripts.building import build
 
 START = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
@@ -178,7 +179,9 @@ def test_only_a_host_archives(series, olly):  # noqa: F811
         )
 
 
-def test_the_api_queues_an_archive_and_shows_its_progress(series, held_elsewhere, as_hana):  # noqa: F811
+def test_the_api_queues_an_archive_and_shows_its_progress(series, held_elsewhere, app, hana, ngac):  # noqa: F811
+    # A token acts as its one profile: the organiser's, which hosts the series.
+    as_hana = ApiClient(make_token(app, hana, profile=ngac))
     body = {
         "starts_at": START.isoformat(),
         "ends_at": (START + timedelta(hours=1)).isoformat(),
