@@ -6,12 +6,12 @@ app_name = "gathering"
 
 urlpatterns = [
     path("chats/<str:hashtag>/archives/new/", views.archive_new, name="archive-new"),
-    path("chats/<str:hashtag>/archives/<int:archive_id>/", views.archive_detail, name="archive"),
+    path("chats/<str:hashtag>/archives/<id:archive_id>/", views.archive_detail, name="archive"),
     path(
-        "chats/<str:hashtag>/archives/<int:archive_id>/questions/",
+        "chats/<str:hashtag>/archives/<id:archive_id>/questions/",
         views.mark_question,
         name="archive-mark-question",
     ),
     path("chats/<str:hashtag>/watched/", views.watch, name="watch"),
-    path("chats/<str:hashtag>/watched/<int:watched_id>/delete/", views.unwatch, name="unwatch"),
+    path("chats/<str:hashtag>/watched/<id:watched_id>/delete/", views.unwatch, name="unwatch"),
 ]
