@@ -10,7 +10,16 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django_test_migrations.migrator import Migrator
 
-APPS = ("core", "accounts", "posts", "chats", "transcripts", "mastodon_api", "federation", "gathering")
+APPS = (
+    "core",
+    "accounts",
+    "posts",
+    "chats",
+    "transcripts",
+    "mastodon_api",
+    "federation",
+    "gathering",
+)
 OLDEST = [
     ("accounts", "0001_initial"),
     ("posts", "0001_initial"),
