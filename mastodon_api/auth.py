@@ -88,9 +88,14 @@ def unknown_scopes(scopes: frozenset[str]) -> list[str]:
     return sorted(s for s in scopes if s not in ALL_SCOPES)
 
 
-def grantable(scopes: frozenset[str]) -> frozenset[str]:
-    """The scopes of `scopes` that hashchat grants."""
-    return frozenset(s for s in scopes if s not in NOT_OFFERED and not s.startswith("admin:"))
+def grantable(scopes: frozenset[str], user: User | None = None) -> frozenset[str]:
+    """The scopes of `scopes` that hashchat grants: never those of features it does
+    not have, and the admin API's only to a site admin's login (the admin API checks
+    the login too)."""
+    admin = bool(user is not None and user.is_active and (user.is_staff or user.is_superuser))
+    return frozenset(
+        s for s in scopes if s not in NOT_OFFERED and (admin or not s.startswith("admin:"))
+    )
 
 
 def has_scope(scopes: frozenset[str] | set[str], required: str) -> bool:

@@ -13,8 +13,9 @@ Policy on top of the RFCs, as Mastodon behaves:
   issued from it (and the tokens refreshed from those).
 - A token request must repeat the redirect_uri sent with the authorisation request.
 - Scopes are Mastodon's granular ones ("read" covers "read:statuses"); scopes that
-  name something hashchat does not have (push, admin:*) are accepted from clients
-  that ask for them by habit, but never granted.
+  name something hashchat does not have (push) are accepted from clients that ask
+  for them by habit, but never granted; the admin API's (admin:read, admin:write,
+  for domain blocks) are granted to site admins' logins only.
 - The password grant acts as the login's personal profile; the authorisation code
   grant as the profile the login chose on the consent page.
 
@@ -154,7 +155,7 @@ class Validator(RequestValidator):
         allowed = auth.parse_scopes(app.scopes)
         if auth.unknown_scopes(wanted) or not all(auth.has_scope(allowed, s) for s in wanted):
             return False
-        granted = auth.grantable(wanted)
+        granted = auth.grantable(wanted, getattr(request, "user", None))
         if not granted:
             return False
         request.scopes = sorted(granted)

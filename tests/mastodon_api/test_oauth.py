@@ -380,3 +380,13 @@ def test_an_exchange_that_loses_a_race_for_its_code_revokes_the_winners_token(ha
     assert status == 400 and "invalid_grant" in body
     assert authenticate_token(winner["access_token"]) is None
     assert actions.revoke_tokens_of_code(row) == 0
+
+
+def test_admin_scopes_are_granted_to_site_admins_only(hana, pat):
+    from mastodon_api import auth
+
+    wanted = frozenset({"read", "admin:read", "admin:write", "push"})
+    assert auth.grantable(wanted, pat.user) == {"read"}
+    assert auth.grantable(wanted) == {"read"}
+    pat.user.is_staff = True
+    assert auth.grantable(wanted, pat.user) == {"read", "admin:read", "admin:write"}
