@@ -13,6 +13,7 @@ from ninja.responses import Status
 
 from chats.api import READS, WRITES, _check_token_hosts, _need_user, _series, caller
 from core.errors import NotFound
+from core.ids import parse_id
 from gathering import archive as archives
 from gathering.models import Archive
 
@@ -79,11 +80,8 @@ def create_archive(request: HttpRequest, hashtag: str, body: ArchiveIn):
 )
 def get_archive(request: HttpRequest, archive_id: str):
     who = caller(request)
-    row = (
-        Archive.objects.select_related("series").filter(pk=archive_id).first()
-        if archive_id.isdigit() and len(archive_id) < 19
-        else None
-    )
+    pk = parse_id(archive_id)
+    row = Archive.objects.select_related("series").filter(pk=pk).first() if pk is not None else None
     if row is None or not who.hosts(row.series):
         raise NotFound("No such archive.")
     return archive_dict(row)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chats.models import ChatPost
 from chats.permissions import can_host
 from chats.recurrence import get_zone
-from chats.views.common import visible_series
+from chats.views.common import parse_id, visible_series
 from core.errors import ActionError
 from gathering import archive as archives
 from gathering import watching
@@ -123,14 +123,15 @@ def mark_question(request, hashtag, archive_id):
     series = _hosted_series(request, hashtag)
     row = _archive(series, archive_id)
     post = None
-    if row.event is not None and request.POST.get("post", "").isdigit():
-        link = ChatPost.objects.filter(event=row.event, post_id=int(request.POST["post"])).first()
+    post_id = parse_id(request.POST.get("post"))
+    if row.event is not None and post_id is not None:
+        link = ChatPost.objects.filter(event=row.event, post_id=post_id).first()
         post = link.post if link else None
-    number = request.POST.get("number", "")
-    if post is None or not number.isdigit():
+    number = parse_id(request.POST.get("number"))
+    if post is None or number is None:
         return _back(series, row, "Choose a post of this archive and a question number.")
     try:
-        archives.mark_question(user=request.user, event=row.event, post=post, number=int(number))
+        archives.mark_question(user=request.user, event=row.event, post=post, number=number)
     except ActionError as e:
         return _back(series, row, e.message)
     return _back(series, row)
@@ -158,9 +159,9 @@ def watched_panel(request, event) -> SafeString:
 
 
 def _to_event(series, request, error: str = ""):
-    event_id = request.POST.get("event", "")
-    if event_id.isdigit() and series.events.filter(pk=int(event_id)).exists():
-        url = reverse("chats:event", args=[series.hashtag, int(event_id)])
+    event_id = parse_id(request.POST.get("event"))
+    if event_id is not None and series.events.filter(pk=event_id).exists():
+        url = reverse("chats:event", args=[series.hashtag, event_id])
     else:
         url = reverse("chats:series", args=[series.hashtag])
     if error:

@@ -15,7 +15,7 @@ from tests.security.conftest import clock, world  # noqa: F401 (fixtures)
 # Examples per operation: small by default (the whole fuzz run stays well under a
 # minute), raised before a release with HASHCHAT_FUZZ_EXAMPLES=200 (see docs/security.md).
 SCALE = os.environ.get("HASHCHAT_FUZZ_EXAMPLES")
-APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api")
+APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation", "gathering")
 
 
 def examples(default: int) -> int:

@@ -24,6 +24,8 @@ from chats.forms import (
     RsvpForm,
     SeriesForm,
 )
+from chats.views.follow import FollowFromServerForm
+from gathering.views import ArchiveForm
 from moderation.forms import CloseReportForm, SuspendForm
 
 KIND_OF_FIELD = [
@@ -122,6 +124,13 @@ PAGES: dict[str, dict[str, dict[str, str]]] = {
     "series": {"GET": {"tz": "text"}},
     "series-edit": {"GET": {}, "POST": fields_of(SeriesForm)},
     "series-ics": {"GET": {}},
+    "follow-from-server": {"GET": {}, "POST": fields_of(FollowFromServerForm)},
+    "account-options": {"POST": {"boost_outside_events": "bool", "follow_back": "bool"}},
+    "archive-new": {"GET": {}, "POST": fields_of(ArchiveForm)},
+    "archive": {"GET": {"error": "text"}},
+    "archive-mark-question": {"POST": {"post": "id", "number": "int"}},
+    "watch": {"POST": {"server": "text", "access_token": "text", "event": "id"}},
+    "unwatch": {"POST": {"event": "id"}},
     "occurrence-change": {
         "POST": {"original": "datetime", "action": "text", **fields_of(OccurrenceMoveForm)}
     },

@@ -2,12 +2,16 @@
 entry says and tests/security/test_matrix.py for how each is tried)."""
 
 from tests.security.matrix_table import (
+    ARCHIVE,
+    ARCHIVE_FORM,
     EVENT,
     READ,
     ROOM,
     SERIES_FORM,
     Public,
     Write,
+    a_server_is_watched,
+    an_archive_is_built,
     pat_follows_olly,
     pat_follows_tag,
     pat_likes,
@@ -78,6 +82,45 @@ PAGES: dict[str, list[Write] | Public | str] = {
     "chats/<str:hashtag>/": READ,
     "chats/<str:hashtag>/edit/": [Write("post", "/chats/auslibchat/edit/", "hana", SERIES_FORM)],
     "chats/<str:hashtag>/calendar.ics": READ,
+    # The chat account (chats/views/follow.py): its options are the organiser's (as
+    # for editing the series); the follow form only sends the browser to its own
+    # server's follow page and stores nothing.
+    "chats/<str:hashtag>/account/": [
+        Write("post", "/chats/auslibchat/account/", "hana", {"boost_outside_events": "on"})
+    ],
+    "chats/<str:hashtag>/follow/": READ,
+    # Gathering (gathering/views.py): archives of chats held elsewhere and the servers
+    # watched during a chat, for the series' hosts only.
+    "chats/<str:hashtag>/archives/new/": [
+        Write("post", "/chats/auslibchat/archives/new/", "hana", ARCHIVE_FORM)
+    ],
+    "chats/<str:hashtag>/archives/<id:archive_id>/": READ,  # progress, the posts found
+    "chats/<str:hashtag>/archives/<id:archive_id>/questions/": [
+        Write(
+            "post",
+            ARCHIVE + "/questions/",
+            "hana",
+            {"post": "{pat_post}", "number": "9"},
+            setup=an_archive_is_built,
+        )
+    ],
+    "chats/<str:hashtag>/watched/": [
+        Write(
+            "post",
+            "/chats/auslibchat/watched/",
+            "hana",
+            {"server": "chat-b.test", "event": "{event}"},
+        )
+    ],
+    "chats/<str:hashtag>/watched/<id:watched_id>/delete/": [
+        Write(
+            "post",
+            "/chats/auslibchat/watched/{watched}/delete/",
+            "hana",
+            {"event": "{event}"},
+            setup=a_server_is_watched,
+        )
+    ],
     "chats/<str:hashtag>/occurrences/": [
         Write(
             "post",

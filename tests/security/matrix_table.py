@@ -99,6 +99,19 @@ def a_domain_is_blocked(w):
     DomainBlock.objects.create(domain="spam.example", reason="spam")
 
 
+def an_archive_is_built(w):
+    """The world's archive has gathered its chat: the live event, with Pat's post."""
+    from gathering.models import Archive
+
+    Archive.objects.filter(pk=w.world.params["archive_id"]).update(event=w.world.event)
+
+
+def a_server_is_watched(w):
+    from gathering.models import WatchedServer
+
+    WatchedServer.objects.create(series=w.world.series, base_url="https://chat-b.test")
+
+
 SERIES_FORM = {
     "organiser": "{ngac}",
     "hashtag": "auslibchat",
@@ -125,6 +138,15 @@ NEW_SERIES = {
 }
 EVENT = "/chats/auslibchat/events/{next_event}"
 ROOM = "/chats/auslibchat/events/{event}/room"
+ARCHIVE = "/chats/auslibchat/archives/{archive}"
+ARCHIVE_FORM = {
+    "topic": "Held on other servers",
+    "starts_at": "2027-01-05 11:00",
+    "ends_at": "2027-01-05 12:00",
+    "timezone": "UTC",
+    "host_acct": "pat@chat-b.test",
+    "servers": "chat-b.test",
+}
 POST = "/api/v1/statuses/{pat_post}"
 ACCOUNT = "/api/v1/accounts/{olly_profile}"
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -271,6 +293,22 @@ API: dict[str, list[Write] | Public] = {
             "/api/hashchat/v1/series/auslibchat/events",
             "hana",
             {"topic": "Extra", "starts_at": "2027-05-01T10:00:00+00:00"},
+            "write:chats",
+            json=True,
+        )
+    ],
+    # Gathering's own-API route (gathering/api.py): a token of a profile hosting the series.
+    "api/hashchat/v1/series/<hashtag>/archives": [
+        Write(
+            "post",
+            "/api/hashchat/v1/series/auslibchat/archives",
+            "hana",
+            {
+                "starts_at": "2027-01-05T11:00:00+00:00",
+                "ends_at": "2027-01-05T12:00:00+00:00",
+                "host_acct": "pat@chat-b.test",
+                "servers": ["chat-b.test"],
+            },
             "write:chats",
             json=True,
         )

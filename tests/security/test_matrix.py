@@ -38,7 +38,7 @@ from tests.security.matrix_pages import PAGES
 from tests.security.matrix_table import API, OAUTH, READ, Public, Write
 
 # Tables whose rows the matrix compares; fields that change on every request.
-APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation")
+APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation", "gathering")
 VOLATILE = {"last_login", "last_used_at"}
 NOT_ROUTES = ("admin/", "^media/", "^api/v[12]/(?!streaming)")
 # A page may refuse by showing its form again with the error (200, 422), by a
@@ -168,10 +168,12 @@ class Cast:
 
     def values(self) -> dict:
         from federation.models import DomainBlock, FollowRequest
+        from gathering.models import WatchedServer
 
         notification = Notification.objects.filter(recipient=self.pat.profile).first()
         block = DomainBlock.objects.first()
         asked = FollowRequest.objects.filter(followee=self.pat.profile).first()
+        watched = WatchedServer.objects.first()
         w = self.world
         return {
             "pat_post": w.pat_post.id,
@@ -187,6 +189,8 @@ class Cast:
             "client_id": self.app.client_id,
             "block": block.id if block else 0,
             "follower": asked.follower_id if asked else 0,
+            "archive": w.params["archive_id"],
+            "watched": watched.id if watched else 0,
         }
 
     @property
@@ -236,7 +240,11 @@ def session(person, profile: Profile | None = None) -> Client:
 
 def send(client: Client, w: Write, values: dict, token: str | None = None):
     path = w.path.format(**values)
-    data = {k.format(**values): str(v).format(**values) for k, v in w.data.items()}
+    # Strings are formatted with the world's ids; lists (JSON bodies) go as they are.
+    data = {
+        k.format(**values): v if isinstance(v, list) else str(v).format(**values)
+        for k, v in w.data.items()
+    }
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     if w.json or w.method in ("put", "patch", "delete"):
         body = orjson.dumps(data)
