@@ -19,6 +19,19 @@ def accept_all(envelope) -> bool:
     return True
 
 
+def leaving_out_boosts_by(account_id: int | None):
+    """The room shows each post once: the chat account's own boosts (how the chat
+    reaches its followers on other servers) are left out of its stream."""
+    if account_id is None:
+        return accept_all
+    account = str(account_id)
+
+    def accept(envelope) -> bool:
+        return not (envelope.is_repost and envelope.author_id == account)
+
+    return accept
+
+
 def room_streams(match: "re.Match[str]") -> list[Resolved] | None:
     """The hub streams of a public, published event's room; None for a 404."""
     event = (
@@ -31,7 +44,8 @@ def room_streams(match: "re.Match[str]") -> list[Resolved] | None:
     if event is None:
         return None
     names = frozenset({f"hashtag:{event.series.hashtag_key}", f"event:{event.id}"})
-    return [Resolved(("room", str(event.id)), names, accept_all)]
+    accept = leaving_out_boosts_by(event.series.account_id)
+    return [Resolved(("room", str(event.id)), names, accept)]
 
 
 def register() -> None:

@@ -249,3 +249,30 @@ def test_a_blocked_domains_post_mentioning_the_account_stays_out(
         assert signed_post("/inbox", create(note)).status_code == 403
     assert not Post.objects.filter(uri=note["id"]).exists()
     assert note["id"] not in [a["object"] for a in sent("Announce")]
+
+
+def test_the_room_shows_each_post_once_without_the_accounts_boosts(
+    live, chat_b, django_capture_on_commit_callbacks
+):
+    from chats.room import room_posts
+    from chats.room_stream import leaving_out_boosts_by
+    from live.envelope import Envelope
+
+    note = remote_note(
+        chat_b,
+        6,
+        "<p>A1 Quiet corners #auslibchat</p>",
+        tag=[{"type": "Hashtag", "name": "#auslibchat"}],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signed_post("/inbox", create(note)).status_code == 202
+    post = Post.objects.get(uri=note["id"])
+    boost = Post.objects.get(repost_of=post, author=live.series.account)
+    shown = set(room_posts(live).values_list("id", flat=True))
+    assert post.id in shown and boost.id not in shown
+    # Someone else's repost still shows, as before.
+    accept = leaving_out_boosts_by(live.series.account_id)
+    account = str(live.series.account_id)
+    assert not accept(Envelope(1, [], "update", "{}", author_id=account, is_repost=True))
+    assert accept(Envelope(2, [], "update", "{}", author_id=account, is_repost=False))
+    assert accept(Envelope(3, [], "update", "{}", author_id="42", is_repost=True))
