@@ -194,7 +194,10 @@ def fuzz_operation(world, client, token, pattern, method, params) -> None:
 def test_no_request_breaks_the_mastodon_api(world, pat_token):
     # One test for every route: the world is built once (building it per route cost
     # more than the requests).
-    client = Client()
+    # Answers as a server gives them: an exception reaches the middleware (a value the
+    # database refuses, such as a NUL character on PostgreSQL, is its 422) and an
+    # unhandled one is the 500 the checks catch, instead of being raised here.
+    client = Client(raise_request_exception=False)
     for pattern in sorted(ROUTES):
         for method, params in ROUTES[pattern].items():
             fuzz_operation(world, client, pat_token, pattern, method, params)

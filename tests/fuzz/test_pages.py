@@ -133,7 +133,10 @@ def test_every_page_is_in_the_table(db):
 
 
 def test_no_form_or_query_breaks_a_page(world, hana):
-    client = Client()
+    # Answers as a server gives them: an exception reaches the middleware (a value the
+    # database refuses, such as a NUL character on PostgreSQL, is its 422) and an
+    # unhandled one is the 500 the checks catch, instead of being raised here.
+    client = Client(raise_request_exception=False)
     question_prefix = f"q{world.params['question_id']}-"
     for route, name in page_routes():
         for method, fields in PAGES[name].items():
