@@ -35,6 +35,9 @@ from mastodon_api import auth
 TRUE_VALUES = {"true", "1", "on", "yes", "t"}
 FALSE_VALUES = {"false", "0", "off", "no", "f", ""}
 
+# The largest number parameter (offsets, counts) the API takes.
+MAX_NUMBER = 2**31 - 1
+
 # Requests per token (or per address without one) in each window, as Mastodon has it.
 API_LIMIT = (300, 300)
 
@@ -129,6 +132,9 @@ class Params:
             number = max(minimum, number)
         if maximum is not None:
             number = min(maximum, number)
+        if abs(number) > MAX_NUMBER:
+            # An offset of 2^63 is no page anyone wants, and no database takes it.
+            raise ApiError(f"{key} must be a whole number below {MAX_NUMBER + 1}.", 422)
         return number
 
     def id(self, key: str) -> int | None:

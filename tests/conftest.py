@@ -107,6 +107,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """Say which service lanes did not run (tests/lanes.py): skips are never silent."""
     from tests.lanes import missing_lanes
 
+    reports = [r for group in terminalreporter.stats.values() for r in group]
+    ids = [getattr(r, "nodeid", "") for r in reports]
+    if ids and all(i.startswith("tests/browser/") for i in ids if i):
+        return  # the browser run: it has no PostgreSQL or Redis lane
     lines = missing_lanes(terminalreporter.stats.get("skipped", []))
     if lines:
         terminalreporter.section("lanes that did not run", sep="-", yellow=True)

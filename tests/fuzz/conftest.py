@@ -18,6 +18,22 @@ SCALE = os.environ.get("HASHCHAT_FUZZ_EXAMPLES")
 APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation", "gathering")
 
 
+# Values each parameter of each operation is sent once (one parameter at a time),
+# before the random examples: the boundaries random search reaches only by luck.
+HOSTILE = {
+    "id": ["-1", str(2**63), str(2**64 + 1), "1e400", "²"],
+    "int": ["-1", str(2**63), str(2**64 + 1), "x"],
+    "text": ["", "\u0000", "x" * 5000, "0001-01-01T00:00:00+14:00", "FREQ=DAILY;INTERVAL=0"],
+    "bool": ["maybe"],
+}
+HOSTILE["tag"] = HOSTILE["visibility"] = HOSTILE["scope"] = HOSTILE["next"] = HOSTILE["text"]
+HOSTILE["date"] = ["0001-01-01", "9999-12-31", "2027-02-30"]
+HOSTILE["time"] = ["24:00", "23:59:60", "-1"]
+HOSTILE["datetime"] = ["0001-01-01T00:00", "9999-12-31T23:59", "2027-02-30T10:00"]
+HOSTILE["ids"] = HOSTILE["id"]
+HOSTILE["texts"] = HOSTILE["text"]
+
+
 def examples(default: int) -> int:
     return int(SCALE) if SCALE else default
 

@@ -10,11 +10,14 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.fuzz.conftest import examples, stored_counts
+from tests.fuzz.conftest import HOSTILE, examples, stored_counts
 from tests.fuzz.page_params import PAGES
 from tests.security.conftest import page_routes
 
-EXAMPLES = examples(3)
+EXAMPLES = examples(2)
+# Pages cost more per request than API calls: the sweep sends the sharpest values.
+PAGE_HOSTILE = {kind: values[1:3] for kind, values in HOSTILE.items()}
+PAGE_HOSTILE["bool"] = ["maybe"]
 PATH_VALUES = {
     "handle": ["pat", "HKLibConnect", "nobody", "a" * 200, "ü"],
     "name": ["auslibchat", "AUSLIBCHAT", "café", "x" * 200, "1"],
@@ -66,6 +69,28 @@ def fill(route: str, values: dict) -> str:
     return "/" + re.sub(r"<(\w+:)?(\w+)>", lambda m: quote(values[m.group(2)], safe=""), route)
 
 
+def check_page(response, name, path, method, data, before) -> None:
+    status = response.status_code
+    assert status < 500, (name, method, path, data, status, response.content[:300])
+    refused = status >= 400 or (status == 200 and b'class="errorlist"' in response.content)
+    if before is not None and refused:
+        assert stored_counts() == before, f"{name} refused ({status}) but stored rows"
+
+
+def sweep_page(world, client, hana, route, name, method, fields) -> None:
+    """Each field alone set to the sharpest values of its kind, on the page that exists."""
+    path = fill(route, {k: str(v) for k, v in world.params.items()})
+    for field, kind in fields.items():
+        for value in PAGE_HOSTILE[kind]:
+            client.force_login(hana.user)
+            before = stored_counts() if method == "POST" else None
+            if method == "GET":
+                response = client.get(path, {field: value})
+            else:
+                response = client.post(path, {field: value})
+            check_page(response, name, path, method, {field: value}, before)
+
+
 def fuzz_page(world, client, hana, route, name, method, fields) -> None:
     strategy = st.fixed_dictionaries(
         {
@@ -87,18 +112,14 @@ def fuzz_page(world, client, hana, route, name, method, fields) -> None:
     def run(case):
         client.force_login(hana.user)
         path = fill(route, case["path"])
+        before = stored_counts() if method == "POST" else None
         if method == "GET":
             response = client.get(path, case["data"])
-            assert response.status_code < 500, (name, path, case["data"], response.status_code)
-            return
-        before = stored_counts()
-        response = client.post(path, case["data"])
-        status = response.status_code
-        assert status < 500, (name, path, case["data"], status, response.content[:300])
-        refused = status >= 400 or (status == 200 and b'class="errorlist"' in response.content)
-        if refused:
-            assert stored_counts() == before, f"{name} refused ({status}) but stored rows"
+        else:
+            response = client.post(path, case["data"])
+        check_page(response, name, path, method, case["data"], before)
 
+    sweep_page(world, client, hana, route, name, method, fields)
     run()
 
 
@@ -111,7 +132,10 @@ def test_every_page_is_in_the_table(db):
 
 
 def test_no_form_or_query_breaks_a_page(world, hana):
-    client = Client()
+    # Answers as a server gives them: an exception reaches the middleware (a value the
+    # database refuses, such as a NUL character on PostgreSQL, is its 422) and an
+    # unhandled one is the 500 the checks catch, instead of being raised here.
+    client = Client(raise_request_exception=False)
     for route, name in page_routes():
         for method, fields in PAGES[name].items():
             fuzz_page(world, client, hana, route, name, method, fields)

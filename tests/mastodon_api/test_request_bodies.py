@@ -67,3 +67,11 @@ def test_a_form_over_the_limit_on_a_page_is_a_413(pat, settings):
 def test_unknown_api_paths_answer_json(db):
     for path in ("/api/hashchat/v1/nothing-here", "/oauth/nothing", "/api/v3/instance"):
         assert_json_error(Client().get(path), 404)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/accounts/search", "/api/v2/search"])
+def test_an_offset_no_database_takes_is_a_422(as_pat, path):
+    # Found by tests/fuzz/test_mastodon_api.py: SQLite refused OFFSET 2^63 (a 500).
+    response = as_pat.get(path, {"q": "pat", "offset": str(2**63), "type": "accounts"})
+    assert_json_error(response, 422)
+    assert as_pat.get(path, {"q": "pat", "offset": "2"}).status_code == 200
