@@ -38,7 +38,11 @@ def migrate() -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
-    if args.processes > 1:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # The operator's directory, shared with other serve and worker processes of
+        # this instance: used as it is (docs/operations.md, "Several processes").
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    elif args.processes > 1:
         # Before prometheus-client is imported anywhere: it reads this once.
         data_dir = os.path.abspath(os.environ.get("HASHCHAT_DATA_DIR", "var"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(data_dir, f"metrics-{args.port}")
@@ -100,6 +104,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Its figures (timed questions' delay, job runs) join the web processes'.
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     setup_django()
     migrate()
     from core.worker import run_worker

@@ -156,3 +156,18 @@ def test_metrics_refused_elsewhere_without_the_token(tmp_path):
         )
         assert allowed.status_code == 200
         assert "hashchat_request_seconds_bucket" in allowed.text
+
+
+def test_a_separate_worker_s_figures_join_the_web_process_s(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR shared by `serve --no-worker` and `hashchat
+    worker`, the worker's figures (it has no /metrics) show in the server's."""
+    env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    with running_server(env=env, data_dir=data_dir, args=("--no-worker",)) as server:
+        job = ("job", "chats.scheduler.run_due")
+        before = figures(httpx.get(server.url + "/metrics").text)
+        assert not any(job in labels for _, labels in before), "no worker has run yet"
+        server.hashchat("worker", "--once")
+        after = figures(httpx.get(server.url + "/metrics").text)
+        assert after[("hashchat_jobs_total", (job, ("outcome", "done")))] == 1
