@@ -162,6 +162,9 @@ def sweep_operation(world, client, token, pattern, method, params) -> None:
         "notification_id": world.params["notification_id"],
         "hashtag": "auslibchat",
         "name": "auslibchat",
+        # Follow requests and domain blocks: ids with nothing behind them (a 404 is fine).
+        "account_id": world.olly_post.author_id,
+        "block_id": 1,
     }
     path = fill_path(pattern, {n: str(existing[n]) for n in PATH_KINDS})
     headers = {"Authorization": f"Bearer {token}"}
