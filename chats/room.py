@@ -85,12 +85,12 @@ def room_posts(event: Event, viewer: Profile | None = None):
     in_window = Q(created_at__gte=event.starts_at, created_at__lt=event.window_ends_at)
     originals = Q(pk__in=linked) | (Q(hashtags__name_lower=tag) & in_window)
     reposts = Q(repost_of__in=linked) | (Q(repost_of__hashtags__name_lower=tag) & in_window)
-    ids = Post.objects.visible().filter(originals | reposts)
+    shown = Post.objects.visible().filter(originals | reposts)
     if event.series.account_id is not None:
         # The chat account's boosts carry the chat to other servers; the room shows
         # each post once.
-        ids = ids.exclude(repost_of__isnull=False, author_id=event.series.account_id)
-    ids = ids.values("id").distinct()
+        shown = shown.exclude(repost_of__isnull=False, author_id=event.series.account_id)
+    ids = shown.values("id").distinct()
     return (
         Post.objects.filter(pk__in=ids)
         .filter(Q(repost_of__isnull=True) | Q(repost_of__hidden_at__isnull=True))
