@@ -15,7 +15,6 @@ boosts every post of the chat to its followers and follows back whoever follows 
 import logging
 from typing import Any
 
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts import actions as account_actions
@@ -56,22 +55,29 @@ def actor_extras(profile: Profile, data: dict[str, Any]) -> None:
     data["url"] = page
 
 
-def _series_for(post: Post) -> tuple[Series, bool] | None:
-    """The series whose account boosts `post`, and whether the post is in an event."""
+def _series_for(post: Post) -> tuple[Series, Event | None] | None:
+    """The series whose account boosts `post`, and the event the post belongs to
+    (None outside events)."""
     link = ChatPost.objects.filter(post=post).select_related("event__series__account").first()
     if link is not None:
-        return link.event.series, True
-    names = list(post.hashtags.values_list("name_lower", flat=True))
+        return link.event.series, link.event
+    # The new post's hashtags are in hand (posts.actions.create_post keeps them).
+    created = getattr(post, "created_hashtags", None)
+    names = (
+        [t.name_lower for t in created]
+        if created is not None
+        else list(post.hashtags.values_list("name_lower", flat=True))
+    )
     if not names:
         return None
     series = (
-        Series.objects.filter(boost_outside_events=True, account__isnull=False)
-        .annotate(tag=Lower("hashtag"))
-        .filter(tag__in=names)
+        Series.objects.filter(
+            boost_outside_events=True, account__isnull=False, hashtag_key__in=names
+        )
         .select_related("account")
         .first()
     )
-    return (series, False) if series else None
+    return (series, None) if series else None
 
 
 def boost(post: Post) -> Post | None:
@@ -83,11 +89,11 @@ def boost(post: Post) -> Post | None:
     found = _series_for(post)
     if found is None:
         return None
-    series, in_event = found
+    series, event = found
     account = series.account
     if account is None or account.is_suspended or post.author_id == account.id:
         return None
-    if in_event and not _window_open(post):
+    if event is not None and not _window_open(event):
         return None
     try:
         return reactions.repost(user=chat_accounts.acting_as(series), profile=account, post=post)
@@ -96,11 +102,7 @@ def boost(post: Post) -> Post | None:
         return None
 
 
-def _window_open(post: Post) -> bool:
-    link = ChatPost.objects.filter(post=post).select_related("event").first()
-    if link is None:
-        return False
-    event = link.event
+def _window_open(event: Event) -> bool:
     return event.state != Event.State.DRAFT and timezone.now() < event.window_ends_at
 
 

@@ -10,12 +10,12 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import Profile, User
 from chats.models import Series
 from core.errors import InvalidInput, NotAllowed, NotFound
+from core.hashtags import tag_key
 from federation import conf, http, ids, incoming, jsonld, keys, remote
 from federation.jsonld import HostileObject
 from federation.models import Delivery
@@ -103,14 +103,14 @@ def _hashtags(note: dict) -> set[str]:
     names = set()
     for tag in tags if isinstance(tags, list) else []:
         if isinstance(tag, dict) and tag.get("type") == "Hashtag":
-            names.add(str(tag.get("name", "")).lstrip("#").lower())
+            names.add(tag_key(str(tag.get("name", ""))))
     return names
 
 
 def _chat_tags(names: set[str]) -> bool:
     if not names:
         return False
-    return Series.objects.annotate(tag=Lower("hashtag")).filter(tag__in=names).exists()
+    return Series.objects.filter(hashtag_key__in=names).exists()
 
 
 def take_relayed(activity: dict, actor: Profile, kinds: set[str]) -> str | None:
