@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from federation_bench import Sink, setup, sink_address  # noqa: E402
+from federation_bench import Sink, deliver_all, follow_from_sinks, setup  # noqa: E402
 
 
 def bench_boost(followers: int, inboxes: int, port: int) -> tuple[float, int]:
@@ -25,9 +25,7 @@ def bench_boost(followers: int, inboxes: int, port: int) -> tuple[float, int]:
     from django.utils import timezone
 
     from accounts import actions as account_actions
-    from accounts.models import Follow, Profile
     from chats import actions as chat_actions
-    from federation import delivery, keys
     from federation.models import Delivery
     from posts import actions as post_actions
 
@@ -42,24 +40,19 @@ def bench_boost(followers: int, inboxes: int, port: int) -> tuple[float, int]:
         rrule="FREQ=DAILY", start_time="10:00",
     )  # fmt: skip
     chat_actions.create_event(
-        user=user, series=series, starts_at=timezone.now() - timedelta(seconds=5), topic="Bench"
+        user=user,
+        series=series,
+        starts_at=timezone.now() - timedelta(seconds=5),
+        topic="Bench",
+        # Real questions: an event whose questions are placeholders stays a draft.
+        questions=[
+            {"kind": "question", "text": f"Bench question {n}", "offset": 10 * n}
+            for n in range(1, 6)
+        ],
     )
     account = series.account
     assert account is not None
-    Sink.public_key = keys.load_public(keys.key_for(account).public_key_pem)
-    remote = Profile.objects.bulk_create(
-        [
-            Profile(
-                handle=f"f{n}@r{n % inboxes}.example",
-                domain=f"r{n % inboxes}.example",
-                uri=f"https://r{n % inboxes}.example/users/f{n}",
-                inbox_url=f"https://r{n % inboxes}.example/users/f{n}/inbox",
-                shared_inbox_url=f"http://{sink_address(n % inboxes)}:{port}/inbox",
-            )
-            for n in range(followers)
-        ]
-    )
-    Follow.objects.bulk_create([Follow(follower=p, followee=account) for p in remote])
+    follow_from_sinks(account, followers, inboxes, port)
     start = time.perf_counter()
     with transaction.atomic():
         # Posted as the organiser without federation's own followers: only the boost goes out.
@@ -67,11 +60,7 @@ def bench_boost(followers: int, inboxes: int, port: int) -> tuple[float, int]:
             user=None, profile=host, text=f"Q1 What makes a library welcoming? #{tag}", system=True
         )
     queued = Delivery.objects.filter(body__contains='"Announce"').count()
-    while Delivery.objects.exclude(
-        state__in=[Delivery.State.DELIVERED, Delivery.State.GIVEN_UP]
-    ).exists():
-        if not delivery.run_due():
-            time.sleep(0.01)
+    deliver_all()
     return time.perf_counter() - start, queued
 
 

@@ -136,21 +136,13 @@ def bench_verify(count: int) -> tuple[float, float]:
     return full, bare
 
 
-def bench_delivery(followers: int, inboxes: int, port: int) -> tuple[float, int]:
-    from django.db import transaction
-
-    from accounts import actions as account_actions
+def follow_from_sinks(target, followers: int, inboxes: int, port: int) -> None:
+    """`followers` remote profiles over `inboxes` servers follow `target`; every
+    shared inbox is one of the loopback sinks."""
     from accounts.models import Follow, Profile
-    from federation import delivery, keys
-    from federation.models import Delivery
-    from posts import actions as post_actions
+    from federation import keys
 
-    user = account_actions.sign_up(
-        username=f"host{int(time.time())}", email="host@example.org", password="bench-pass-42!"
-    )
-    host = user.personal_profile
-    assert host is not None
-    Sink.public_key = keys.load_public(keys.key_for(host).public_key_pem)
+    Sink.public_key = keys.load_public(keys.key_for(target).public_key_pem)
     remote = Profile.objects.bulk_create(
         [
             Profile(
@@ -163,18 +155,41 @@ def bench_delivery(followers: int, inboxes: int, port: int) -> tuple[float, int]
             for n in range(followers)
         ]
     )
-    Follow.objects.bulk_create([Follow(follower=p, followee=host) for p in remote])
+    Follow.objects.bulk_create([Follow(follower=p, followee=target) for p in remote])
+
+
+def deliver_all() -> None:
+    """Run the deliveries until none is queued or failing."""
+    from federation import delivery
+    from federation.models import Delivery
+
+    while Delivery.objects.exclude(
+        state__in=[Delivery.State.DELIVERED, Delivery.State.GIVEN_UP]
+    ).exists():
+        if not delivery.run_due():
+            time.sleep(0.01)
+
+
+def bench_delivery(followers: int, inboxes: int, port: int) -> tuple[float, int]:
+    from django.db import transaction
+
+    from accounts import actions as account_actions
+    from federation.models import Delivery
+    from posts import actions as post_actions
+
+    user = account_actions.sign_up(
+        username=f"host{int(time.time())}", email="host@example.org", password="bench-pass-42!"
+    )
+    host = user.personal_profile
+    assert host is not None
+    follow_from_sinks(host, followers, inboxes, port)
     start = time.perf_counter()
     with transaction.atomic():
         post_actions.create_post(
             user=user, profile=host, text="Q1 What makes a library welcoming? #libchat"
         )
     queued = Delivery.objects.filter(state=Delivery.State.QUEUED).count()
-    while Delivery.objects.exclude(
-        state__in=[Delivery.State.DELIVERED, Delivery.State.GIVEN_UP]
-    ).exists():
-        if not delivery.run_due():
-            time.sleep(0.01)
+    deliver_all()
     return time.perf_counter() - start, queued
 
 

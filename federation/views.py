@@ -228,34 +228,35 @@ def _without_context(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "@context"}
 
 
-@require_GET
-def followers(request: HttpRequest, handle: str):
+def _follows(request: HttpRequest, handle: str, name: str):
+    """The followers or following collection of a local profile, newest first."""
     _require_federation()
     if (refused := _fetch_refused(request)) is not None:
         return refused
     profile = _local_profile(handle)
-    rows = Follow.objects.filter(followee=profile).select_related("follower").order_by("-id")
+    if name == "followers":
+        rows = Follow.objects.filter(followee=profile).select_related("follower")
+        total, other = profile.follower_count, "follower"
+    else:
+        rows = Follow.objects.filter(follower=profile).select_related("followee")
+        total, other = profile.following_count, "followee"
+    rows = rows.order_by("-id")
     return _collection(
         request,
-        ids.collection(profile, "followers"),
-        profile.follower_count,
-        lambda a, b: [ids.actor_id(f.follower) for f in rows[a:b]],
+        ids.collection(profile, name),
+        total,
+        lambda a, b: [ids.actor_id(getattr(f, other)) for f in rows[a:b]],
     )
+
+
+@require_GET
+def followers(request: HttpRequest, handle: str):
+    return _follows(request, handle, "followers")
 
 
 @require_GET
 def following(request: HttpRequest, handle: str):
-    _require_federation()
-    if (refused := _fetch_refused(request)) is not None:
-        return refused
-    profile = _local_profile(handle)
-    rows = Follow.objects.filter(follower=profile).select_related("followee").order_by("-id")
-    return _collection(
-        request,
-        ids.collection(profile, "following"),
-        profile.following_count,
-        lambda a, b: [ids.actor_id(f.followee) for f in rows[a:b]],
-    )
+    return _follows(request, handle, "following")
 
 
 @require_GET

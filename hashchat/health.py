@@ -35,10 +35,11 @@ class Finding:
 
 
 # What to do about Django's deployment warnings, in hashchat's terms.
-DEPLOY_TODO = {
-    "security.W004": "Serve hashchat over HTTPS: HASHCHAT_BASE_URL=https://your.name.",
-    "security.W012": "Serve hashchat over HTTPS: HASHCHAT_BASE_URL=https://your.name.",
-    "security.W016": "Serve hashchat over HTTPS: HASHCHAT_BASE_URL=https://your.name.",
+OVER_HTTPS = "Serve hashchat over HTTPS: HASHCHAT_BASE_URL=https://your.name."
+DEPLOY_ADVICE = {
+    "security.W004": OVER_HTTPS,
+    "security.W012": OVER_HTTPS,
+    "security.W016": OVER_HTTPS,
     "security.W018": "Unset HASHCHAT_DEBUG: debug pages show settings and code.",
     "security.W009": "Unset HASHCHAT_SECRET_KEY to use the generated key, or set a long "
     "random one (50 characters).",
@@ -58,7 +59,7 @@ def deploy_checks() -> Finding:
     seen = "; ".join(f"{m.id}: {str(m.msg).split('. ')[0]}" for m in found)
     todo = " ".join(
         dict.fromkeys(
-            DEPLOY_TODO.get(m.id or "", m.hint or f"See Django's check {m.id}.") for m in found
+            DEPLOY_ADVICE.get(m.id or "", m.hint or f"See Django's check {m.id}.") for m in found
         )
     )
     return Finding("settings", False, seen, todo)
