@@ -69,7 +69,16 @@ def main() -> None:
         timezone="UTC", rrule="FREQ=DAILY", start_time="10:00",
     )  # fmt: skip
     chat_actions.create_event(
-        user=user, series=series, starts_at=timezone.now() - timedelta(seconds=5), topic="Live"
+        user=user,
+        series=series,
+        starts_at=timezone.now() - timedelta(seconds=5),
+        topic="Live",
+        # Real questions: an event whose questions are placeholders stays a draft,
+        # and a draft's window is not watched.
+        questions=[
+            {"kind": "question", "text": f"Watched question {n}", "offset": 10 * n}
+            for n in range(1, 6)
+        ],
     )
     for n in range(args.servers):
         watching.watch(user=user, series=series, server=f"http://{sink_address(n)}:{port}")
