@@ -141,6 +141,12 @@ def thread_of(post, viewer: Profile | None) -> tuple[list, list[ThreadEntry]]:
         .with_viewer_state(viewer)
         .order_by("id")
     )
+    return arrange_thread(post, rows)
+
+
+def arrange_thread(post, rows: list) -> tuple[list, list[ThreadEntry]]:
+    """The ancestors (oldest first) and descendants (each reply after its parent) of
+    `post` among the rows of its thread (oldest first)."""
     by_id = {row.id: row for row in rows}
     ancestors: list = []
     parent_id = post.in_reply_to_id

@@ -15,8 +15,9 @@ from mastodon_api.views.common import (
     status,
 )
 from posts import actions as post_actions
+from posts import status_rows
 from posts.models import Like, Post, PostEdit
-from posts.queries import thread_of
+from posts.queries import arrange_thread
 
 UNSUPPORTED_VISIBILITY = (
     "Posts on hashchat are public or unlisted; private and direct are not supported."
@@ -131,7 +132,8 @@ def status_context(request: HttpRequest, post_id: str):
     if post.repost_of_id is not None:
         post = post.repost_of  # type: ignore[assignment]
     viewer = request.profile  # type: ignore[attr-defined]
-    ancestors, descendants = thread_of(post, viewer)
+    rows = status_rows.thread_rows(post.thread_root_id or post.id, viewer)
+    ancestors, descendants = arrange_thread(post, rows)
 
     def shown(row: Post) -> bool:
         return row.deleted_at is None and row.hidden_at is None and not row.author.is_suspended

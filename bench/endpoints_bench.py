@@ -1,0 +1,351 @@
+"""Benchmark of every endpoint a chat touches (not a test): requests per second at 8
+and 16 keep-alive clients, p50/p99, the server's CPU per request and SQL queries per
+request, on a database seeded to `--posts` posts (10,000 by default; 1,000,000 to show
+that a page costs the same whatever the table's size).
+
+    .venv/bin/python bench/endpoints_bench.py --db sqlite --posts 10000
+    .venv/bin/python bench/endpoints_bench.py --db postgres --posts 1000000 --seconds 5
+    .venv/bin/python bench/endpoints_bench.py --only status,home --clients 8
+
+It seeds (bench/endpoint_data.py) a fresh SQLite data dir or PostgreSQL database
+`hashchat_bench_endpoints`, starts `hashchat serve` as an operator would (its default
+processes and in-process worker), then runs each endpoint in turn:
+
+- post: POST /api/v1/statuses, "A<n> ... #benchchat" in the live chat (A/Q linking runs);
+- status: GET /api/v1/statuses/:id of a random answer;
+- home: GET /api/v1/timelines/home?limit=40, half the newest page, half below a random max_id;
+- notifications: GET /api/v1/notifications?limit=40;
+- context: GET /api/v1/statuses/:id/context of the question with 100 replies;
+- tag: GET /api/v1/timelines/tag/benchchat?limit=40 (newest and random pages);
+- room: GET the live event's room page (HTML, 200 posts);
+- sse: connect to the room's event stream and wait for its first event (sequential).
+
+The server's CPU per request is its processes' CPU time (/proc) over the run divided by
+the requests answered. Queries per request are counted inside Django (test client,
+CaptureQueriesContext) against the same database after the load. Rate limits are raised
+so that they do not cap the figures. Results: docs/performance.md.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.endpoint_data import PASSWORD, TAG  # noqa: E402
+from bench.loadclient import Connection  # noqa: E402
+from bench.mastodon_api_bench import LIMITS, _p, _run  # noqa: E402
+from tests.server import start_server  # noqa: E402
+
+PG_URL = "postgres://postgres@127.0.0.1:5432/hashchat_bench_endpoints"
+ENDPOINTS = ["status", "home", "notifications", "context", "tag", "room", "sse", "post"]
+TOKENS = 8
+
+
+def _reset_postgres() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS hashchat_bench_endpoints WITH (FORCE)")
+        c.execute("CREATE DATABASE hashchat_bench_endpoints")
+
+
+def _child(*args: str, env: dict) -> dict:
+    """Run this file in a child with the server's environment; its last line is JSON."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__)), *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if out.returncode:
+        sys.stderr.write(out.stdout + out.stderr)
+        raise SystemExit(f"{args[0]} failed")
+    for line in out.stdout.splitlines():
+        if not line.startswith("{"):
+            print(" ", line, flush=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
+    from hashchat.cli import migrate, setup_django
+
+    setup_django()
+    migrate()
+
+
+def child_seed(posts: int) -> None:
+    _setup_django()
+    from bench.endpoint_data import seed
+
+    print(json.dumps(seed(posts)))
+
+
+def _paths(info: dict) -> dict:
+    return {
+        "status": lambda: f"/api/v1/statuses/{random.choice(info['answers'])}",
+        "home": lambda: "/api/v1/timelines/home?limit=40",
+        "notifications": lambda: "/api/v1/notifications?limit=40",
+        "context": lambda: f"/api/v1/statuses/{info['q1']}/context",
+        "tag": lambda: f"/api/v1/timelines/tag/{TAG}?limit=40",
+        "room": lambda: f"/chats/{info['hashtag']}/events/{info['event']}/room/",
+    }
+
+
+def child_queries(info_path: str) -> None:
+    """SQL queries of one request of each kind, counted inside Django."""
+    _setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from mastodon_api import actions
+    from mastodon_api.models import Application
+
+    info = json.loads(Path(info_path).read_text())
+    user = User.objects.get(username="bench0")
+    app = Application.objects.first()
+    issued = actions.issue_token(
+        app=app, user=user, profile=user.personal_profile, scopes=frozenset({"read", "write"})
+    )
+    client = Client(headers={"Authorization": f"Bearer {issued.access_token}"})
+    calls = {name: (lambda path=path: client.get(path())) for name, path in _paths(info).items()}
+    calls["post"] = lambda: client.post("/api/v1/statuses", {"status": f"A2 counting #{TAG}"})
+    result = {}
+    for name, call in calls.items():
+        call()  # warm caches (content types, connection set-up)
+        with CaptureQueriesContext(connection) as ctx:
+            response = call()
+        assert response.status_code == 200, (name, response.content[:300])
+        result[name] = len(ctx.captured_queries)
+    print(json.dumps(result))
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children still running."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        if p in stats:
+            total += (int(stats[p][11]) + int(stats[p][12])) / tick
+        todo.extend(children.get(p, []))
+    return total
+
+
+def _tokens(url: str) -> list[str]:
+    with httpx.Client(base_url=url, timeout=30) as client:
+        app = client.post(
+            "/api/v1/apps",
+            json={"client_name": "bench", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
+                  "scopes": "read write follow"},
+        ).json()  # fmt: skip
+        tokens = []
+        for i in range(TOKENS):
+            r = client.post(
+                "/oauth/token",
+                data={"grant_type": "password", "client_id": app["client_id"],
+                      "client_secret": app["client_secret"], "username": f"bench{i}",
+                      "password": PASSWORD, "scope": "read write follow"},
+            )  # fmt: skip
+            r.raise_for_status()
+            tokens.append(r.json()["access_token"])
+    return tokens
+
+
+async def _load(url: str, clients: int, seconds: float, one) -> dict:
+    stop = time.monotonic() + seconds
+    ok = errors = 0
+    latencies: list[float] = []
+
+    async def loop(n: int) -> None:
+        nonlocal ok, errors
+        async with Connection.for_url(url) as conn:
+            while time.monotonic() < stop:
+                started = time.monotonic()
+                try:
+                    status = await one(conn, n)
+                except (ConnectionError, asyncio.IncompleteReadError):
+                    status = 0
+                    await conn.close()
+                    await conn.open()
+                latencies.append(time.monotonic() - started)
+                if status == 200:
+                    ok += 1
+                else:
+                    errors += 1
+
+    await asyncio.gather(*(loop(n) for n in range(clients)))
+    return {"ok": ok, "errors": errors, "latencies": latencies}
+
+
+async def _first_events(url: str, path: str, count: int) -> list[float]:
+    """Seconds from connecting to the room stream to its first bytes, `count` times."""
+    conn = Connection.for_url(url)
+    times = []
+    request = f"GET {path} HTTP/1.1\r\nHost: {conn.host}\r\nAccept: text/event-stream\r\n\r\n"
+    for _ in range(count):
+        started = time.monotonic()
+        reader, writer = await asyncio.open_connection(conn.host, conn.port)
+        writer.write(request.encode())
+        seen = b""
+        # The stream opens with a comment line once it is subscribed (live.streaming):
+        # the first bytes of the body are its first event.
+        while not seen.partition(b"\r\n\r\n")[2]:
+            chunk = await asyncio.wait_for(reader.read(65536), 10)
+            if not chunk:
+                raise ConnectionError("the stream closed before its first event")
+            seen += chunk
+        if not seen.startswith(b"HTTP/1.1 200"):
+            raise ConnectionError(seen[:200].decode(errors="replace"))
+        times.append(time.monotonic() - started)
+        writer.close()
+    return times
+
+
+def measure(server, info: dict, tokens: list[str], name: str, clients: int, seconds: float):
+    paths = _paths(info)
+    newest = max(info["answers"])
+    oldest = newest - (90 * 24 * 3600 * 1000 << 22)
+    if name == "sse":
+        path = paths["room"]() + "stream"
+        before = _tree_cpu(server.process.pid)
+        times = _run(_first_events(server.url, path, 100))
+        cpu = _tree_cpu(server.process.pid) - before
+        return {"rate": len(times) / sum(times), "p50": _p(times, 0.5), "p99": _p(times, 0.99),
+                "cpu_ms": cpu / len(times) * 1000, "errors": 0}  # fmt: skip
+
+    async def one(conn: Connection, n: int) -> int:
+        headers = {"Authorization": f"Bearer {tokens[n % len(tokens)]}"}
+        if name == "post":
+            body = {"status": f"A{random.randint(1, 5)} answer from client {n} #{TAG}"}
+            status, _, _ = await conn.request(
+                "POST", "/api/v1/statuses", json_body=body, headers=headers
+            )
+            return status
+        path = paths[name]()
+        if name in ("home", "tag") and n % 2:
+            path += f"&max_id={random.randint(oldest, newest)}"
+        if name == "room":
+            headers = {}
+        elif name in ("home", "notifications"):
+            headers = {"Authorization": f"Bearer {tokens[0]}"}  # the viewer with follows
+        status, _, _ = await conn.request("GET", path, headers=headers)
+        return status
+
+    before = _tree_cpu(server.process.pid)
+    got = _run(_load(server.url, clients, seconds, one))
+    cpu = _tree_cpu(server.process.pid) - before
+    answered = got["ok"] + got["errors"]
+    return {
+        "rate": got["ok"] / seconds,
+        "p50": _p(got["latencies"], 0.5),
+        "p99": _p(got["latencies"], 0.99),
+        "cpu_ms": cpu / max(1, answered) * 1000,
+        "errors": got["errors"],
+    }
+
+
+def bench(args) -> None:
+    data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-endpoints-{args.db}-"))
+    env = {
+        **os.environ,
+        "HASHCHAT_DATA_DIR": str(data_dir),
+        "HASHCHAT_SECRET_KEY": "bench-secret",
+        "HASHCHAT_RATE_LIMITS": LIMITS,
+        "HASHCHAT_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "hashchat.settings",
+    }
+    if args.db == "postgres":
+        _reset_postgres()
+        env["DATABASE_URL"] = PG_URL
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    print(f"seeding {args.posts:,} posts ({args.db}) ...", flush=True)
+    info = _child("--child-seed", str(args.posts), env=env)
+    info_path = data_dir / "bench.json"
+    info_path.write_text(json.dumps(info))
+    server_args: tuple[str, ...] = ()
+    if args.processes:
+        server_args += ("--processes", str(args.processes))
+    server = start_server(data_dir=data_dir, env=env, args=server_args)
+    rows = []
+    try:
+        tokens = _tokens(server.url)
+        wanted = [e for e in ENDPOINTS if not args.only or e in args.only.split(",")]
+        for name in wanted:
+            for clients in [1] if name == "sse" else args.clients:
+                m = measure(server, info, tokens, name, clients, args.seconds)
+                rows.append((name, clients, m))
+                print(
+                    f"| {name} | {clients} | {m['rate']:.0f} | {m['p50']:.1f} | {m['p99']:.1f} "
+                    f"| {m['cpu_ms']:.2f} | {m['errors']} |",
+                    flush=True,
+                )
+    finally:
+        server.kill(signal.SIGTERM)
+    queries = _child("--child-queries", str(info_path), env=env)
+    print()
+    print("| endpoint | SQL queries per request |")
+    print("|---|---|")
+    for name, n in queries.items():
+        print(f"| {name} | {n} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--clients", default="8,16")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--only", default="", help="comma-separated endpoints")
+    parser.add_argument("--processes", type=int, default=0, help="hashchat serve --processes")
+    parser.add_argument("--redis", default="", help="REDIS_URL for the server")
+    parser.add_argument("--child-seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-queries", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_seed is not None:
+        return child_seed(args.child_seed)
+    if args.child_queries:
+        return child_queries(args.child_queries)
+    args.clients = [int(c) for c in args.clients.split(",")]
+    load = os.getloadavg()
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"load {load[0]:.1f}, {platform.python_implementation()} {platform.python_version()}, "
+        f"{args.db}, {args.posts:,} posts, {args.seconds:g} s per measurement"
+    )
+    print("| endpoint | clients | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
+    print("|---|---|---|---|---|---|---|")
+    bench(args)
+
+
+if __name__ == "__main__":
+    main()

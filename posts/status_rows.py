@@ -1,0 +1,179 @@
+"""Posts with everything a status shows, read in one plain SQL query: the reads a chat
+repeats most (a single status, the home timeline, a thread).
+
+Django took longer to build and compile these querysets than the database took to
+run them, and the ORM's `pk__in` and multi-valued `exclude` subqueries made SQLite
+visit every post of the table for a single status (about 45 ms at 10,000 posts,
+growing with the table; docs/performance.md). Each query here walks an index and
+stops after the rows it needs. The rules are the ORM's, written out once; the tests
+run both side by side (tests/posts/test_status_rows.py).
+
+Each Post comes with `author` loaded and `reply_author_id` set (as
+`mastodon_api.entities.with_status_joins` gives), a repost with `repost_of` (and its
+author and reply author) loaded, and with a viewer, `viewer_flags` (liked, reposted,
+bookmarked) on the post and on the reposted post.
+"""
+
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+
+from accounts.models import Block, Follow, Mute, Profile
+from core.sqlrows import Selection
+from posts.models import Bookmark, Like, Post, TagFollow
+
+POSTS = Post._meta.db_table
+PROFILES = Profile._meta.db_table
+THROUGH = Post.hashtags.through._meta.db_table
+
+# Not deleted, not hidden by a moderator, author not suspended (PostQuerySet.visible);
+# parameter: False.
+VISIBLE = "p.deleted_at IS NULL AND p.hidden_at IS NULL AND a.is_suspended = %s"
+# A repost whose original was deleted or hidden is left out (with_live_originals).
+LIVE_ORIGINAL = "(p.repost_of_id IS NULL OR (o.deleted_at IS NULL AND o.hidden_at IS NULL))"
+# Authors the viewer blocks or mutes (PostQuerySet.not_hidden_for); parameters: viewer twice.
+BLOCKED_OR_MUTED = (
+    f"p.author_id NOT IN (SELECT target_id FROM {Block._meta.db_table} WHERE profile_id = %s"
+    f" UNION SELECT target_id FROM {Mute._meta.db_table} WHERE profile_id = %s)"
+)
+
+
+@functools.cache
+def _selections() -> tuple[Selection, Selection, Selection, Selection]:
+    post, profile = Selection(Post, "p"), Selection(Profile, "a")
+    return post, profile, Selection(Post, "o"), Selection(Profile, "oa")
+
+
+def _flags(alias: str) -> str:
+    like, bookmark = Like._meta.db_table, Bookmark._meta.db_table
+    return (
+        f", EXISTS(SELECT 1 FROM {like} l WHERE l.profile_id = %s AND l.post_id = {alias}.id)"
+        f", EXISTS(SELECT 1 FROM {POSTS} b WHERE b.author_id = %s"
+        f" AND b.repost_of_id = {alias}.id AND b.deleted_at IS NULL)"
+        f", EXISTS(SELECT 1 FROM {bookmark} k WHERE k.profile_id = %s AND k.post_id = {alias}.id)"
+    )
+
+
+def read(
+    where: list[str],
+    params: list,
+    *,
+    viewer: int | None,
+    order: str = "p.id DESC",
+    limit: int | None = None,
+) -> list[Post]:
+    """The posts matching every condition of `where` (SQL over the aliases p: the post,
+    a: its author, o: the reposted post, oa: its author), in `order`. One query."""
+    post, author, original, original_author = _selections()
+    flags = ""
+    flag_params: list = []
+    if viewer is not None:
+        flags = _flags("p") + _flags("o")
+        flag_params = [viewer] * 6
+    sql = (
+        f"SELECT {post.sql}, {author.sql}, r.author_id, {original.sql}, {original_author.sql},"
+        f" orr.author_id{flags}"
+        f" FROM {POSTS} p JOIN {PROFILES} a ON a.id = p.author_id"
+        f" LEFT JOIN {POSTS} r ON r.id = p.in_reply_to_id"
+        f" LEFT JOIN {POSTS} o ON o.id = p.repost_of_id"
+        f" LEFT JOIN {PROFILES} oa ON oa.id = o.author_id"
+        f" LEFT JOIN {POSTS} orr ON orr.id = o.in_reply_to_id"
+        f" WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order}"
+    )
+    all_params = [*flag_params, *params]
+    if limit is not None:
+        sql += " LIMIT %s"
+        all_params.append(limit)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, all_params)
+        rows = cursor.fetchall()
+    conn = connections[DEFAULT_DB_ALIAS]
+    profiles: dict[int, Profile] = {}
+
+    def profile_at(row, start: int, selection: Selection) -> Profile:
+        pk = row[start + selection.pk_index]
+        if pk not in profiles:
+            profiles[pk] = selection.instance(row, start, conn)
+        return profiles[pk]
+
+    at_original = post.width + author.width + 1
+    at_original_author = at_original + original.width
+    at_flags = at_original_author + original_author.width + 1
+    out = []
+    for row in rows:
+        item = post.instance(row, 0, conn)
+        item.author = profile_at(row, post.width, author)
+        item.reply_author_id = row[post.width + author.width]
+        if viewer is not None:
+            item.viewer_flags = tuple(bool(v) for v in row[at_flags : at_flags + 3])
+        if item.repost_of_id is not None:
+            reposted = original.instance(row, at_original, conn)
+            reposted.author = profile_at(row, at_original_author, original_author)
+            reposted.reply_author_id = row[at_flags - 1]
+            if viewer is not None:
+                reposted.viewer_flags = tuple(bool(v) for v in row[at_flags + 3 : at_flags + 6])
+            item.repost_of = reposted
+        out.append(item)
+    return out
+
+
+def readable(post_id: int, viewer: Profile | None) -> Post | None:
+    """The post, if a viewer may open it: visible, and not by a profile that blocks the
+    viewer (as `mastodon_api.views.common.readable_posts`)."""
+    where = ["p.id = %s", VISIBLE]
+    params: list = [post_id, False]
+    if viewer is not None:
+        where.append(
+            f"NOT EXISTS (SELECT 1 FROM {Block._meta.db_table} x"
+            " WHERE x.profile_id = p.author_id AND x.target_id = %s)"
+        )
+        params.append(viewer.id)
+    found = read(where, params, viewer=viewer.id if viewer is not None else None)
+    return found[0] if found else None
+
+
+def home_page(
+    viewer: Profile,
+    *,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> list[Post]:
+    """A page of the home timeline (PostQuerySet.home_feed), newest first: posts and
+    reposts by the profiles the viewer follows and by itself, and public posts with
+    the hashtags it follows, less authors it blocks or mutes."""
+    followed = f"SELECT followee_id FROM {Follow._meta.db_table} WHERE follower_id = %s"
+    tagged = (
+        f"EXISTS (SELECT 1 FROM {THROUGH} t JOIN {TagFollow._meta.db_table} tf"
+        " ON tf.hashtag_id = t.hashtag_id WHERE t.post_id = p.id AND tf.profile_id = %s)"
+    )
+    where = [
+        VISIBLE,
+        LIVE_ORIGINAL,
+        f"(p.author_id = %s OR p.author_id IN ({followed}) OR (p.visibility = %s AND {tagged}))",
+        BLOCKED_OR_MUTED,
+    ]
+    params: list = [False, viewer.id, viewer.id, Post.Visibility.PUBLIC, viewer.id]
+    params += [viewer.id, viewer.id]
+    for value, test in ((max_id, "p.id < %s"), (since_id, "p.id > %s"), (min_id, "p.id > %s")):
+        if value is not None:
+            where.append(test)
+            params.append(value)
+    order = "p.id ASC" if min_id is not None else "p.id DESC"
+    posts = read(where, params, viewer=viewer.id, order=order, limit=limit)
+    if min_id is not None:
+        posts.reverse()
+    return posts
+
+
+def thread_rows(root_id: int, viewer: Profile | None) -> list[Post]:
+    """Every original post of a thread, oldest first, less authors the viewer blocks
+    or mutes (hidden and deleted posts included: the caller leaves them out after
+    arranging the thread, so that their replies keep their place)."""
+    where = ["(p.thread_root_id = %s OR p.id = %s)", "p.repost_of_id IS NULL"]
+    params: list = [root_id, root_id]
+    if viewer is not None:
+        where.append(BLOCKED_OR_MUTED)
+        params += [viewer.id, viewer.id]
+    return read(where, params, viewer=viewer.id if viewer is not None else None, order="p.id ASC")
