@@ -19,8 +19,8 @@ import functools
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from accounts.models import Block, Follow, Mute, Profile
-from core.sqlrows import Selection
-from posts.models import Bookmark, Like, Post, TagFollow
+from core.sqlrows import Selection, in_list
+from posts.models import Bookmark, Like, Notification, Post, TagFollow
 
 POSTS = Post._meta.db_table
 PROFILES = Profile._meta.db_table
@@ -177,3 +177,68 @@ def thread_rows(root_id: int, viewer: Profile | None) -> list[Post]:
         where.append(BLOCKED_OR_MUTED)
         params += [viewer.id, viewer.id]
     return read(where, params, viewer=viewer.id if viewer is not None else None, order="p.id ASC")
+
+
+@functools.cache
+def _notification_selections() -> tuple[Selection, Selection]:
+    return Selection(Notification, "n"), Selection(Profile, "ac")
+
+
+def notification_page(
+    recipient: Profile,
+    *,
+    kinds: list[str],
+    excluded: list[str] | None = None,
+    actor_id: int | None = None,
+    limit: int,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+) -> list[Notification]:
+    """A page of a profile's notifications (not dismissed, of `kinds`, less `excluded`),
+    newest first, each with `actor` and `post` loaded, the posts as `read` gives them
+    (NotificationQuerySet.for_profile with its select_related). Two queries."""
+    if not kinds:
+        return []
+    notification, actor = _notification_selections()
+    wanted, wanted_params = in_list("n.kind", kinds)
+    where = ["n.recipient_id = %s", "n.dismissed_at IS NULL", wanted]
+    params: list = [recipient.id, *wanted_params]
+    if excluded:
+        unwanted, unwanted_params = in_list("n.kind", list(excluded))
+        where.append(f"NOT ({unwanted})")
+        params += unwanted_params
+    for value, test in (
+        (actor_id, "n.actor_id = %s"),
+        (max_id, "n.id < %s"),
+        (since_id, "n.id > %s"),
+        (min_id, "n.id > %s"),
+    ):
+        if value is not None:
+            where.append(test)
+            params.append(value)
+    order = "ASC" if min_id is not None else "DESC"
+    sql = (
+        f"SELECT {notification.sql}, {actor.sql} FROM {Notification._meta.db_table} n"
+        f" LEFT JOIN {PROFILES} ac ON ac.id = n.actor_id"
+        f" WHERE {' AND '.join(where)} ORDER BY n.id {order} LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        rows = cursor.fetchall()
+    conn = connections[DEFAULT_DB_ALIAS]
+    items = []
+    for row in rows:
+        item = notification.instance(row, 0, conn)
+        item.actor = actor.instance(row, notification.width, conn)
+        items.append(item)
+    post_ids = sorted({n.post_id for n in items if n.post_id is not None})
+    if post_ids:
+        listed, listed_params = in_list("p.id", post_ids)
+        posts = {p.id: p for p in read([listed], listed_params, viewer=recipient.id)}
+        for item in items:
+            if item.post_id is not None:
+                item.post = posts[item.post_id]
+    if min_id is not None:
+        items.reverse()
+    return items

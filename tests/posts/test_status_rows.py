@@ -10,9 +10,10 @@ from django.utils import timezone
 from accounts import actions as account_actions
 from accounts.actions import create_user, suspend
 from mastodon_api import entities
+from mastodon_api.entities import NOTIFICATION_TYPES
 from mastodon_api.views.common import readable_posts
 from posts import actions, reactions, status_rows
-from posts.models import Post
+from posts.models import Notification, Post
 from posts.queries import arrange_thread, thread_of
 
 
@@ -165,3 +166,59 @@ def test_a_thread_equals_the_orm_thread(world, hana, pat, olly, ada):
             assert fields(got) == fields(want)
         for got, want in zip(descendants, orm_descendants, strict=True):
             assert fields(got.post) == fields(want.post)
+
+
+def orm_notifications(recipient, kinds, excluded, actor_id, *, limit, max_id=None, min_id=None):
+    rows = Notification.objects.for_profile(recipient).filter(kind__in=kinds)
+    if excluded:
+        rows = rows.exclude(kind__in=excluded)
+    if actor_id is not None:
+        rows = rows.filter(actor_id=actor_id)
+    if max_id is not None:
+        rows = rows.filter(id__lt=max_id)
+    if min_id is not None:
+        return list(reversed(rows.filter(id__gt=min_id).order_by("id")[:limit]))
+    return list(rows.order_by("-id")[:limit])
+
+
+def test_notification_pages_equal_the_orm(world, hana, pat, olly, ada):
+    for i in range(3):
+        actions.create_post(user=ada.user, profile=ada.profile, text=f"@hana hello {i}")
+    reactions.like(user=pat.user, profile=pat.profile, post=world["mine"])
+    reactions.repost(user=ada.user, profile=ada.profile, post=world["mine"])
+    account_actions.follow(user=ada.user, profile=ada.profile, target=hana.profile)
+    first = Notification.objects.filter(recipient=hana.profile).order_by("id").first()
+    actions.dismiss_notification(user=hana.user, profile=hana.profile, notification_id=first.id)
+    everything = orm_notifications(hana.profile, list(NOTIFICATION_TYPES), [], None, limit=80)
+    assert len(everything) >= 5
+    ids = [n.id for n in everything]
+    cases = [
+        (list(NOTIFICATION_TYPES), [], None),
+        (["mention", "reply"], [], None),
+        (list(NOTIFICATION_TYPES), ["like"], None),
+        (list(NOTIFICATION_TYPES), [], ada.profile.id),
+        ([], [], None),
+    ]
+    for kinds, excluded, actor_id in cases:
+        for limit in (1, 2, 40):
+            for cursor in (None, ids[0], ids[2], ids[-1]):
+                for kind in ("max_id", "min_id"):
+                    kw = {kind: cursor} if cursor is not None else {}
+                    got = status_rows.notification_page(
+                        hana.profile, kinds=kinds, excluded=excluded, actor_id=actor_id,
+                        limit=limit, **kw,
+                    )  # fmt: skip
+                    want = orm_notifications(hana.profile, kinds, excluded, actor_id,
+                                             limit=limit, **kw)  # fmt: skip
+                    assert [n.id for n in got] == [n.id for n in want]
+                    for g, w in zip(got, want, strict=True):
+                        assert g.actor_id == w.actor_id and g.kind == w.kind
+                        assert (g.actor.handle if g.actor else None) == (
+                            w.actor.handle if w.actor else None
+                        )
+                        if w.post_id is not None:
+                            assert fields(g.post) == fields(w.post)
+                            assert g.post.author.handle == w.post.author.handle
+                    assert entities.notification_entities(
+                        got, hana.profile
+                    ) == entities.notification_entities(want, hana.profile)
