@@ -61,9 +61,14 @@ def read(
     viewer: int | None,
     order: str = "p.id DESC",
     limit: int | None = None,
+    source: tuple[str, list] | None = None,
 ) -> list[Post]:
     """The posts matching every condition of `where` (SQL over the aliases p: the post,
-    a: its author, o: the reposted post, oa: its author), in `order`. One query."""
+    a: its author, o: the reposted post, oa: its author), in `order`. One query.
+
+    `source`: SQL giving the candidate post ids (column `id`) and its parameters, read
+    first, when they are few among many posts (a chat's posts): the database then
+    looks up those posts rather than walking the whole table in order."""
     post, author, original, original_author = _selections()
     flags = ""
     flag_params: list = []
@@ -73,14 +78,15 @@ def read(
     sql = (
         f"SELECT {post.sql}, {author.sql}, r.author_id, {original.sql}, {original_author.sql},"
         f" orr.author_id{flags}"
-        f" FROM {POSTS} p JOIN {PROFILES} a ON a.id = p.author_id"
+        f" FROM {f'({source[0]}) c JOIN {POSTS} p ON p.id = c.id' if source else f'{POSTS} p'}"
+        f" JOIN {PROFILES} a ON a.id = p.author_id"
         f" LEFT JOIN {POSTS} r ON r.id = p.in_reply_to_id"
         f" LEFT JOIN {POSTS} o ON o.id = p.repost_of_id"
         f" LEFT JOIN {PROFILES} oa ON oa.id = o.author_id"
         f" LEFT JOIN {POSTS} orr ON orr.id = o.in_reply_to_id"
         f" WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order}"
     )
-    all_params = [*flag_params, *params]
+    all_params = [*flag_params, *(source[1] if source else []), *params]
     if limit is not None:
         sql += " LIMIT %s"
         all_params.append(limit)

@@ -254,7 +254,7 @@ def test_a_blocked_domains_post_mentioning_the_account_stays_out(
 def test_the_room_shows_each_post_once_without_the_accounts_boosts(
     live, chat_b, django_capture_on_commit_callbacks
 ):
-    from chats.room import room_posts
+    from chats.room import room_page, room_posts
     from chats.room_stream import leaving_out_boosts_by
     from live.envelope import Envelope
 
@@ -270,6 +270,7 @@ def test_the_room_shows_each_post_once_without_the_accounts_boosts(
     boost = Post.objects.get(repost_of=post, author=live.series.account)
     shown = set(room_posts(live).values_list("id", flat=True))
     assert post.id in shown and boost.id not in shown
+    assert {p.id for p in room_page(live, None, limit=100)} == shown
     # Someone else's repost still shows, as before.
     accept = leaving_out_boosts_by(live.series.account_id)
     account = str(live.series.account_id)

@@ -1,0 +1,78 @@
+"""chats.room.room_page (the room's page in one plain SQL query) gives exactly the posts
+of the ORM's room_posts, in the same order, with the same question filter and
+cursors: linked answers and replies without the hashtag, hashtag posts inside the
+window but not outside it, reposts of either, less hidden and deleted posts, reposts
+of hidden posts, suspended authors and the viewer's blocks and mutes."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import actions as account_actions
+from accounts.actions import create_user, suspend
+from chats import scheduler
+from chats.models import ChatPost
+from chats.room import room_page, room_posts
+from posts import actions, reactions
+from posts.models import Post
+from tests.chats.conftest import FEB_CHAT
+
+
+def orm_page(event, viewer, *, before=None, after=None, limit=40, question=None):
+    posts = room_posts(event, viewer)
+    if question is not None:
+        linked = ChatPost.objects.filter(event=event, question__number=question).values("post_id")
+        posts = posts.filter(Q(pk__in=linked) | Q(repost_of__in=linked))
+    if before is not None:
+        posts = posts.filter(pk__lt=before)
+    if after is not None:
+        return list(reversed(posts.filter(pk__gt=after).order_by("id")[:limit]))
+    return list(posts[:limit])
+
+
+def test_the_room_page_equals_the_orm(clock, event, hana, pat, olly, ada, ngac):
+    clock.move_to(FEB_CHAT - timedelta(hours=2))
+    early = actions.create_post(user=pat.user, profile=pat.profile, text="Early #auslibchat")
+    clock.move_to(FEB_CHAT + timedelta(minutes=6))
+    scheduler.run_due(now=timezone.now(), worker="test")
+    q1 = event.questions.get(number=1).post
+    assert q1 is not None
+
+    def post(person, text, **kw):
+        return actions.create_post(user=person.user, profile=person.profile, text=text, **kw)
+
+    answers = [post([pat, olly, ada][i % 3], f"A1 answer {i} #auslibchat") for i in range(6)]
+    reply = post(olly, "A reply without the hashtag", in_reply_to=q1)
+    plain = post(ada, "About #auslibchat, no question")
+    other = post(ada, "Another chat #edchat")
+    reactions.repost(user=ada.user, profile=ada.profile, post=answers[0])
+    reactions.repost(user=pat.user, profile=pat.profile, post=plain)
+    reactions.repost(user=olly.user, profile=olly.profile, post=early)
+    hidden = answers[1]
+    reactions.repost(user=olly.user, profile=olly.profile, post=hidden)
+    Post.objects.filter(id=hidden.id).update(hidden_at=timezone.now())  # as a host's Hide does
+    gone = post(pat, "A1 soon deleted #auslibchat")
+    actions.delete_post(user=pat.user, post=gone)
+    account_actions.mute(user=hana.user, profile=hana.profile, target=olly.profile)
+    account_actions.block(user=pat.user, profile=pat.profile, target=ada.profile)
+
+    everything = orm_page(event, None, limit=100)
+    ids = [p.id for p in everything]
+    assert reply.id in ids and plain.id in ids and early.id not in ids and other.id not in ids
+    for viewer in (None, hana.profile, pat.profile):
+        for question in (None, 1, 2):
+            for limit in (1, 3, 40):
+                for cursor in (None, ids[0], ids[3], ids[-1]):
+                    for kind in ("before", "after"):
+                        kw = {kind: cursor} if cursor is not None else {}
+                        got = room_page(event, viewer, limit=limit, question=question, **kw)
+                        want = orm_page(event, viewer, limit=limit, question=question, **kw)
+                        assert [p.id for p in got] == [p.id for p in want], (viewer, question)
+    admin = create_user(
+        username="siteadmin", email="admin@example.org", password="Admin-Password-42", admin=True
+    )
+    suspend(admin=admin, profile=ada.profile)
+    assert [p.id for p in room_page(event, None, limit=100)] == [
+        p.id for p in orm_page(event, None, limit=100)
+    ]
