@@ -86,12 +86,18 @@ def boost(post: Post) -> Post | None:
         return None
     if post.visibility != Post.Visibility.PUBLIC:
         return None
+    if not _any_account_followed():
+        # No chat account has a follower: a boost would reach nobody (the count is
+        # kept on the profile row; the common case costs one indexed read).
+        return None
     found = _series_for(post)
     if found is None:
         return None
     series, event = found
     account = series.account
     if account is None or account.is_suspended or post.author_id == account.id:
+        return None
+    if account.follower_count == 0:
         return None
     if event is not None and not _window_open(event):
         return None
@@ -100,6 +106,10 @@ def boost(post: Post) -> Post | None:
     except ActionError as e:
         logger.info("%s did not boost %s: %s", account.handle, post.id, e)
         return None
+
+
+def _any_account_followed() -> bool:
+    return Series.objects.filter(account__isnull=False, account__follower_count__gt=0).exists()
 
 
 def _window_open(event: Event) -> bool:
