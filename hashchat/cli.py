@@ -36,11 +36,18 @@ def migrate() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from hashchat import processes
+
+    child = bool(os.environ.get(processes.CHILD_ENV))
+    if args.processes is None:
+        # One per core with Redis to join them; one on the embedded default.
+        args.processes = processes.default_processes(os.environ.get("REDIS_URL", ""))
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # The operator's directory, shared with other serve and worker processes of
-        # this instance: used as it is (docs/operations.md, "Several processes").
+        # The operator's directory (or the supervising process's), shared with other
+        # serve and worker processes of this instance: used as it is
+        # (docs/operations.md, "Several processes").
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     elif args.processes > 1:
         # Before prometheus-client is imported anywhere: it reads this once.
@@ -68,38 +75,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if args.with_demo:
             print("hashchat serve: --with-demo runs in one process.", file=sys.stderr)
             return 2
-    migrate()
-    import uvicorn
-    from django.conf import settings
-
+    if not child:
+        migrate()
+    if args.processes > 1:
+        print(
+            f"hashchat is serving on http://{args.host}:{args.port}/ "
+            f"with {args.processes} web processes",
+            flush=True,
+        )
+        argv = ["serve", "--host", args.host, "--port", str(args.port)]
+        argv += ["--log-level", args.log_level] + (["--no-worker"] if args.no_worker else [])
+        return processes.supervise(args.processes, argv)
     if not args.no_worker:
         # The worker runs inside the web process by default (one process does it all).
         os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"
-    print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
+    if not child:
+        print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
     if args.with_demo:
         # Seeds the demo, then plays its live hour in a thread of this process.
         from demo import start_with_server
 
         explicit = os.environ.get("HASHCHAT_BASE_URL")
         start_with_server(args, explicit or f"http://{args.host}:{args.port}")
-    uvicorn.run(
-        "hashchat.asgi:application",
-        host=args.host,
-        port=args.port,
-        loop="uvloop",
-        http="httptools",
-        log_level=args.log_level,
-        # Logging is Django's (settings.LOGGING); each request is logged by
-        # core.requestlog, without its query string (it may hold a token).
-        log_config=None,
-        access_log=False,
-        # X-Forwarded-For/-Proto are believed from these addresses only.
-        proxy_headers=bool(settings.TRUSTED_PROXIES),
-        forwarded_allow_ips=settings.TRUSTED_PROXIES or None,
-        lifespan="on",
-        timeout_graceful_shutdown=5,
-        workers=args.processes if args.processes > 1 else None,
-    )
+    processes.run_uvicorn(args, child=child)
     return 0
 
 
@@ -291,8 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--processes",
         type=int,
-        default=1,
-        help="web processes sharing the port (above 1 needs REDIS_URL; docs/operations.md)",
+        default=None,
+        help="web processes sharing the port (default: one per core with REDIS_URL, "
+        "else 1; above 1 needs REDIS_URL; docs/operations.md)",
     )
     serve.add_argument(
         "--with-demo",

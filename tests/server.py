@@ -130,6 +130,10 @@ def start_server(
 ) -> Server:
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
+    if "--processes" not in args:
+        # Tests choose how many processes they run; with REDIS_URL set (the scale-out
+        # lane) `serve` would otherwise start one per core.
+        args = (*args, "--processes", "1")
     full_env = server_env(data_dir, {"HASHCHAT_BASE_URL": url, **(env or {})})
     log = open(log_path or data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
@@ -150,7 +154,7 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     try:
-        wait_until_up(url, process)
+        wait_until_up(url, process, timeout=120)
     except Exception:
         process.kill()
         process.wait()

@@ -5,16 +5,18 @@ import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 import redis
 
 from tests.live.helpers import login, post_in_room, set_up_chat, sse_stream
-from tests.server import ROOT, server_env, start_server
+from tests.server import ROOT, Server, free_port, server_env, start_server, wait_until_up
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
 
@@ -78,3 +80,72 @@ def test_two_processes_serve_one_port_and_share_the_streams():
                     assert json.loads(event["data"])["id"] == str(made["id"])
         finally:
             server.kill(signal.SIGTERM)
+
+
+def _established(pid: int, port: int) -> int:
+    """Connections to `port` that process `pid` holds open (from /proc)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port = int(fields[1].split(":")[1], 16)
+        if local_port == port and fields[3] == "01":  # ESTABLISHED
+            inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:[") and target[8:-1] in inodes:
+                held += 1
+    return held
+
+
+def test_with_redis_serve_starts_one_process_per_core_and_spreads_connections():
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("Redis does not answer (CI runs this)")
+    cores = len(os.sched_getaffinity(0))
+    with tempfile.TemporaryDirectory(prefix="hashchat-processes-") as tmp:
+        # `serve` as an operator runs it, without --processes.
+        port = free_port()
+        env = server_env(Path(tmp), {"REDIS_URL": REDIS_URL})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port), "--no-worker"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = Server(f"http://127.0.0.1:{port}", port, Path(tmp), process, env)
+        wait_until_up(server.url, process, timeout=120)
+        try:
+            children = web_processes(server.process.pid)
+            assert len(children) == cores
+            connections = 64
+            with contextlib.ExitStack() as stack:
+                for _ in range(connections):
+                    stack.enter_context(socket.create_connection(("127.0.0.1", server.port)))
+                # Each process accepts its own in its own time: look until all are held.
+                for _ in range(600):
+                    held = {pid: _established(pid, server.port) for pid in children}
+                    if sum(held.values()) >= connections:
+                        break
+                    time.sleep(0.05)
+            assert sum(held.values()) == connections, held
+            # The kernel hashes each connection to one process's socket (SO_REUSEPORT):
+            # every process holds a fair share (each at least half of an even share).
+            assert min(held.values()) >= connections // cores // 2, held
+        finally:
+            server.kill(signal.SIGTERM)
+        assert server.process.returncode == 0
+        for pid in children:
+            assert not Path(f"/proc/{pid}").exists(), "the web processes stopped with it"
+
+
+def test_the_default_is_one_process_per_core_with_redis_and_one_without():
+    from hashchat.processes import default_processes
+
+    assert default_processes("") == 1
+    assert default_processes("redis://127.0.0.1:6379/0") == len(os.sched_getaffinity(0))
