@@ -12,6 +12,7 @@ and, on PostgreSQL, VACUUM ANALYZE as autovacuum would have run.
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 PASSWORD = "Bench-Password-42"
 TAG = "benchchat"
@@ -40,7 +41,7 @@ def seed(posts: int, log=print) -> dict:
         )
         for i in range(USERS)
     ]
-    profiles = [u.personal_profile for u in users]
+    profiles: list[Any] = [u.personal_profile for u in users]
     viewer_user, viewer = users[0], profiles[0]
     for target in profiles[1 : FOLLOWED + 1]:
         account_actions.follow(user=viewer_user, profile=viewer, target=target)
@@ -131,7 +132,7 @@ def _bulk_posts(count: int, authors: list[int], log) -> None:
 
     tags = [post_actions.get_or_create_hashtag(name).id for name in [TAG, *OTHER_TAGS]]
     fields = [f for f in Post._meta.concrete_fields]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     post_sql = f"INSERT INTO {Post._meta.db_table} ({columns}) VALUES ({marks})"
     through = Post.hashtags.through._meta.db_table

@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -124,7 +125,9 @@ def child_queries(info_path: str) -> None:
         app=app, user=user, profile=user.personal_profile, scopes=frozenset({"read", "write"})
     )
     client = Client(headers={"Authorization": f"Bearer {issued.access_token}"})
-    calls = {name: (lambda path=path: client.get(path())) for name, path in _paths(info).items()}
+    calls: dict[str, Any] = {
+        name: (lambda path=path: client.get(path())) for name, path in _paths(info).items()
+    }
     calls["post"] = lambda: client.post("/api/v1/statuses", {"status": f"A2 counting #{TAG}"})
     result = {}
     for name, call in calls.items():
@@ -274,7 +277,12 @@ def measure(server, info: dict, tokens: list[str], name: str, clients: int, seco
 
 
 def bench(args) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-endpoints-{args.db}-"))
+    if args.data_dir:
+        data_dir = Path(args.data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-endpoints-{args.db}-"))
+    info_path = data_dir / "bench.json"
     env = {
         **os.environ,
         "HASHCHAT_DATA_DIR": str(data_dir),
@@ -284,14 +292,21 @@ def bench(args) -> None:
         "DJANGO_SETTINGS_MODULE": "hashchat.settings",
     }
     if args.db == "postgres":
-        _reset_postgres()
         env["DATABASE_URL"] = PG_URL
     if args.redis:
         env["REDIS_URL"] = args.redis
-    print(f"seeding {args.posts:,} posts ({args.db}) ...", flush=True)
-    info = _child("--child-seed", str(args.posts), env=env)
-    info_path = data_dir / "bench.json"
-    info_path.write_text(json.dumps(info))
+    if info_path.exists():
+        # Seeded by an earlier run (--data-dir): measured again as it is.
+        info = json.loads(info_path.read_text())
+        print(f"reusing {data_dir} ({info['posts']:,} posts)", flush=True)
+    else:
+        if args.db == "postgres":
+            _reset_postgres()
+        print(f"seeding {args.posts:,} posts ({args.db}) ...", flush=True)
+        info = _child("--child-seed", str(args.posts), env=env)
+        info_path.write_text(json.dumps(info))
+    if args.seed_only:
+        return
     server_args: tuple[str, ...] = ()
     if args.processes:
         server_args += ("--processes", str(args.processes))
@@ -328,6 +343,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated endpoints")
     parser.add_argument("--processes", type=int, default=0, help="hashchat serve --processes")
     parser.add_argument("--redis", default="", help="REDIS_URL for the server")
+    parser.add_argument(
+        "--data-dir", default="", help="seed here once; later runs with it measure the same data"
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed (--data-dir), then stop")
     parser.add_argument("--child-seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
