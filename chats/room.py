@@ -214,18 +214,21 @@ def room_page(
     through = Post.hashtags.through._meta.db_table
     posts = Post._meta.db_table
     window = "x.created_at >= %s AND x.created_at < %s"
+    # The event's linked posts and reposts of them, and the posts of its window (by the
+    # created_at index: however long the hashtag's history) with the hashtag or
+    # reposting a post with it.
     source = (
         f"SELECT post_id AS id FROM {ChatPost._meta.db_table} WHERE event_id = %s"
-        f" UNION SELECT x.id FROM {posts} x WHERE {window} AND EXISTS"
-        f" (SELECT 1 FROM {through} t WHERE t.post_id = x.id AND t.hashtag_id = {tag})"
         f" UNION SELECT x.id FROM {posts} x WHERE x.repost_of_id IN ({linked})"
-        f" UNION SELECT x.id FROM {posts} x JOIN {through} t ON t.post_id = x.repost_of_id"
-        f" WHERE {window} AND t.hashtag_id = {tag}"
+        f" UNION SELECT x.id FROM {posts} x WHERE {window} AND (EXISTS"
+        f" (SELECT 1 FROM {through} t WHERE t.post_id = x.id AND t.hashtag_id = {tag})"
+        f" OR (x.repost_of_id IS NOT NULL AND EXISTS (SELECT 1 FROM {through} t"
+        f" WHERE t.post_id = x.repost_of_id AND t.hashtag_id = {tag})))"
     )
     adapt = connection.ops.adapt_datetimefield_value  # as the ORM sends a datetime
     start, end = adapt(event.starts_at), adapt(event.window_ends_at)
     key = event.series.hashtag_key
-    source_params = [event.id, start, end, key, event.id, start, end, key]
+    source_params = [event.id, event.id, start, end, key, key]
     where = [status_rows.VISIBLE, "(p.repost_of_id IS NULL OR o.hidden_at IS NULL)"]
     params: list = [False]
     if event.series.account_id is not None:
