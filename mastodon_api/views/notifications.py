@@ -28,7 +28,7 @@ def _mine(request: HttpRequest):
 @api(scope="read:notifications")
 def notifications(request: HttpRequest):
     p = request.params  # type: ignore[attr-defined]
-    kinds = list(entities.NOTIFICATION_TYPES)
+    kinds = [str(kind) for kind in entities.NOTIFICATION_TYPES]
     if p.getlist("types"):
         wanted = _kinds(p.getlist("types"))
         kinds = [k for k in kinds if k in wanted]

@@ -26,7 +26,7 @@ def fields(post: Post) -> dict:
     return {f.attname: getattr(post, f.attname) for f in Post._meta.concrete_fields}
 
 
-def same(sql_posts: list[Post], orm_posts: list[Post], viewer) -> None:
+def same(sql_posts: list, orm_posts: list, viewer) -> None:
     assert [p.id for p in sql_posts] == [p.id for p in orm_posts]
     for got, want in zip(sql_posts, orm_posts, strict=True):
         assert fields(got) == fields(want)
