@@ -12,13 +12,17 @@ plus the tail):
 The scheduler's own question posts are linked to the question they ask.
 """
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
+
 from accounts.models import Profile
-from chats.models import ChatPost, Event, Question
+from chats.models import ChatPost, Event, Question, Series
 from core.hashtags import tag_key
+from core.sqlrows import Selection, in_list
 from live.publish import publish_on_commit
 from posts import parsing
 from posts.models import Post
@@ -59,16 +63,42 @@ def _parent_chat(post: Post) -> ChatPost | None:
     return None
 
 
-def _event_by_hashtag(post: Post) -> Event | None:
+@functools.cache
+def _selections() -> tuple[Selection, Selection]:
+    return Selection(Event, "e"), Selection(Question, "q")
+
+
+def _event_by_hashtag(post: Post, number: int | None) -> tuple[Event, Question | None] | None:
+    """The latest event whose window holds the post and whose series has one of its
+    hashtags (Event.objects.in_window), with its question `number` (as `_question`),
+    in one plain SQL query: every post with a hashtag asks this."""
     tags = [tag_key(t) for t in parsing.hashtags(post.text)]
     if not tags:
         return None
-    return (
-        Event.objects.in_window(post.created_at)
-        .filter(series__hashtag_key__in=tags)
-        .order_by("-starts_at")
-        .first()
+    event, question = _selections()
+    named, params = in_list("s.hashtag_key", tags)
+    moment = connection.ops.adapt_datetimefield_value(post.created_at)
+    sql = (
+        f"SELECT {event.sql}, {question.sql} FROM {Event._meta.db_table} e"
+        f" JOIN {Series._meta.db_table} s ON s.id = e.series_id"
+        f" LEFT JOIN {Question._meta.db_table} q ON q.event_id = e.id AND q.kind = %s"
+        " AND q.number = %s"
+        f" WHERE e.starts_at <= %s AND e.window_ends_at > %s AND NOT e.state = %s AND {named}"
+        " ORDER BY e.starts_at DESC, q.offset_minutes, q.position, q.id LIMIT 1"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [Question.Kind.QUESTION, number, moment, moment, Event.State.DRAFT, *params],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = event.instance(row, 0)
+    asked = question.instance(row, event.width)
+    if asked is not None:
+        asked.event = found
+    return found, asked
 
 
 # (event, question answered or asked, how it was linked)
@@ -108,14 +138,15 @@ def find_link(post: Post, asks: Any = None, mentioned: Iterable[Profile] = ()) -
             if by_prefix is not None:
                 return event, by_prefix, "prefix"
             return event, parent.question, "reply"
-    tagged = _event_by_hashtag(post)
-    via = "hashtag"
-    if tagged is None:
-        tagged, via = _event_by_mention(post, mentioned), "mention"
-    if tagged is None:
+    by_tag = _event_by_hashtag(post, number)
+    if by_tag is not None:
+        tagged, by_prefix = by_tag
+        return tagged, by_prefix, "prefix" if by_prefix else "hashtag"
+    mentioning = _event_by_mention(post, mentioned)
+    if mentioning is None:
         return None
-    by_prefix = _question(tagged, number)
-    return tagged, by_prefix, "prefix" if by_prefix else via
+    by_prefix = _question(mentioning, number)
+    return mentioning, by_prefix, "prefix" if by_prefix else "mention"
 
 
 def save_link(post: Post, found: Link | None) -> ChatPost | None:

@@ -14,6 +14,7 @@ them from the rows themselves (after a restore, or to repair).
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Case, Count, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 
@@ -30,13 +31,16 @@ def counts(post: Post) -> bool:
 
 def post_added(post: Post) -> None:
     created = post.created_at
-    Profile.objects.filter(pk=post.author_id).update(
-        post_count=F("post_count") + 1,
-        last_post_at=Case(
-            When(Q(last_post_at__isnull=True) | Q(last_post_at__lt=created), then=Value(created)),
-            default=F("last_post_at"),
-        ),
-    )
+    # The ORM's relative update, written out (every post runs it): the count goes up
+    # by one and last_post_at moves on unless a later post already moved it.
+    moment = connection.ops.adapt_datetimefield_value(created)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Profile._meta.db_table} SET post_count = post_count + 1,"
+            " last_post_at = CASE WHEN last_post_at IS NULL OR last_post_at < %s"
+            " THEN %s ELSE last_post_at END WHERE id = %s",
+            [moment, moment, post.author_id],
+        )
     author = _loaded_author(post)
     if author is not None:  # the Status answered for the new post shows the new count
         author.post_count += 1
