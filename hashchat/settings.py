@@ -359,6 +359,8 @@ FEDERATION = {
     # Deliveries: parallel sends to one domain, attempts before giving up (about 36 h).
     "DELIVERY_PER_DOMAIN": 4,
     "DELIVERY_ATTEMPTS": 16,
+    # Incoming activities: attempts at processing one before giving up (about 1.5 h).
+    "INBOX_ATTEMPTS": 10,
     # Activities accepted from one remote domain per minute.
     "INBOX_PER_DOMAIN_PER_MINUTE": 600,
     # Fetching a thread's missing parents: how far up, and how many posts at most.

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from federation import http, signatures
+from federation import http, inbox_queue, signatures
 from mastodon_api import actions as api_actions
 from tests.federation.test_signatures import TEST_PUBLIC_KEY, private_key
 from tests.mastodon_api.conftest import ApiClient, make_token
@@ -141,8 +141,12 @@ def signed_post(
     now: datetime | None = None,
     body: bytes | None = None,
     tamper: dict | None = None,
+    process: bool = True,
 ):
-    """POST `activity` to this server's `path`, signed by chat-b's test key."""
+    """POST `activity` to this server's `path`, signed by chat-b's test key. The inbox
+    only stores it; then, unless `process` is False, this runs the worker's pass over
+    the stored activities (federation.inbox_queue.run_due), as the worker would
+    within a second of the answer."""
     raw = body if body is not None else json.dumps(activity).encode()
     headers = signatures.sign_request(
         method="POST",
@@ -156,9 +160,12 @@ def signed_post(
     )
     headers.update(tamper or {})
     headers.pop("host")
-    return Client().post(
+    answer = Client().post(
         path, data=raw, content_type=AS_JSON, headers=headers, HTTP_HOST="chat-a.test"
     )
+    if process:
+        inbox_queue.run_due()
+    return answer
 
 
 def signed_get(path: str, *, key_id: str = f"{THERE}/users/pat#main-key"):
