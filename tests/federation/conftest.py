@@ -69,6 +69,8 @@ class RemoteServer:
     received: list[Sent] = field(default_factory=list)
     requests: list[Sent] = field(default_factory=list)
     inbox_status: int = 202
+    # When set, every GET is answered with this status (a server that is down).
+    get_status: int | None = None
 
     def actor(self, username: str = "pat", **extra) -> dict:
         uri = f"{THERE}/users/{username}"
@@ -119,6 +121,8 @@ class RemoteServer:
         if request.method == "POST":
             self.received.append(sent)
             return httpx.Response(self.inbox_status)
+        if self.get_status is not None:
+            return httpx.Response(self.get_status)
         found = self.objects.get(str(request.url))
         if found is None:
             return httpx.Response(404, json={"error": "not found"})
