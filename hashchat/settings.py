@@ -116,7 +116,8 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/hashchat/v1/docs"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        # https: remote profiles' pictures, loaded from their own servers.
+        "img-src": ["'self'", "data:", "blob:", "https:"],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
