@@ -90,7 +90,9 @@ def test_a_stored_activity_nudges_the_worker(chat_b):
     ran.clear()
     worker.tick([job], "test", now=0.0)
     assert ran == []  # not due
-    assert signed_post("/inbox", create(chat_b.note(1, "<p>hi</p>")), process=False).status_code == 202
+    assert (
+        signed_post("/inbox", create(chat_b.note(1, "<p>hi</p>")), process=False).status_code == 202
+    )
     worker.tick([job], "test", now=0.0)
     assert ran == [1]  # nudged by the commit: run at once
 
