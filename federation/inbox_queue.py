@@ -19,14 +19,14 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Profile
 from core import worker
 from core.errors import ActionError
-from federation import conf, incoming, jsonld, remote
+from federation import conf, http, incoming, jsonld, remote
 from federation.jsonld import HostileObject
 from federation.models import IncomingActivity
 from federation.notes import NotStored
@@ -105,7 +105,12 @@ def process(row: IncomingActivity) -> IncomingActivity.State:
             state = IncomingActivity.State.GIVEN_UP
         else:
             state = IncomingActivity.State.FAILING
-        logger.warning("inbox %s (attempt %d): %s", row.activity_id, attempts, result)
+        # A remote server or the database is expected to fail now and then; anything
+        # else is a fault here, logged with its traceback.
+        expected = isinstance(e, (http.FetchError, DatabaseError))
+        logger.warning(
+            "inbox %s (attempt %d): %s", row.activity_id, attempts, result, exc_info=not expected
+        )
     IncomingActivity.objects.filter(pk=row.pk).update(
         state=state,
         attempts=attempts,
