@@ -149,6 +149,9 @@ class Profile(models.Model):
     def avatar_url(self) -> str:
         if self.avatar:
             return self.avatar.url
+        if self.remote_avatar_url:
+            # A remote profile's picture, on its own server (hashchat keeps no copy).
+            return self.remote_avatar_url
         return reverse("avatar-initials", args=[self.handle])
 
 

@@ -1,9 +1,10 @@
-"""Admin pages: deliveries (queued, failing, given up), blocked domains, keys."""
+"""Admin pages: deliveries (queued, failing, given up), incoming activities (the
+same states, and refused), blocked domains."""
 
 from django.contrib import admin, messages
 
-from federation import moderation
-from federation.models import Delivery, DomainBlock
+from federation import inbox_queue, moderation
+from federation.models import Delivery, DomainBlock, IncomingActivity
 
 
 @admin.register(Delivery)
@@ -21,6 +22,23 @@ class DeliveryAdmin(admin.ModelAdmin):
     def retry_now(self, request, queryset):
         count = moderation.retry_deliveries(queryset)
         messages.success(request, f"{count} deliveries will be retried now.")
+
+
+@admin.register(IncomingActivity)
+class IncomingActivityAdmin(admin.ModelAdmin):
+    list_display = ("activity_id", "kind", "domain", "state", "attempts", "received_at", "result")
+    list_filter = ("state", "kind", "domain")
+    search_fields = ("activity_id", "domain")
+    readonly_fields = [f.name for f in IncomingActivity._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.action(description="Process the selected failing or given-up activities again now")
+    def retry_now(self, request, queryset):
+        count = inbox_queue.retry(queryset)
+        messages.success(request, f"{count} incoming activities will be processed again now.")
 
 
 @admin.register(DomainBlock)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from federation import conf, http
 from federation import metrics as delivery_metrics
-from federation.models import ActorKey, Delivery, SeenActivity
+from federation.models import ActorKey, Delivery
 
 logger = logging.getLogger("federation.delivery")
 
@@ -98,15 +98,13 @@ def send(row: Delivery) -> None:
 
 
 def prune(now=None) -> int:
-    """Forget deliveries done or given up two weeks ago, and incoming activity ids
-    older than 30 days (senders do not retry that long)."""
+    """Forget deliveries done or given up two weeks ago."""
     now = now or timezone.now()
     done = [Delivery.State.DELIVERED, Delivery.State.GIVEN_UP]
     gone, _ = Delivery.objects.filter(
         state__in=done, updated_at__lt=now - timedelta(days=14)
     ).delete()
-    seen, _ = SeenActivity.objects.filter(received_at__lt=now - timedelta(days=30)).delete()
-    return gone + seen
+    return gone
 
 
 def _send_in_thread(row: Delivery) -> None:

@@ -10,7 +10,7 @@ from django.dispatch import Signal
 from accounts import signals as account_signals
 from chats import signals as chat_signals
 from core import worker
-from federation import chat_account, delivery, follow_requests, lookup, outgoing
+from federation import chat_account, delivery, follow_requests, inbox_queue, lookup, outgoing
 from mastodon_api import resolvers
 from posts import signals as post_signals
 
@@ -46,5 +46,8 @@ def connect() -> None:
     # Send what is due twice a second, the worker loop's pace (each claimed once,
     # see federation.delivery).
     worker.every(0.5, delivery.run_due, name=outgoing.DELIVERY_JOB)
-    # Forget old deliveries and activity ids, hourly.
+    # Process what the inboxes stored, at the same pace (and at once when nudged).
+    worker.every(0.5, inbox_queue.run_due, name=inbox_queue.JOB)
+    # Forget old deliveries and incoming activities, hourly.
     worker.every(3600.0, delivery.prune)
+    worker.every(3600.0, inbox_queue.prune)

@@ -7,6 +7,10 @@ FEDERATION["SIGNATURE_WINDOW"] seconds, the Digest must match the body, and the
 body is at most FEDERATION["MAX_INBOX_BYTES"]. Blocked domains get 403, a domain
 sending more than FEDERATION["INBOX_PER_DOMAIN_PER_MINUTE"] activities 429.
 Every refusal is logged with its reason and stores nothing.
+
+What passes is stored (federation.inbox_queue) and answered 202 at once; the
+worker processes it within a second, and retries it when processing fails for a
+reason that may pass. The same activity id twice is stored, and processed, once.
 """
 
 import logging
@@ -16,8 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.models import Profile
-from core.errors import ActionError
-from federation import conf, incoming, jsonld, remote
+from federation import conf, inbox_queue, jsonld
 from federation.jsonld import HostileObject
 from federation.verify import Refused, refuse, signed_by
 
@@ -57,12 +60,13 @@ def receive(request: HttpRequest):
     sender = actor.domain
     try:
         activity = jsonld.loads(body)
-        done = incoming.handle(activity, actor)
+        stored = inbox_queue.store(activity, actor, request.path)
     except HostileObject as e:
         return _refuse(400, f"Refused: {e}", request, sender)
-    except remote.Blocked as e:
-        return _refuse(403, str(e), request, sender)
-    except ActionError as e:
-        return _refuse(e.status if e.status < 500 else 400, e.message, request, sender)
-    logger.info("inbox %s from %s: %s", request.path, actor.handle, done)
+    logger.info(
+        "inbox %s from %s: %s",
+        request.path,
+        actor.handle,
+        f"queued {stored.activity_id}" if stored else "already received",
+    )
     return JsonResponse({}, status=202)

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from accounts import actions as account_actions
 from accounts.models import Block, Follow, Profile
@@ -15,7 +15,7 @@ from accounts.remote import suspend_remote
 from core.errors import ActionError
 from federation import conf, http, jsonld, outgoing, remote
 from federation.jsonld import HostileObject
-from federation.models import FollowRequest, SeenActivity
+from federation.models import FollowRequest
 from federation.notes import NotStored, post_by_uri, profile_by_actor_id, read_note
 from posts import actions as post_actions
 from posts.models import Post
@@ -23,37 +23,45 @@ from posts.models import Post
 logger = logging.getLogger("federation.incoming")
 
 # (activity, actor, kinds) -> what was done, or None to leave it to HANDLERS.
+# Answers that say a remote object will never be there.
+GONE = {404, 410}
+
 FIRST_HANDLERS: list[Callable[[dict[str, Any], Profile, set[str]], str | None]] = []
 
 
-def handle(activity: dict[str, Any], actor: Profile) -> str:
-    """Process `activity`, sent (and signed) by `actor`; answer what was done, for
-    the log. An activity id seen before is not processed again."""
+def check(activity: dict[str, Any], actor: Profile) -> str:
+    """The checks made in the inbox request, before the activity is stored: its id
+    and its embedded object are `actor`'s own; HostileObject otherwise. Answers the
+    activity's id (the deduplication key)."""
     activity_id = jsonld.id_of(activity, "activity")
     if not jsonld.same_origin(activity_id, actor.uri):
         raise HostileObject(f"{actor.uri} sent an activity with another domain's id")
     if jsonld.id_of(activity.get("actor"), "actor") != actor.uri:
         raise HostileObject(f"{actor.uri} signed an activity of another actor")
-    try:
-        with transaction.atomic():
-            SeenActivity.objects.create(activity_id=activity_id)
-    except IntegrityError:
-        return "already processed"
-    try:
-        kinds = jsonld.types(activity)
-        # Activities other apps take first (gathering.relays: what a subscribed relay sends).
-        for first in FIRST_HANDLERS:
-            taken = first(activity, actor, kinds)
-            if taken is not None:
-                return taken
-        for kind, handler in HANDLERS.items():
-            if kind in kinds:
-                return handler(activity, actor)
-        return f"ignored a {sorted(kinds)}"
-    except Exception:
-        # Not done: the sender's retry may try again.
-        SeenActivity.objects.filter(activity_id=activity_id).delete()
-        raise
+    kinds = jsonld.types(activity)
+    obj = activity.get("object")
+    if kinds & {"Create", "Update"} and isinstance(obj, dict) and obj.get("id") is not None:
+        object_id = jsonld.id_of(obj)
+        if not jsonld.same_origin(object_id, actor.uri):
+            raise HostileObject(f"{actor.uri} sent an object of another domain ({object_id})")
+        if jsonld.types(obj) & remote.ACTOR_TYPES and object_id != actor.uri:
+            raise HostileObject(f"{actor.uri} tried to update another actor")
+    return activity_id
+
+
+def process(activity: dict[str, Any], actor: Profile) -> str:
+    """Process `activity`, sent (and signed) by `actor`; answer what was done, for
+    the log. Run by the worker (federation.inbox_queue), once per activity id."""
+    kinds = jsonld.types(activity)
+    # Activities other apps take first (gathering.relays: what a subscribed relay sends).
+    for first in FIRST_HANDLERS:
+        taken = first(activity, actor, kinds)
+        if taken is not None:
+            return taken
+    for kind, handler in HANDLERS.items():
+        if kind in kinds:
+            return handler(activity, actor)
+    return f"ignored a {sorted(kinds)}"
 
 
 def _as(actor: Profile) -> Any:
@@ -116,9 +124,11 @@ def fetch_object(uri: str, actor: Profile | None = None) -> dict:
     return data
 
 
-def fetch_note(uri: str, *, depth: int = 0) -> Post | None:
+def fetch_note(uri: str, *, depth: int = 0, retry_later: bool = False) -> Post | None:
     """A remote post by its URL: known, or fetched with its author (and its missing
-    parents, up to FEDERATION["THREAD_DEPTH"] of them)."""
+    parents, up to FEDERATION["THREAD_DEPTH"] of them). With `retry_later`, a fetch
+    that failed for a reason that may pass (not 404 or 410) raises http.FetchError,
+    so that the worker tries the activity again."""
     known = post_by_uri(uri)
     if known is not None:
         return known
@@ -130,6 +140,8 @@ def fetch_note(uri: str, *, depth: int = 0) -> Post | None:
         author = remote.get_actor(jsonld.id_of(attributed, "attributedTo"))
         return store_note(data, author, depth=depth)
     except (http.FetchError, HostileObject, remote.Blocked, ActionError) as e:
+        if retry_later and isinstance(e, http.FetchError) and e.status not in GONE:
+            raise
         logger.info("could not fetch the note %s: %s", uri, e)
         return None
 
@@ -173,7 +185,9 @@ def on_delete(activity: dict, actor: Profile) -> str:
 
 def _target_post(activity: dict) -> Post | None:
     uri = jsonld.id_of(_object(activity))
-    return post_by_uri(uri) or (fetch_note(uri) if activity.get("type") == "Announce" else None)
+    if activity.get("type") != "Announce":
+        return post_by_uri(uri)
+    return post_by_uri(uri) or fetch_note(uri, retry_later=True)
 
 
 def on_like(activity: dict, actor: Profile) -> str:

@@ -1,5 +1,5 @@
 """What federation keeps beside the domain tables: actor keys, deliveries, the
-activities already processed, follow requests and blocked domains. Remote
+incoming activities (queued, processed), follow requests and blocked domains. Remote
 profiles and posts are accounts.Profile and posts.Post rows, marked remote."""
 
 from django.db import models
@@ -60,14 +60,48 @@ class Delivery(models.Model):
         return f"{self.activity_id} to {self.inbox}"
 
 
-class SeenActivity(models.Model):
-    """An incoming activity already processed: the same id again is ignored."""
+class IncomingActivity(models.Model):
+    """An activity a remote server sent to an inbox: stored once its signature,
+    digest, date and size are checked (the inbox then answers 202), processed by the
+    worker (federation.inbox_queue) and retried when processing fails for a reason
+    that may pass (a remote fetch), until it is done, refused or given up. Its
+    activity id is the deduplication key: the same id again is not stored twice."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        PROCESSING = "processing", "Processing"
+        FAILING = "failing", "Failing (will retry)"
+        DONE = "done", "Done"
+        REFUSED = "refused", "Refused"
+        GIVEN_UP = "given_up", "Given up"
 
     activity_id = models.CharField(max_length=500, unique=True)
+    actor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    domain = models.CharField(max_length=255, db_index=True)
+    # Its types, for the admin page ("Create", "Like" ...).
+    kind = models.CharField(max_length=100, blank=True)
+    # The inbox it came to (/inbox, /@handle/inbox).
+    inbox = models.CharField(max_length=200, blank=True)
+    # The activity's JSON as it was received.
+    body = models.TextField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # Set when a worker claims it: a claim older than a few minutes is taken back.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # What processing did (done, refused) or why it failed (failing, given up).
+    result = models.CharField(max_length=500, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "incoming activities"
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="incoming_due_idx"),
+        ]
 
     def __str__(self) -> str:
-        return self.activity_id
+        return f"{self.kind or 'activity'} {self.activity_id}"
 
 
 class FollowRequest(models.Model):

@@ -6,14 +6,35 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
+from django.utils.html import escape
+
 from accounts.models import Profile
-from federation import conf, jsonld, remote
+from federation import conf, jsonld, media, remote
 from federation.jsonld import HostileObject
 from posts import parsing
 from posts.actions import RemoteNote
 from posts.models import Post
 
 logger = logging.getLogger("federation.notes")
+
+
+# What is stored as a post: notes, articles, and polls (as a post listing its options).
+STORED_TYPES = {"Note", "Article", "Question"}
+MAX_OPTIONS = 20
+
+
+def poll_options(note: dict[str, Any]) -> list[str]:
+    """The names of a Question's options (oneOf, or anyOf for several answers)."""
+    if "Question" not in jsonld.types(note):
+        return []
+    choices = note.get("oneOf") or note.get("anyOf") or []
+    if not isinstance(choices, list):
+        return []
+    names = []
+    for choice in choices[:MAX_OPTIONS]:
+        if isinstance(choice, dict) and isinstance(choice.get("name"), str):
+            names.append(jsonld.one_line(choice["name"], 200))
+    return [n for n in names if n]
 
 
 class NotStored(Exception):
@@ -55,7 +76,7 @@ def profile_by_actor_id(uri: str) -> Profile | None:
 
 def read_note(note: dict[str, Any], actor: Profile) -> ReadNote:
     """Check a Note sent by `actor` and read it; HostileObject if it is not its own."""
-    if "Note" not in jsonld.types(note) and "Article" not in jsonld.types(note):
+    if not jsonld.types(note) & STORED_TYPES:
         raise NotStored(f"a {sorted(jsonld.types(note))} is not stored")
     note_id = jsonld.id_of(note, "note")
     if not jsonld.same_origin(note_id, actor.uri):
@@ -76,6 +97,13 @@ def read_note(note: dict[str, Any], actor: Profile) -> ReadNote:
         raise NotStored(f"{note_id} is not public (followers-only or direct)")
     content = jsonld.string(note, "content", required=False, max_length=100_000)
     html = parsing.sanitise(content)
+    # hashchat has no polls: a Question's options are listed under its text.
+    options = poll_options(note)
+    if options:
+        html += "<p>" + "<br>".join(f"○ {escape(o)}" for o in options) + "</p>"
+    # Nor media: attachments are kept as their remote URLs and shown as links.
+    attachments = media.read_attachments(note)
+    html += media.links_html(attachments)
     text = parsing.plain_text(html).strip()
     if not text:
         raise NotStored(f"{note_id} has no text")
@@ -105,6 +133,7 @@ def read_note(note: dict[str, Any], actor: Profile) -> ReadNote:
         url = url.get("href")
     if not isinstance(url, str) or not jsonld.same_origin(url, note_id):
         url = note_id
+    summary = jsonld.string(note, "summary", required=False, max_length=5_000)
     language = ""
     content_map = note.get("contentMap")
     if isinstance(content_map, dict) and content_map:
@@ -119,6 +148,10 @@ def read_note(note: dict[str, Any], actor: Profile) -> ReadNote:
             html=html,
             published=remote.published(note.get("published")),
             sensitive=note.get("sensitive") is True,
+            spoiler_text=jsonld.one_line(
+                parsing.plain_text(parsing.sanitise(summary)) if summary else "", 500
+            ),
+            attachments=attachments,
             mentioned=mentioned,
             hashtags=hashtags,
             language=language,

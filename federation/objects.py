@@ -130,7 +130,11 @@ def note(post: Post) -> dict[str, Any]:
         "to": to,
         "cc": cc,
         "tag": tags,
-        "sensitive": post.sensitive,
+        "sensitive": post.sensitive or bool(post.spoiler_text),
+        # The content warning, shown before the text (Mastodon's spoiler_text).
+        "summary": post.spoiler_text or None,
+        # hashchat keeps no media of its own: a local post has no attachments.
+        "attachment": [],
         "inReplyTo": ids.note_id(post.in_reply_to) if post.in_reply_to is not None else None,
     }
     if post.language:

@@ -3,6 +3,7 @@ remote profiles and posts through the same actions local ones use."""
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -22,6 +23,21 @@ USERNAME_MAX = 64
 
 class Blocked(Exception):
     """The domain is blocked by this server's admins."""
+
+
+def icon_url(icon: Any) -> str:
+    """The https URL of an actor's `icon` (an Image, a list of them, or a link)."""
+    if isinstance(icon, list):
+        icon = icon[0] if icon else None
+    if isinstance(icon, dict):
+        icon = icon.get("url")
+    if isinstance(icon, list):
+        icon = icon[0] if icon else None
+    if isinstance(icon, dict):
+        icon = icon.get("href")
+    if isinstance(icon, str) and icon.startswith("https://") and len(icon) <= 500:
+        return icon
+    return ""
 
 
 def check_domain(uri: str) -> str:
@@ -95,10 +111,7 @@ def store_actor(data: dict, *, fetched_from: str) -> Profile:
     for address in (inbox, shared):
         if address and not jsonld.same_origin(address, actor_id):
             raise HostileObject(f"{actor_id} has an inbox on another domain")
-    icon = data.get("icon")
-    avatar = ""
-    if isinstance(icon, dict) and isinstance(icon.get("url"), str):
-        avatar = icon["url"][:500]
+    avatar = icon_url(data.get("icon"))
     summary = jsonld.string(data, "summary", required=False, max_length=20_000)
     return save_remote_profile(
         RemoteProfileData(

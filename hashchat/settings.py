@@ -116,7 +116,8 @@ CONTENT_SECURITY_POLICY = {
     "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/hashchat/v1/docs"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        # https: remote profiles' pictures, loaded from their own servers.
+        "img-src": ["'self'", "data:", "blob:", "https:"],
         "style-src": ["'self'"],
         "script-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -359,6 +360,8 @@ FEDERATION = {
     # Deliveries: parallel sends to one domain, attempts before giving up (about 36 h).
     "DELIVERY_PER_DOMAIN": 4,
     "DELIVERY_ATTEMPTS": 16,
+    # Incoming activities: attempts at processing one before giving up (about 1.5 h).
+    "INBOX_ATTEMPTS": 10,
     # Activities accepted from one remote domain per minute.
     "INBOX_PER_DOMAIN_PER_MINUTE": 600,
     # Fetching a thread's missing parents: how far up, and how many posts at most.

@@ -3,8 +3,7 @@ post (like, repost, bookmark: posts.reactions) and the notifications they cause
 (posts.notifications) are re-exported here. Each validates, writes in one
 transaction and publishes live events after commit."""
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import cast
 from urllib.parse import urlsplit
 
@@ -38,6 +37,7 @@ from posts.reactions import (  # reactions live in their own module
     unlike,
     unrepost,
 )
+from posts.remote_notes import REMOTE_MAX_CHARS, RemoteNote, clean_spoiler_text
 
 __all__ = [
     "RemoteNote",
@@ -58,26 +58,6 @@ __all__ = [
     "unlike",
     "unrepost",
 ]
-
-
-@dataclass
-class RemoteNote:
-    """What a post from another server brings beside its text (federation/ reads it
-    from the Note): its id and page there, its sanitised HTML, when it was published
-    and whom it mentions and tags."""
-
-    uri: str
-    url: str
-    html: str
-    published: datetime
-    sensitive: bool = False
-    mentioned: list[Profile] = field(default_factory=list)
-    hashtags: list[str] = field(default_factory=list)
-    language: str = ""
-
-
-# Remote posts are not held to this server's length limit, only to this cap.
-REMOTE_MAX_CHARS = 20_000
 
 
 def _max_chars() -> int:
@@ -159,14 +139,16 @@ def create_post(
     system: bool = False,
     asks: object | None = None,
     remote: RemoteNote | None = None,
+    spoiler_text: str = "",
 ) -> Post:
-    """Post as `profile`. The same Idempotency-Key for the same profile within
-    IDEMPOTENCY_WINDOW returns the first post instead of making a second (Mastodon
-    keeps a key an hour, per account). `system=True` (the chat scheduler and the
-    demo only) posts as the profile without a login. `asks` is what the post asks,
-    handed to the apps' hooks (posts.hooks): the chat scheduler passes the question
-    it posts, so that chats links the post to it. `remote` (with a RemoteActor as
-    `user`) stores a post that came from the remote profile's server."""
+    """Post as `profile`, under the content warning `spoiler_text` if given. The
+    same Idempotency-Key for the same profile within IDEMPOTENCY_WINDOW returns the
+    first post instead of making a second (Mastodon keeps a key an hour, per
+    account). `system=True` (the chat scheduler and the demo only) posts as the
+    profile without a login. `asks` is what the post asks, handed to the apps'
+    hooks (posts.hooks): the chat scheduler passes the question it posts, so that
+    chats links the post to it. `remote` (with a RemoteActor as `user`) stores a
+    post that came from the remote profile's server."""
     if not system:
         check_act_as(user, profile)
     if remote is not None and not isinstance(user, RemoteActor):
@@ -179,6 +161,7 @@ def create_post(
             return existing
     if remote is None:
         text = clean_text(text)
+        spoiler_text = clean_spoiler_text(spoiler_text)
     else:
         text = (text or "").replace("\r\n", "\n").strip()[:REMOTE_MAX_CHARS]
     if visibility not in Post.Visibility.values:
@@ -213,10 +196,13 @@ def create_post(
         in_reply_to=in_reply_to,
         created_at=min(remote.published, timezone.now()) if remote else timezone.now(),
         idempotency_key=idempotency_key or None,
+        spoiler_text=spoiler_text if remote is None else "",
+        sensitive=bool(spoiler_text) if remote is None else False,
     )
     if remote is not None:
         post.local = False
         post.uri, post.url, post.sensitive = remote.uri, remote.url, remote.sensitive
+        post.spoiler_text, post.remote_attachments = remote.spoiler_text, remote.attachments
         post.language = remote.language[:16]
     # The id is given on creation (a snowflake), so a new thread's root is the post itself.
     post.thread_root_id = (in_reply_to.thread_root_id or in_reply_to.id) if in_reply_to else post.id
@@ -302,9 +288,17 @@ def _check_manage(user: User, post: Post) -> None:
     check_act_as(user, post.author)
 
 
-def edit_post(*, user: User, post: Post, text: str, remote: RemoteNote | None = None) -> Post:
+def edit_post(
+    *,
+    user: User,
+    post: Post,
+    text: str,
+    remote: RemoteNote | None = None,
+    spoiler_text: str | None = None,
+) -> Post:
     """Edit by the author or a manager of the authoring profile; the old version is kept.
-    `remote` (with a RemoteActor as `user`): the remote author's server sent an Update."""
+    `remote` (with a RemoteActor as `user`): the remote author's server sent an Update.
+    `spoiler_text`, if given, replaces the content warning ("" removes it)."""
     _check_manage(user, post)
     if post.is_repost:
         raise InvalidInput("A repost cannot be edited.")
@@ -312,9 +306,13 @@ def edit_post(*, user: User, post: Post, text: str, remote: RemoteNote | None = 
         raise NotAllowed("Only a remote profile's own server edits its posts.")
     if remote is None:
         text = clean_text(text)
+        spoiler = post.spoiler_text if spoiler_text is None else clean_spoiler_text(spoiler_text)
+        extras = (spoiler, post.remote_attachments)
     else:
         text = (text or "").replace("\r\n", "\n").strip()[:REMOTE_MAX_CHARS]
-    if text == post.text and (remote is None or remote.html == post.html):
+        extras = (remote.spoiler_text, remote.attachments)
+    same_html = remote is None or remote.html == post.html
+    if text == post.text and same_html and extras == (post.spoiler_text, post.remote_attachments):
         return post
     with transaction.atomic():
         PostEdit.objects.create(
@@ -323,9 +321,18 @@ def edit_post(*, user: User, post: Post, text: str, remote: RemoteNote | None = 
         post.text = text
         post.html = render_html(text) if remote is None else remote.html
         post.edited_at = timezone.now()
-        if remote is not None:
-            post.sensitive = remote.sensitive
-        post.save(update_fields=["text", "html", "edited_at", "sensitive"])
+        post.spoiler_text, post.remote_attachments = extras
+        post.sensitive = remote.sensitive if remote is not None else bool(post.spoiler_text)
+        post.save(
+            update_fields=[
+                "text",
+                "html",
+                "edited_at",
+                "sensitive",
+                "spoiler_text",
+                "remote_attachments",
+            ]
+        )
         if remote is None:
             tags, _ = _link_entities(post, text)
         else:

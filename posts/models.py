@@ -91,6 +91,12 @@ class Post(models.Model):
     url = models.CharField(max_length=500, blank=True)
     # Marked sensitive by its author (remote posts; Mastodon's "sensitive").
     sensitive = models.BooleanField(default=False)
+    # A content warning shown before the text (ActivityPub's "summary", Mastodon's
+    # "spoiler_text"); remote posts bring it.
+    spoiler_text = models.CharField(max_length=500, blank=True)
+    # A remote post's attachments as its server describes them (hashchat stores no
+    # media: each is kept as its remote URL, type, alt text, size and blurhash).
+    remote_attachments = models.JSONField(default=list, blank=True)
 
     objects = PostQuerySet.as_manager()
 

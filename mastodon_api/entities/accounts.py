@@ -68,13 +68,14 @@ def _profile_key(p: Profile) -> tuple:
         p.url,
         p.manually_approves_followers,
         p.kind,
+        p.remote_avatar_url,
     )
 
 
 @functools.lru_cache(maxsize=4096)
 def _account_fields(key: tuple, base: str) -> dict:
     (pid, handle, display_name, bio, website, location, avatar_name, created_at) = key[:8]
-    domain, uri, remote_url, locked, kind = key[8:]
+    domain, uri, remote_url, locked, kind, remote_avatar_url = key[8:]
     profile = Profile(
         id=pid,
         handle=handle,
@@ -87,6 +88,7 @@ def _account_fields(key: tuple, base: str) -> dict:
         domain=domain,
         uri=uri,
         url=remote_url,
+        remote_avatar_url=remote_avatar_url,
     )
     avatar = profile.avatar_url()
     if avatar.startswith("/"):

@@ -16,6 +16,29 @@ from mastodon_api.entities.base import _absolute_links, _base, iso, profile_url
 from posts.models import Bookmark, Hashtag, Like, Mention, Post
 
 
+def remote_media(post: Post) -> list[dict]:
+    """A remote post's attachments as Mastodon's MediaAttachment: hashchat keeps no
+    copy, so `url` and `remote_url` are both the remote server's, and the type is
+    "unknown" unless its server said image, video or audio."""
+    found = []
+    for n, item in enumerate(post.remote_attachments or []):
+        width, height = item.get("width"), item.get("height")
+        meta = {"original": {"width": width, "height": height}} if width and height else {}
+        found.append(
+            {
+                "id": f"{post.id}-{n}",
+                "type": item.get("type") or "unknown",
+                "url": item["url"],
+                "preview_url": item["url"] if item.get("type") == "image" else None,
+                "remote_url": item["url"],
+                "meta": meta,
+                "description": item.get("description") or None,
+                "blurhash": item.get("blurhash") or None,
+            }
+        )
+    return found
+
+
 def with_status_joins(queryset, *, reposts: bool = True):
     """Join in what a Status needs: the author, the reposted post and its author, and
     the author of the post replied to (as `reply_author_id`, without loading that post)."""
@@ -166,7 +189,7 @@ def status_entities(
                 else None
             ),
             "sensitive": post.sensitive,
-            "spoiler_text": "",
+            "spoiler_text": post.spoiler_text,
             "visibility": post.visibility,
             "language": post.language or None,
             "uri": uri,
@@ -177,7 +200,7 @@ def status_entities(
             "edited_at": iso(post.edited_at),
             "content": "" if is_repost else _absolute_links(post.html, base),
             "application": None,
-            "media_attachments": [],
+            "media_attachments": remote_media(post),
             "mentions": [
                 {
                     "id": str(profile_id),

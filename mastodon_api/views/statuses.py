@@ -35,8 +35,6 @@ def _check_unsupported(params) -> None:
         raise ApiError("Polls are not supported.", 422)
     if params.text("scheduled_at"):
         raise ApiError("Scheduled posts are not supported.", 422)
-    if params.text("spoiler_text").strip():
-        raise ApiError("Content warnings (spoiler_text) are not supported.", 422)
 
 
 @api(scope="write:statuses")
@@ -56,6 +54,7 @@ def create_status(request: HttpRequest):
         in_reply_to=in_reply_to,
         idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:200] or None,
         visibility=visibility,
+        spoiler_text=p.text("spoiler_text"),
     )
     # A new post comes back with what its Status needs; a repeated Idempotency-Key
     # returns the first post, which is read again with its joins.
@@ -81,7 +80,12 @@ def edit_status(request: HttpRequest, post_id: str):
     p = request.params  # type: ignore[attr-defined]
     _check_unsupported(p)
     post = _own_post(request, post_id)
-    post_actions.edit_post(user=request.api_user, post=post, text=p.text("status"))  # type: ignore[attr-defined]
+    post_actions.edit_post(
+        user=request.api_user,  # type: ignore[attr-defined]
+        post=post,
+        text=p.text("status"),
+        spoiler_text=p.text("spoiler_text"),
+    )
     return status(request, _reload(post.id))
 
 
@@ -98,7 +102,7 @@ def delete_status(request: HttpRequest, post_id: str):
 @api(scope="read:statuses", auth_mode="optional")
 def status_source(request: HttpRequest, post_id: str):
     post = get_post(request, post_id)
-    return {"id": str(post.id), "text": post.text, "spoiler_text": ""}
+    return {"id": str(post.id), "text": post.text, "spoiler_text": post.spoiler_text}
 
 
 @api(scope="read:statuses", auth_mode="optional")

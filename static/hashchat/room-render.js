@@ -89,7 +89,14 @@ export function makeRenderer({ feed, base, canPost, isHost, hosts, csrf, questio
     if (context) article.append(context);
     const body = el("div", { class: "post-body" });
     body.innerHTML = shown.content; // sanitised by the server (nh3)
-    article.append(body);
+    if (shown.spoiler_text) {
+      // A content warning: the text stays folded until opened.
+      const folded = el("details", { class: "content-warning" });
+      folded.append(el("summary", { text: shown.spoiler_text }), body);
+      article.append(folded);
+    } else {
+      article.append(body);
+    }
     const actions = el("div", { class: "post-actions" });
     const reply = el("a", {
       class: "button-like reply-link",

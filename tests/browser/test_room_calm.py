@@ -239,3 +239,27 @@ def test_finding_and_joining_pages_at_phone_and_desktop_widths(busy_chat, new_co
         page.get_by_role("button", name="Got it").click()
         page.reload()
         expect(page.locator("#first-visit")).to_be_hidden()
+
+
+WARNED = """
+from accounts.models import Profile, User
+from posts.actions import create_post
+user = User.objects.get(username="{writer}")
+create_post(user=user, profile=Profile.objects.managed_by(user).first(),
+    text="A1 The flood took the basement stacks #{tag}", spoiler_text="Water damage")
+"""
+
+
+def test_a_post_with_a_content_warning_is_folded_in_the_room(busy_chat, new_context, server):
+    shell(server, WARNED.format(writer=busy_chat["writer"], tag=busy_chat["tag"]))
+    reader = open_room(new_context, busy_chat, busy_chat["reader"])
+    # As the server renders the room, then as room.js renders the answers to Q1.
+    for shown_by in ("page", "script"):
+        if shown_by == "script":
+            reader.get_by_label("Show").select_option(label="Answers to Q1")
+        item = reader.locator(".room-post", has=reader.locator("summary", has_text="Water damage"))
+        expect(item).to_have_count(1)
+        body = item.locator("details.content-warning .post-body")
+        expect(body).to_be_hidden()
+        item.locator("summary").click()
+        expect(body).to_contain_text("The flood took the basement stacks")

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from federation import http, signatures
+from federation import http, inbox_queue, signatures
 from mastodon_api import actions as api_actions
 from tests.federation.test_signatures import TEST_PUBLIC_KEY, private_key
 from tests.mastodon_api.conftest import ApiClient, make_token
@@ -69,6 +69,8 @@ class RemoteServer:
     received: list[Sent] = field(default_factory=list)
     requests: list[Sent] = field(default_factory=list)
     inbox_status: int = 202
+    # When set, every GET is answered with this status (a server that is down).
+    get_status: int | None = None
 
     def actor(self, username: str = "pat", **extra) -> dict:
         uri = f"{THERE}/users/{username}"
@@ -119,6 +121,8 @@ class RemoteServer:
         if request.method == "POST":
             self.received.append(sent)
             return httpx.Response(self.inbox_status)
+        if self.get_status is not None:
+            return httpx.Response(self.get_status)
         found = self.objects.get(str(request.url))
         if found is None:
             return httpx.Response(404, json={"error": "not found"})
@@ -141,8 +145,12 @@ def signed_post(
     now: datetime | None = None,
     body: bytes | None = None,
     tamper: dict | None = None,
+    process: bool = True,
 ):
-    """POST `activity` to this server's `path`, signed by chat-b's test key."""
+    """POST `activity` to this server's `path`, signed by chat-b's test key. The inbox
+    only stores it; then, unless `process` is False, this runs the worker's pass over
+    the stored activities (federation.inbox_queue.run_due), as the worker would
+    within a second of the answer."""
     raw = body if body is not None else json.dumps(activity).encode()
     headers = signatures.sign_request(
         method="POST",
@@ -156,9 +164,12 @@ def signed_post(
     )
     headers.update(tamper or {})
     headers.pop("host")
-    return Client().post(
+    answer = Client().post(
         path, data=raw, content_type=AS_JSON, headers=headers, HTTP_HOST="chat-a.test"
     )
+    if process:
+        inbox_queue.run_due()
+    return answer
 
 
 def signed_get(path: str, *, key_id: str = f"{THERE}/users/pat#main-key"):

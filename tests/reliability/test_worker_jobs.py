@@ -11,6 +11,8 @@ def test_the_apps_register_their_periodic_jobs():
         "transcripts.actions.freeze_due": 60.0,
         "federation.delivery.run_due": 0.5,
         "federation.delivery.prune": 3600.0,
+        "federation.inbox_queue.run_due": 0.5,
+        "federation.inbox_queue.prune": 3600.0,
         "gathering.archive.run_next": 2.0,
         "gathering.watching.poll_due": 1.0,
     }

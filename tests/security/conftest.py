@@ -136,6 +136,8 @@ def make_world(hana, ngac, pat, olly, hklibconnect, *, texts: dict | None = None
         "verb": "like",
         "fmt": "html",
         "report_id": report.id,
+        # The follow requests page answers a profile's request (none pending here).
+        "follower_id": olly.profile.id,
     }
     return World(series, event, pat_post, olly_post, org_post, next_event, params)
 

@@ -16,6 +16,7 @@ from tests.security.matrix_table import (
     pat_follows_tag,
     pat_likes,
     pat_reposts,
+    remote_asks_to_follow_pat,
 )
 
 PAGES: dict[str, list[Write] | Public | str] = {
@@ -35,6 +36,27 @@ PAGES: dict[str, list[Write] | Public | str] = {
     ],
     "settings/members/": [
         Write("post", "/settings/members/", "jo", {"op": "remove", "member": "pat"})
+    ],
+    # Follow requests from other servers (federation/follow_pages.py): answered by the
+    # profile asked, as the API's follow_requests routes are.
+    "settings/follow-requests/": [
+        Write("post", "/settings/follow-requests/", "self", {"approve": "on"})
+    ],
+    "settings/follow-requests/<id:follower_id>/accept/": [
+        Write(
+            "post",
+            "/settings/follow-requests/{follower}/accept/",
+            "pat",
+            setup=remote_asks_to_follow_pat,
+        )
+    ],
+    "settings/follow-requests/<id:follower_id>/reject/": [
+        Write(
+            "post",
+            "/settings/follow-requests/{follower}/reject/",
+            "pat",
+            setup=remote_asks_to_follow_pat,
+        )
     ],
     "profiles/new/": [
         Write("post", "/profiles/new/", "self", {"handle": "neworg", "timezone": "UTC"})
