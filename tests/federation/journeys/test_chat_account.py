@@ -254,14 +254,10 @@ watching.watch(user=hana, series=series, server="https://takahe.test", access_to
 watching.watch(user=hana, series=series, server="https://chat-b.test")
 """
 
-QUINN_POSTS = """
+QUINN_SIGNS_UP = """
 from accounts import actions as accounts
-from posts import actions as posts
-quinn = accounts.sign_up(username="quinn", email="quinn@example.org", password="{password}",
-                         display_name="Quinn")
-post = posts.create_post(user=quinn, profile=quinn.personal_profile,
-                         text="A2 Only B's timeline knows me #{tag}")
-print("URI", post.id)
+accounts.sign_up(username="quinn", email="quinn@example.org", password="{password}",
+                 display_name="Quinn")
 """
 
 COUNT = """
@@ -269,7 +265,8 @@ from posts.models import Post
 from gathering.models import WatchedServer
 print("COUNT", Post.objects.filter(uri__in={uris!r}).count())
 for w in WatchedServer.objects.order_by("base_url"):
-    print("WATCHED", w.base_url, w.failures, w.brought_in, w.last_error)
+    print("WATCHED", w.base_url, w.failures, w.mode, w.brought_in, w.streamed_in, w.stream_error,
+          w.last_error)
 """
 
 
@@ -277,23 +274,36 @@ def test_gathering_from_takahe_and_b_brings_every_post_once(
     alice, pat_b, chat_a, chat_b, live_after_follows, takahe, followed_from_takahe
 ):
     libchat = live_after_follows
+    chat_b.shell(QUINN_SIGNS_UP.format(password=PASSWORD))
     chat_a.shell(WATCH.format(tag=HASHTAG, token=takahe.token))
+    # chat-b (hashchat) streams its public hashtag timeline; Takahē 0.11 has no streaming API.
+    wait_for(
+        lambda: "https://chat-b.test 0 streaming" in chat_a.shell(COUNT.format(uris=[])),
+        timeout=WITHIN,
+        interval=0.5,
+        what="A's worker streaming chat-b's #libchat",
+    )
     with clients.RoomWatcher(chat_a, HASHTAG, libchat.event_id) as room:
         # By federation (the chat account follows alice) and on Takahē's timeline.
         both = alice.status_post(f"A2 Both ways at once #{HASHTAG}")
-        # Only on B's timeline: nobody on A follows Quinn.
-        out = chat_b.shell(QUINN_POSTS.format(tag=HASHTAG, password=PASSWORD))
-        quinn_id = next(line.split()[1] for line in out.splitlines() if line.startswith("URI"))
-        quinn_uri = f"{chat_b.url}/@quinn/{quinn_id}"
+        # Only on B's timeline and stream: nobody on A follows Quinn.
+        quinn = clients.hashchat_client(chat_b, "quinn", PASSWORD)
+        quinn_uri = quinn.status_post(f"A2 Only B's timeline knows me #{HASHTAG}")["uri"]
         room.chat_post(both["uri"], timeout=WITHIN)
         gathered = room.chat_post(quinn_uri, timeout=WITHIN)
         assert gathered.data["question"] == 2
     counted = chat_a.shell(COUNT.format(uris=[both["uri"], quinn_uri]))
     assert "COUNT 2" in counted, counted
-    watched = [line.split(" ", 4) for line in counted.splitlines() if line.startswith("WATCHED")]
-    assert {w[1] for w in watched} == {"https://takahe.test", "https://chat-b.test"}
-    for row in watched:
+    watched = {
+        w[1]: w for w in (line.split(" ", 6) for line in counted.splitlines()) if w[0] == "WATCHED"
+    }
+    assert set(watched) == {"https://takahe.test", "https://chat-b.test"}
+    for row in watched.values():
         assert row[2] == "0", counted  # no failures
+    assert watched["https://chat-b.test"][3] == "streaming", counted
+    # Quinn's post came by chat-b's stream (polling only catches up once a minute meanwhile).
+    assert watched["https://chat-b.test"][5] == "1", counted
+    assert watched["https://takahe.test"][3] == "polling", counted
     on_a = [
         p
         for p in httpx.get(

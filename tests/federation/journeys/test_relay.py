@@ -69,7 +69,9 @@ def subscribe_from_admin_page(server, username: str, password: str, actor: str) 
         def form_token(path: str) -> str:
             page = web.get(path)
             page.raise_for_status()
-            return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+            found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            assert found, f"no form on {path}"
+            return found.group(1)
 
         token = form_token("/admin/login/?next=/admin/")
         login = {"csrfmiddlewaretoken": token, "username": username, "password": password}
