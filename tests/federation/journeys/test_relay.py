@@ -24,6 +24,15 @@ from gathering.models import WatchedServer
 WatchedServer.objects.all().delete()
 """
 
+UNSUBSCRIBE = """
+from accounts.models import User
+from gathering import relays
+from gathering.models import Relay
+admin = User.objects.filter(is_staff=True).order_by("id").first()
+for relay in Relay.objects.all():
+    relays.unsubscribe(user=admin, relay=relay)
+"""
+
 RELAYS = """
 from gathering.models import Relay
 for relay in Relay.objects.all():
@@ -49,8 +58,11 @@ print("POST", post.id)
 
 
 @pytest.fixture(scope="module")
-def relay(lab) -> RelayServer:
-    return start_relay(lab, "relay.test")
+def relay(lab, chat_a, chat_b):
+    yield start_relay(lab, "relay.test")
+    # The journeys after this one see the servers as they were: no relay between them.
+    for server in (chat_a, chat_b):
+        server.shell(UNSUBSCRIBE)
 
 
 def relay_state(server, actor: str) -> tuple[str, int] | None:
@@ -84,7 +96,9 @@ def subscribe_from_admin_page(server, username: str, password: str, actor: str) 
         assert str(done.url).endswith("/admin/gathering/relay/"), done.url
 
 
-def test_a_post_on_b_reaches_a_chat_through_the_relay(lab, chat_a, chat_b, libchat, relay):
+def test_a_post_on_b_reaches_a_chat_through_the_relay(
+    lab, chat_a, chat_b, libchat, relay: RelayServer
+):
     chat_a.shell(STOP_WATCHING)
     subscribe_from_admin_page(chat_a, "hana", PASSWORD, relay.actor)
     chat_b.shell(B_SUBSCRIBES.format(password=PASSWORD, actor=relay.actor))
