@@ -5,7 +5,7 @@ actions) never echo back. With federation off nothing is queued."""
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,10 @@ from posts.models import Post
 logger = logging.getLogger("federation.outgoing")
 
 DELIVERY_JOB = "federation.delivery.run_due"
+
+# Inboxes that every local public post (its Create, Update and Delete) also goes to, from the
+# apps above (gathering.relays: the relays this server is subscribed to, as Mastodon does).
+PUBLIC_INBOXES: list[Callable[[], list[str]]] = []
 
 
 def _inbox(profile: Profile) -> str:
@@ -78,6 +82,8 @@ def _post_audience(post: Post, mentioned: Iterable[Profile] = ()) -> list[str]:
     if post.repost_of_id and post.repost_of is not None:
         extra.append(post.repost_of.author)
     inboxes += [_inbox(p) for p in extra if p.is_remote]
+    if post.visibility == Post.Visibility.PUBLIC and not post.repost_of_id:
+        inboxes += [inbox for more in PUBLIC_INBOXES for inbox in more()]
     return inboxes
 
 

@@ -1,6 +1,7 @@
 """What gathering keeps: archives of chats held elsewhere, with their progress."""
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import Profile
 from chats.models import Event, Series
@@ -82,6 +83,22 @@ class WatchedServer(models.Model):
     brought_in = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Its public streaming API (gathering.streaming), read while the event is in its window.
+    class Stream(models.TextChoices):
+        NONE = "", "Not opened"
+        OPEN = "open", "Streaming"
+        REFUSED = "refused", "Refused by the server"
+        DROPPED = "dropped", "Dropped"
+
+    stream_state = models.CharField(max_length=16, choices=Stream.choices, blank=True)
+    stream_error = models.CharField(max_length=500, blank=True)
+    # Consecutive drops or refusals (the wait before the next try doubles with each).
+    stream_failures = models.PositiveIntegerField(default=0)
+    stream_retry_at = models.DateTimeField(null=True, blank=True)
+    # Held by the worker that reads the stream, renewed while it reads (one reader per server).
+    stream_lease_until = models.DateTimeField(null=True, blank=True)
+    streamed_in = models.PositiveIntegerField(default=0)
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["series", "base_url"], name="watched_server_unique")
@@ -93,6 +110,22 @@ class WatchedServer(models.Model):
     @property
     def failing(self) -> bool:
         return self.failures > 0
+
+    @property
+    def streaming(self) -> bool:
+        """Its stream is open and a worker reads it (a lease that ran out: that worker is gone)."""
+        lease = self.stream_lease_until
+        return (
+            self.stream_state == self.Stream.OPEN and lease is not None and lease > timezone.now()
+        )
+
+    @property
+    def mode(self) -> str:
+        """How its posts come in now, as the hosts' panel says it: streaming, polling (the
+        stream refused or dropped, or not opened yet) or failing (polling fails too)."""
+        if self.streaming:
+            return "streaming"
+        return "failing" if self.failing else "polling"
 
 
 class Relay(models.Model):

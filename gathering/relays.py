@@ -96,6 +96,14 @@ def unsubscribe(*, user: User | None, relay: Relay) -> None:
             raise NotFound("No such relay.")
 
 
+def accepted_inboxes() -> list[str]:
+    """outgoing.PUBLIC_INBOXES: the inboxes of the relays that accepted this server, which
+    this server's public posts go to (the relay Announces them to its other subscribers)."""
+    return list(
+        Relay.objects.filter(state=Relay.State.ACCEPTED).values_list("inbox_url", flat=True)
+    )
+
+
 def _hashtags(note: dict) -> set[str]:
     tags = note.get("tag") or []
     if isinstance(tags, dict):

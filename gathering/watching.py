@@ -13,7 +13,8 @@ import logging
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
-from django.db.models import Q
+from django.db import IntegrityError
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -28,6 +29,8 @@ from gathering.models import WatchedServer
 logger = logging.getLogger("gathering.watching")
 
 POLL_SECONDS = 5.0
+# While the server's stream is open (gathering.streaming), polling only catches up.
+CATCH_UP_SECONDS = 60.0
 MAX_BACKOFF = timedelta(minutes=10)
 MAX_WATCHED = 10
 
@@ -115,27 +118,38 @@ def poll(row: WatchedServer, now=None) -> int:
         return 0
     domain = row.base_url.split("://", 1)[1].split(":")[0]
     found = [f for f in (timelines.parse(s, domain) for s in page if isinstance(s, dict)) if f]
-    brought = 0
-    for item in sorted(found, key=lambda f: (f.created_at, f.uri)):
-        if post_by_uri(item.uri) is not None:
-            continue
-        if incoming.fetch_note(item.uri) is not None:
-            brought += 1
+    brought = bring_in(found)
     ids = [str(s.get("id")) for s in page if isinstance(s, dict) and s.get("id")]
     newest = max(ids, key=lambda i: (len(i), i)) if ids else row.since_id
     _done(row, now, since_id=newest, etag=answer.headers.get("etag", "")[:300], brought=brought)
     return brought
 
 
+def bring_in(found: list[timelines.Found]) -> int:
+    """Bring the posts in through their ActivityPub id, oldest first, each once: one already
+    here (by federation, the stream, polling, another server) is left. Answers how many."""
+    brought = 0
+    for item in sorted(found, key=lambda f: (f.created_at, f.uri)):
+        if post_by_uri(item.uri) is not None:
+            continue
+        try:
+            if incoming.fetch_note(item.uri) is not None:
+                brought += 1
+        except IntegrityError:
+            pass  # brought in by another way at the same moment
+    return brought
+
+
 def _done(row: WatchedServer, now, *, since_id: str, etag: str, brought: int = 0) -> None:
+    pause = CATCH_UP_SECONDS if row.streaming else POLL_SECONDS
     WatchedServer.objects.filter(pk=row.pk).update(
         since_id=since_id,
         etag=etag,
         failures=0,
         last_error="",
         last_polled_at=now,
-        next_poll_at=now + timedelta(seconds=POLL_SECONDS),
-        brought_in=row.brought_in + brought,
+        next_poll_at=now + timedelta(seconds=pause),
+        brought_in=F("brought_in") + brought,
     )
 
 

@@ -10,9 +10,11 @@ import pytest
 from chats import scheduler
 from chats.models import ChatPost
 from core.errors import InvalidInput, NotAllowed
+from federation import ids
 from federation.models import Delivery
 from gathering import relays
 from gathering.models import Relay
+from posts import actions as posts
 from posts.models import Post
 from tests.chats.conftest import FEB_CHAT, clock, event, series  # noqa: F401 (fixtures)
 from tests.federation.conftest import THERE, signed_post
@@ -107,3 +109,20 @@ def test_unsubscribing_sends_undo(subscribed, admin):
     undo = json.loads(Delivery.objects.order_by("-id").first().body)
     assert undo["type"] == "Undo" and undo["object"]["object"] == RELAY
     assert not Relay.objects.exists()
+
+
+def test_public_posts_go_to_the_relays_that_accepted(
+    subscribed, hana, django_capture_on_commit_callbacks
+):
+    def post(text: str, **more) -> Post:
+        with django_capture_on_commit_callbacks(execute=True):
+            return posts.create_post(user=hana.user, profile=hana.profile, text=text, **more)
+
+    to_relay = Delivery.objects.filter(inbox=f"{RELAY}/inbox", body__contains='"Create"')
+    public = post("Open to all #libchat")
+    assert [json.loads(d.body)["object"]["id"] for d in to_relay] == [ids.note_id(public)]
+    post("Quietly", visibility="unlisted")
+    assert to_relay.count() == 1
+    Relay.objects.update(state=Relay.State.PENDING)
+    post("Before the relay answers")
+    assert to_relay.count() == 1

@@ -15,6 +15,7 @@ def test_the_apps_register_their_periodic_jobs():
         "federation.inbox_queue.prune": 3600.0,
         "gathering.archive.run_next": 2.0,
         "gathering.watching.poll_due": 1.0,
+        "gathering.streaming.sync": 1.0,
     }
 
 

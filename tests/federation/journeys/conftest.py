@@ -1,9 +1,11 @@
 """The federation journeys' cast, on three servers under their own names with real TLS:
 
-    https://chat-a.test  hashchat: Hana (an admin) and the organisation NGAC, which runs #libchat
-                         and has a chat live now whose Q1 has been asked
+    https://chat-a.test  hashchat: Hana (an admin) and the organisation NGAC, which runs #libchat;
+                         its chat is planned for later (`libchat_planned`), and the host brings
+                         it forward to now when a journey needs it live (`libchat`: Q1 asked)
     https://chat-b.test  hashchat: Pat
     https://takahe.test  Takahē 0.11: alice
+    https://relay.test   ActivityRelay (from PyPI), a LitePub/Mastodon relay
 
 The lab (nginx, /etc/hosts names, servers) is up for the whole run and comes down at the end,
 also when a test fails or the run is interrupted. Run with `make test-federation` (root).
@@ -19,7 +21,12 @@ from mastodon import Mastodon
 from tests.federation.journeys import clients
 from tests.federation.journeys.lab import HashchatServer, Lab, TakaheServer, wait_for
 
-ADDRESSES = {"chat-a.test": "127.0.0.2", "takahe.test": "127.0.0.3", "chat-b.test": "127.0.0.4"}
+ADDRESSES = {
+    "chat-a.test": "127.0.0.2",
+    "takahe.test": "127.0.0.3",
+    "chat-b.test": "127.0.0.4",
+    "relay.test": "127.0.0.5",
+}
 PASSWORD = "fedlab-Correct-Horse-42"
 HASHTAG = "libchat"
 Q1 = "What makes a library welcoming?"
@@ -36,8 +43,9 @@ series = actions.create_series(
     user=hana, organiser=ngac, hashtag="{HASHTAG}", title="Library chat",
     timezone="Asia/Hong_Kong", rrule="FREQ=DAILY", start_time=t(19, 0),
 )
+# Planned an hour from now: the host brings it forward (GO_LIVE) when a journey needs it live.
 event = actions.create_event(
-    user=hana, series=series, starts_at=timezone.now() - timedelta(seconds=5),
+    user=hana, series=series, starts_at=timezone.now() + timedelta(hours=1),
     topic="Welcoming libraries",
     questions=[
         {{"kind": "question", "text": "{Q1}", "offset": 0}},
@@ -45,6 +53,18 @@ event = actions.create_event(
     ],
 )
 print("EVENT", event.id)
+"""
+
+GO_LIVE = """
+from django.utils import timezone
+from accounts.models import User
+from chats import actions
+from chats.models import Event
+hana = User.objects.get(username="hana")
+event = Event.objects.get(pk={event_id})
+# A whole second: the Mastodon API gives Q1's created_at in milliseconds, and an archive of the
+# chat from its start must not leave out a question asked within the start's millisecond.
+actions.update_event(user=hana, event=event, starts_at=timezone.now().replace(microsecond=0))
 """
 
 SETUP_B = f"""
@@ -88,6 +108,20 @@ def takahe(lab) -> TakaheServer:
 
 
 @dataclass
+class Planned:
+    """#libchat's event on A, before it is live; `live` once the host has brought it forward."""
+
+    event_id: str
+    live: bool = False
+
+
+@pytest.fixture(scope="session")
+def libchat_planned(chat_a) -> Planned:
+    out = chat_a.shell(SETUP_A)
+    return Planned(next(line.split()[1] for line in out.splitlines() if line.startswith("EVENT ")))
+
+
+@dataclass
 class Chat:
     """#libchat's live event on A and its first question, as A's API shows them."""
 
@@ -96,9 +130,11 @@ class Chat:
 
 
 @pytest.fixture(scope="session")
-def libchat(chat_a) -> Chat:
-    out = chat_a.shell(SETUP_A)
-    event_id = next(line.split()[1] for line in out.splitlines() if line.startswith("EVENT "))
+def libchat(chat_a, libchat_planned) -> Chat:
+    event_id = libchat_planned.event_id
+    # The host moves the event's start to now (as on the event's edit page): it goes live.
+    chat_a.shell(GO_LIVE.format(event_id=event_id))
+    libchat_planned.live = True
 
     def asked():
         event = httpx.get(f"{chat_a.url}/api/hashchat/v1/events/{event_id}", timeout=10).json()

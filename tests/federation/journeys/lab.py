@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from tests.server import free_port
+from tests.federation.journeys.ports import site_port
 
 ROOT = Path(__file__).resolve().parents[3]
 FEDLAB = ROOT / "deploy" / "fedlab" / "fedlab.sh"
@@ -204,7 +204,7 @@ class Lab:
         # Whatever an earlier run that was killed left behind goes first.
         _fedlab("down", {})
         (LAB_DIR / "measurements.txt").unlink(missing_ok=True)
-        sites = {name: Site(name, address, free_port()) for name, address in addresses.items()}
+        sites = {name: Site(name, address, site_port()) for name, address in addresses.items()}
         spec = " ".join(f"{s.name}={s.address}:{s.port}" for s in sites.values())
         out = _fedlab("up", {"FEDLAB_SITES": spec})
         env = dict(part.split("=", 1) for part in out.strip().splitlines()[-1].split()[1:])
