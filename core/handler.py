@@ -60,7 +60,18 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # reader threads served about half as many pages on SQLite (docs/performance.md).
 READ_THREADS = {"sqlite": 2}
 READ_THREADS_DEFAULT = 4
-WRITE_THREADS = 8
+# Writes: eight on PostgreSQL, whose row locks wake a waiter at once; two on SQLite,
+# where a writer waiting for the database's lock sleeps in SQLite's busy handler
+# (1, 2, 5 ... up to 100 ms between tries) and the lock stays idle while it sleeps:
+# posting at 8 clients, eight write threads gave a p99 of 1.1 to 1.4 s, two about
+# 0.25 to 0.29 s, at the same rate (docs/performance.md).
+WRITE_THREADS = {"sqlite": 2}
+WRITE_THREADS_DEFAULT = 8
+
+
+def write_threads(vendor: str) -> int:
+    return WRITE_THREADS.get(vendor, WRITE_THREADS_DEFAULT)
+
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -106,7 +117,7 @@ class ThreadedASGIHandler(ASGIHandler):
             thread_name_prefix="hashchat-read",
         )
         self.write_pool = ThreadPoolExecutor(
-            max_workers=WRITE_THREADS, thread_name_prefix="hashchat-write"
+            max_workers=write_threads(vendor), thread_name_prefix="hashchat-write"
         )
         self._read = sync_to_async(self._serve, thread_sensitive=False, executor=self.read_pool)
         self._write = sync_to_async(self._serve, thread_sensitive=False, executor=self.write_pool)

@@ -12,11 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from core.handler import WRITE_THREADS
+from core.handler import write_threads
 from tests.reliability import NO_RATE_LIMITS, create_login
 from tests.server import start_server
 
 # Many more than the write threads: most wait in the queue, and reads must not.
+WRITE_THREADS = write_threads("sqlite")
 WRITES = 3 * WRITE_THREADS
 ISSUE_TOKEN = """
 from accounts.models import User
