@@ -158,7 +158,9 @@ def start_problems(
             starts_at, occurrence_start = _resolve_start(series, starts_at, occurrence_start)
             taken = Event.objects.filter(series=series, occurrence_start=occurrence_start)
             if occurrence_start is not None and taken.exists():
-                raise Conflict("An event is already planned for that occurrence.", field="starts_at")
+                raise Conflict(
+                    "An event is already planned for that occurrence.", field="starts_at"
+                )
         elif starts_at is not None and starts_at != event.starts_at:
             if timezone.is_naive(starts_at):
                 raise InvalidInput("A start time needs a timezone offset.", field="starts_at")

@@ -5,9 +5,11 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts.models import Profile
 from chats.models import Event, Series
-from chats.permissions import can_host, can_see_event, can_see_series
+from chats.permissions import can_host, can_see_event, can_see_series, is_host_profile
 from chats.queries import series_by_hashtag
+from chats.room import hosting_profile
 from chats.timefmt import zone_or_none
 from core.errors import ActionError, NotAllowed
 from core.ids import MAX_ID
@@ -75,6 +77,16 @@ def host_page(view):
             return render(request, "chats/forbidden.html", {"message": e.message}, status=403)
 
     return wrapper
+
+
+def moderating_profile(request, event) -> Profile | None:
+    """The host profile this login moderates `event` as, whatever profile it is
+    posting as: the active one when it is a host, else the first host profile
+    (organiser, then co-hosts) the login may act as; None for anyone else."""
+    active = getattr(request, "profile", None)
+    if active is not None and not active.is_suspended and is_host_profile(active, event.series):
+        return active  # type: ignore[no-any-return]
+    return hosting_profile(request.user, event)
 
 
 def host_event(request, hashtag, event_id) -> Event:
