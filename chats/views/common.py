@@ -5,6 +5,7 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts import zones
 from accounts.models import Profile
 from chats.models import Event, Series
 from chats.permissions import can_host, can_see_event, can_see_series, is_host_profile
@@ -56,14 +57,12 @@ def apply_error(form: forms.Form, error: ActionError) -> None:
 
 
 def viewer_zone(request) -> str:
-    """The viewer's zone: ?tz= (filled in by localtime.js), else the profile's, else UTC."""
+    """The viewer's zone: ?tz= (the directory's filters), else the one every page
+    uses (accounts.zones.viewer_zone: the browser's, the profile's, UTC)."""
     wanted = request.GET.get("tz", "")
     if zone_or_none(wanted):
         return wanted
-    profile = getattr(request, "profile", None)
-    if profile is not None and zone_or_none(profile.timezone):
-        return profile.timezone
-    return "UTC"
+    return zones.viewer_zone(request)
 
 
 def host_page(view):

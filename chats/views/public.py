@@ -115,7 +115,7 @@ def event_detail(request, hashtag, event_id):
     if state != Event.State.SCHEDULED:
         # A page, not the whole conversation: the room and the transcript have it all.
         posts = list(queries.event_posts(event, number).not_hidden_for(profile)[: POSTS_SHOWN + 1])
-    viewer_zone_name = profile.timezone if profile else ""
+    zone = viewer_zone(request)
     return render(
         request,
         "chats/event.html",
@@ -132,8 +132,8 @@ def event_detail(request, hashtag, event_id):
             "rsvp_count": event.rsvps.count(),
             "organiser_time": fmt(event.starts_at, series.timezone),
             "utc_time": fmt(event.starts_at, "UTC"),
-            "profile_time": fmt(event.starts_at, viewer_zone_name) if viewer_zone_name else "",
-            "profile_zone": viewer_zone_name,
+            "viewer_time": fmt(event.starts_at, zone),
+            "viewer_zone": zone,
             "world": world_times(event.starts_at),
             "links": calendars.calendar_links(event),
             "seconds_to_start": max(0, int((event.starts_at - now).total_seconds())),
