@@ -5,8 +5,8 @@ sign up and the guide, as a visitor and as a participant.
 The rule, as the test applies it: every visible a, button, input, select, summary,
 textarea and [role=button] is at least 44 px high, or sits inside a label (or has
 a label) whose box is. The one exception is a link inside running text: an <a>
-inside a paragraph, list item or definition whose own text is only part of that
-block's words (e.g. "by @host" in a sentence). Those read as text, are spaced by
+inside a paragraph, list item, table cell or definition that has words of its
+own besides its links and buttons (e.g. "by @host" in a sentence). Those read as text, are spaced by
 the line height, and WCAG 2.5.8 leaves them out too.
 """
 
@@ -57,8 +57,10 @@ AUDIT = """() => {
     if (el.tagName !== "A") return false;
     const block = el.parentElement.closest("p, li, dd, td, figcaption, blockquote");
     if (!block) return false;
-    const words = (node) => node.textContent.replace(/\\s+/g, " ").trim();
-    return words(block).length > words(el).length;
+    // The block's own words: its text without that of its other controls.
+    const copy = block.cloneNode(true);
+    for (const c of copy.querySelectorAll("a, button, select, input, textarea")) c.remove();
+    return copy.textContent.replace(/[\\s·|,:;.()]+/g, "").length > 0;
   };
   const hit = (el) => {
     let box = el.getBoundingClientRect();
