@@ -41,6 +41,25 @@ def _check_handle(handle: str) -> str:
     return handle
 
 
+def handle_problem(handle: str) -> str | None:
+    """What is wrong with `handle` for a new profile, in plain words (None: nothing),
+    so that a form can show it with its other mistakes."""
+    try:
+        _check_handle(handle)
+    except (InvalidInput, Conflict) as e:
+        return e.message
+    return None
+
+
+def password_problem(password: str, user: User) -> str | None:
+    """What is wrong with `password` for `user` (None: nothing)."""
+    try:
+        validate_password(password, user)
+    except ValidationError as e:
+        return " ".join(e.messages)
+    return None
+
+
 def _check_profile_fields(fields: dict) -> dict:
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:

@@ -36,6 +36,19 @@ def resize_avatar(upload) -> ContentFile:
     return ContentFile(buffer.getvalue(), name=f"{digest}.{ext}")
 
 
+def check_avatar(upload) -> None:
+    """InvalidInput when `upload` is too large or not a picture (a form checks it with
+    its other fields; resize_avatar checks again when it saves)."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise InvalidInput("The picture is larger than 5 MB.", field="avatar")
+    try:
+        Image.open(upload).verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise InvalidInput("That file is not a picture hashchat can read.", field="avatar")
+    finally:
+        upload.seek(0)
+
+
 def initials_svg(handle: str, initials: str) -> str:
     colour = PALETTE[int(hashlib.md5(handle.lower().encode()).hexdigest(), 16) % len(PALETTE)]
     return (

@@ -1,13 +1,19 @@
-"""Forms for the account pages. They check shapes; accounts.actions checks the
-rules (handles, passwords, permissions) and its errors are shown on the forms."""
+"""Forms for the account pages. Each form checks every field against the same
+rules accounts.actions applies (handles free and well formed, passwords strong,
+pictures readable), so one submit shows every mistake beside its field; the
+actions check again when they save."""
 
 import zoneinfo
 from functools import cache
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
 
-from accounts.models import Membership
+from accounts.actions import handle_problem, password_problem
+from accounts.avatars import check_avatar
+from accounts.models import Membership, User
+from core.errors import ActionError
 
 
 @cache
@@ -48,6 +54,37 @@ class SignUpForm(Form):
         "Leave empty to use your username.",
     )
 
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(f"The username {username} is taken.")
+        return username
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        problem = handle_problem(handle) if handle else None
+        if problem:
+            raise ValidationError(problem)
+        return handle
+
+    def clean(self):
+        data = super().clean()
+        username = data.get("username")
+        if username and not data.get("handle") and "handle" not in self.errors:
+            # The username becomes the handle: say so when it cannot be one.
+            problem = handle_problem(username)
+            if problem:
+                self.add_error(
+                    "handle", f"Your username cannot be your @handle: {problem} Choose a handle."
+                )
+        password = data.get("password")
+        if password:
+            candidate = User(username=username or "", email=data.get("email") or "")
+            problem = password_problem(password, candidate)
+            if problem:
+                self.add_error("password", problem)
+        return data
+
 
 class LoginForm(Form):
     username = forms.CharField(
@@ -68,6 +105,23 @@ class PasswordForm(Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 8 characters, not a common password.",
     )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_old_password(self) -> str:
+        old = self.cleaned_data["old_password"]
+        if not self.user.check_password(old):
+            raise ValidationError("Your current password is not right.")
+        return old
+
+    def clean_new_password(self) -> str:
+        new = self.cleaned_data["new_password"]
+        problem = password_problem(new, self.user)
+        if problem:
+            raise ValidationError(problem)
+        return new
 
 
 class ProfileForm(Form):
@@ -110,6 +164,24 @@ class ProfileForm(Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = [(current, current), *timezone_choices()]
 
+    def clean_website(self) -> str:
+        website = self.cleaned_data["website"].strip()
+        if website:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError:
+                raise ValidationError("The website must be an http:// or https:// address.")
+        return website
+
+    def clean_avatar(self):
+        upload = self.cleaned_data["avatar"]
+        if upload:
+            try:
+                check_avatar(upload)
+            except ActionError as e:
+                raise ValidationError(e.message)
+        return upload
+
 
 class OrganisationForm(Form):
     handle = forms.CharField(
@@ -118,6 +190,13 @@ class OrganisationForm(Form):
     display_name = forms.CharField(max_length=100, required=False)
     bio = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     timezone = forms.ChoiceField(choices=timezone_choices, initial="UTC")
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"].strip().lstrip("@")
+        problem = handle_problem(handle)
+        if problem:
+            raise ValidationError(problem)
+        return handle
 
 
 class AddMemberForm(Form):

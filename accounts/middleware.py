@@ -1,6 +1,11 @@
 """Which profile the logged-in user is acting as on pages (kept in the session)."""
 
+import zoneinfo
+
+from django.utils import timezone
+
 from accounts.models import Profile
+from accounts.zones import viewer_zone
 
 SESSION_KEY = "active_profile_id"
 
@@ -37,3 +42,19 @@ class ActiveProfileMiddleware:
         if request.user.is_authenticated:
             request.profile = active_profile(request)
         return self.get_response(request)
+
+
+class ViewerZoneMiddleware:
+    """Pages show times in the viewer's zone (accounts.zones.viewer_zone): the
+    browser's when its script has said, else the profile's, else UTC."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.viewer_zone = viewer_zone(request)
+        timezone.activate(zoneinfo.ZoneInfo(request.viewer_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -66,7 +66,7 @@ def logout_view(request):
 
 @login_required
 def change_password(request):
-    form = PasswordForm(request.POST or None)
+    form = PasswordForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
         if form.is_valid():

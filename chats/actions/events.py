@@ -142,6 +142,40 @@ def create_event(
     return event
 
 
+def start_problems(
+    series: Series,
+    *,
+    starts_at: datetime | None,
+    occurrence_start: datetime | None = None,
+    event: Event | None = None,
+) -> dict[str, str]:
+    """What is wrong with an event's start, by field ("starts_at" or
+    "occurrence_start"; {} when nothing), checked as create_event (or, for an
+    `event` that moves, update_event) checks it, so that a form can show it with
+    its other mistakes in one go."""
+    try:
+        if event is None:
+            starts_at, occurrence_start = _resolve_start(series, starts_at, occurrence_start)
+            taken = Event.objects.filter(series=series, occurrence_start=occurrence_start)
+            if occurrence_start is not None and taken.exists():
+                raise Conflict(
+                    "An event is already planned for that occurrence.", field="starts_at"
+                )
+        elif starts_at is not None and starts_at != event.starts_at:
+            if timezone.is_naive(starts_at):
+                raise InvalidInput("A start time needs a timezone offset.", field="starts_at")
+            recurrence.check_date(starts_at, "starts_at", "The start")
+            if _has_claims(event):
+                raise Conflict("This event has begun posting; it cannot move.", field="starts_at")
+        else:
+            return {}
+        if starts_at + series.duration <= timezone.now():
+            raise InvalidInput("That time has already passed.", field="starts_at")
+    except (InvalidInput, Conflict) as e:
+        return {e.field or "starts_at": e.message}
+    return {}
+
+
 def check_no_placeholders(plan: list) -> None:
     """An event to be scheduled has no question still reading "Question N"."""
     labels = plans.placeholder_labels(plan)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts import actions as accounts
 from accounts.models import Profile, User, handle_validator
-from chats import recurrence
+from chats import plans, recurrence
 from chats.actions.series import (
     MAX_DURATION,
     MAX_TAIL_HOURS,
@@ -73,6 +73,37 @@ def series_problems(
         problem = _handle_problem(new_org_handle)
         if problem:
             problems["new_org_handle"] = problem
+    for handle in _handles(values.get("cohosts")):
+        if Profile.objects.by_handle(handle).first() is None:
+            problems.setdefault("cohosts", f"There is no profile @{handle.lstrip('@')}.")
+    if values.get("default_plan") and "duration_minutes" not in problems:
+        problems.update({k: v for k, v in _plan_problems(values).items() if k not in problems})
+    return problems
+
+
+def _handles(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.replace(",", " ").split()
+    return [str(h) for h in value or [] if not isinstance(h, Profile)]
+
+
+PLAN_FIELDS = {"welcome": "welcome_text", "question": "questions_text", "closing": "closing_text"}
+
+
+def _plan_problems(values: dict[str, Any]) -> dict[str, str]:
+    """The default plan's problems, by the form field that holds each post's text."""
+    duration = int(values.get("duration_minutes", 60))
+    hashtag = str(values.get("hashtag") or "").strip().lstrip("#") or "x"
+    problems: dict[str, str] = {}
+    number = 0
+    for item in values["default_plan"]:
+        kind = item.get("kind", "question")
+        number += kind == "question"
+        try:
+            plans.clean_item(kind, item.get("text"), item.get("offset"), duration, hashtag)
+        except InvalidInput as e:
+            which = f"Question {number}: " if kind == "question" else ""
+            problems.setdefault(PLAN_FIELDS.get(kind, "questions_text"), which + e.message)
     return problems
 
 

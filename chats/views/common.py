@@ -5,9 +5,12 @@ from django import forms
 from django.http import Http404
 from django.shortcuts import render
 
+from accounts import zones
+from accounts.models import Profile
 from chats.models import Event, Series
-from chats.permissions import can_host, can_see_event, can_see_series
+from chats.permissions import can_host, can_see_event, can_see_series, is_host_profile
 from chats.queries import series_by_hashtag
+from chats.room import hosting_profile
 from chats.timefmt import zone_or_none
 from core.errors import ActionError, NotAllowed
 from core.ids import MAX_ID
@@ -54,14 +57,12 @@ def apply_error(form: forms.Form, error: ActionError) -> None:
 
 
 def viewer_zone(request) -> str:
-    """The viewer's zone: ?tz= (filled in by localtime.js), else the profile's, else UTC."""
+    """The viewer's zone: ?tz= (the directory's filters), else the one every page
+    uses (accounts.zones.viewer_zone: the browser's, the profile's, UTC)."""
     wanted = request.GET.get("tz", "")
     if zone_or_none(wanted):
         return wanted
-    profile = getattr(request, "profile", None)
-    if profile is not None and zone_or_none(profile.timezone):
-        return profile.timezone
-    return "UTC"
+    return zones.viewer_zone(request)
 
 
 def host_page(view):
@@ -75,6 +76,16 @@ def host_page(view):
             return render(request, "chats/forbidden.html", {"message": e.message}, status=403)
 
     return wrapper
+
+
+def moderating_profile(request, event) -> Profile | None:
+    """The host profile this login moderates `event` as, whatever profile it is
+    posting as: the active one when it is a host, else the first host profile
+    (organiser, then co-hosts) the login may act as; None for anyone else."""
+    active = getattr(request, "profile", None)
+    if active is not None and not active.is_suspended and is_host_profile(active, event.series):
+        return active  # type: ignore[no-any-return]
+    return hosting_profile(request.user, event)
 
 
 def host_event(request, hashtag, event_id) -> Event:

@@ -6,15 +6,20 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.permissions import can_act_as
 from chats import calendars, panels, queries, recurrence
 from chats.actions.rsvps import REMIND_CHOICES
 from chats.forms import RsvpForm
 from chats.models import Event, Rsvp
-from chats.permissions import can_edit_series, can_host, is_host_profile
+from chats.permissions import can_edit_series, can_host
 from chats.timefmt import fmt, world_times
 from chats.views import follow
-from chats.views.common import parse_id, viewer_zone, visible_event, visible_series
+from chats.views.common import (
+    moderating_profile,
+    parse_id,
+    viewer_zone,
+    visible_event,
+    visible_series,
+)
 
 # Posts listed on an event page; the room and the transcript show every one.
 POSTS_SHOWN = 50
@@ -110,7 +115,7 @@ def event_detail(request, hashtag, event_id):
     if state != Event.State.SCHEDULED:
         # A page, not the whole conversation: the room and the transcript have it all.
         posts = list(queries.event_posts(event, number).not_hidden_for(profile)[: POSTS_SHOWN + 1])
-    viewer_zone_name = profile.timezone if profile else ""
+    zone = viewer_zone(request)
     return render(
         request,
         "chats/event.html",
@@ -127,31 +132,17 @@ def event_detail(request, hashtag, event_id):
             "rsvp_count": event.rsvps.count(),
             "organiser_time": fmt(event.starts_at, series.timezone),
             "utc_time": fmt(event.starts_at, "UTC"),
-            "profile_time": fmt(event.starts_at, viewer_zone_name) if viewer_zone_name else "",
-            "profile_zone": viewer_zone_name,
+            "viewer_time": fmt(event.starts_at, zone),
+            "viewer_zone": zone,
             "world": world_times(event.starts_at),
             "links": calendars.calendar_links(event),
             "seconds_to_start": max(0, int((event.starts_at - now).total_seconds())),
             "posts": posts[:POSTS_SHOWN],
             "more_posts": len(posts) > POSTS_SHOWN,
             "question_filter": number,
-            "hide_as": hide_as(request, series) if hosting else None,
+            "can_hide": hosting and moderating_profile(request, event) is not None,
         },
     )
-
-
-def hide_as(request, series):
-    """The host profile this login hides posts as: the active one if it is a host,
-    else the organiser."""
-    profile = getattr(request, "profile", None)
-    if is_host_profile(profile, series):
-        return profile
-    if can_act_as(request.user, series.organiser):
-        return series.organiser
-    for cohost in series.cohosts.all():
-        if can_act_as(request.user, cohost):
-            return cohost
-    return None
 
 
 def _ics(data: bytes, filename: str) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from chats import actions, plans, queries
+from chats.actions.events import start_problems
 from chats.forms import EventEditForm, EventForm
 from chats.models import Event, Series
 from chats.permissions import can_host
@@ -57,6 +58,33 @@ def _render(request, template, series, form, rows, *, event=None, status=200, fi
     )
 
 
+START_FIELDS = {"starts_at": "starts_at", "occurrence_start": "occurrence"}
+
+
+def _start_problems(form, series: Series, event: Event | None = None) -> None:
+    """Check the start with the form's other fields, whatever else is wrong, and put
+    what is wrong beside the start field: one submit shows every mistake."""
+    data = getattr(form, "cleaned_data", None)
+    if data is None or "starts_at" not in data:
+        return  # the start field itself is in error already
+    if "occurrence" in form.fields and "occurrence" not in data:
+        return
+    if event is None:
+        occurrence = _parse_original(data["occurrence"])
+        problems = start_problems(
+            series,
+            starts_at=None if occurrence else data["starts_at"],
+            occurrence_start=occurrence,
+        )
+    else:
+        problems = start_problems(
+            series, starts_at=_changed_start(event, data["starts_at"]), event=event
+        )
+    for name, message in problems.items():
+        field = START_FIELDS.get(name, "starts_at")
+        form.add_error(field if field in form.fields else "starts_at", message)
+
+
 def _plan_error(form, error: ActionError) -> None:
     """An action's error about the questions goes on the form (shown above them)."""
     if error.field in (None, "questions"):
@@ -80,12 +108,16 @@ def event_new(request, hashtag):
         "occurrence": request.GET.get("occurrence", "") or (choices[0][0] if choices else ""),
         "questions_public": series.questions_public,
     }
-    form = EventForm(request.POST or None, occurrences=choices, initial=initial)
+    # Bound on every POST, an empty one too (it is then shown with its errors).
+    bound = request.POST if request.method == "POST" else None
+    form = EventForm(bound, occurrences=choices, initial=initial)
     if request.method != "POST":
         rows = rows_from_plan(plans.default_plan(series.default_plan))
         return _render(request, "chats/event_new.html", series, form, rows, first=first)
     with timezone.override(ZoneInfo(series.timezone)):
-        valid = form.is_valid()
+        form.is_valid()
+    _start_problems(form, series)
+    valid = form.is_bound and not form.errors
     draft = bool(form.cleaned_data.get("draft")) if valid else bool(request.POST.get("draft"))
     rows = rows_from_post(request.POST)
     items, rows_ok = check_rows(
@@ -137,13 +169,16 @@ def _saved_message(request, event: Event, *, created: bool) -> None:
 def event_edit(request, hashtag, event_id):
     event = host_event(request, hashtag, event_id)
     series: Series = event.series
-    form = EventEditForm(request.POST or None, initial=event_form_initial(event))
+    bound = request.POST if request.method == "POST" else None
+    form = EventEditForm(bound, initial=event_form_initial(event))
     if request.method != "POST":
         return _render(
             request, "chats/event_edit.html", series, form, rows_from_event(event), event=event
         )
     with timezone.override(ZoneInfo(series.timezone)):
-        valid = form.is_valid()
+        form.is_valid()
+    _start_problems(form, series, event)
+    valid = form.is_bound and not form.errors
     draft = bool(form.cleaned_data.get("draft")) if valid else bool(request.POST.get("draft"))
     rows = rows_from_post(request.POST)
     posted = {

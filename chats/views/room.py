@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.middleware import profiles_for
 from accounts.models import Profile
+from accounts.zones import relative, viewer_zone
 from chats import room as rooms
 from chats.timefmt import fmt
 from core.errors import ActionError, InvalidInput, NotAllowed, NotFound
@@ -77,9 +78,12 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
     items = rooms.page_of_items(event, viewer, before=before, limit=rooms.ROOM_SHOWN + 1)
     more_older = len(items) > rooms.ROOM_SHOWN
     items = items[: rooms.ROOM_SHOWN]
-    zone = viewer.timezone if viewer is not None and viewer.timezone else "UTC"
+    # The viewer's zone, as every page shows times (accounts.zones.viewer_zone).
+    zone = viewer_zone(request)
     for item in items:
-        item["when"] = fmt(datetime.fromisoformat(item["shown"]["created_at"]), zone)
+        created = datetime.fromisoformat(item["shown"]["created_at"])
+        item["when"] = fmt(created, zone)
+        item["ago"] = relative(created, now, zone)
     reply_to = (
         Post.objects.visible().select_related("author").filter(pk=reply_id).first()
         if reply_id

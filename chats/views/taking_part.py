@@ -5,11 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
-from accounts.models import Profile
 from chats import actions
 from chats.forms import RsvpForm
-from chats.views.common import parse_id, visible_event
-from core.errors import ActionError
+from chats.views.common import host_page, moderating_profile, visible_event
+from core.errors import ActionError, NotAllowed
 from posts.models import Post
 
 
@@ -45,11 +44,13 @@ def rsvp(request, hashtag, event_id):
 
 @login_required
 @require_POST
+@host_page
 def hide(request, hashtag, event_id, post_id):
     event = visible_event(request, hashtag, event_id)
     post = get_object_or_404(Post, pk=post_id)
-    as_id = request.POST.get("as", "")
-    profile = get_object_or_404(Profile, pk=parse_id(as_id) or 0)
+    profile = moderating_profile(request, event)
+    if profile is None:
+        raise NotAllowed(f"Only the hosts of #{event.series.hashtag} can hide posts.")
     try:
         actions.hide_post(user=request.user, profile=profile, event=event, post=post)
         messages.success(request, "The post is hidden from the chat.")

@@ -1,8 +1,18 @@
-// Times in the viewer's own zone. Server-rendered pages show the organiser's
-// zone and UTC (or the profile's zone); this rewrites <time data-localtime> in
-// the browser's zone, fills hidden tz inputs for the directory's filters, and
+// Times in the viewer's own zone. This remembers the browser's zone in the `tz`
+// cookie (server-rendered times then use it too), rewrites <time data-localtime>
+// in the browser's zone, fills hidden tz inputs for the directory's filters, and
 // counts down to a start.
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+// Tell the server the browser's zone, so that pages rendered there (and any page
+// read without this script) show times as this script does (accounts/zones.py).
+export function rememberZone(name = zone) {
+  // IANA names are letters, digits and _ + - /: all fine in a cookie as they are.
+  if (!name || !/^[A-Za-z0-9_+\-/]+$/.test(name)) return;
+  const current = document.cookie.split("; ").find((c) => c.startsWith("tz="));
+  if (current && current.slice(3) === name) return;
+  document.cookie = `tz=${name}; path=/; max-age=31536000; SameSite=Lax`;
+}
 
 const formatter = new Intl.DateTimeFormat(undefined, {
   weekday: "short", day: "numeric", month: "short", year: "numeric",
@@ -90,6 +100,7 @@ function startCountdowns(root) {
   }
 }
 
+rememberZone();
 renderTimes(document);
 renderRelative(document);
 window.setInterval(() => renderRelative(document), 30000);

@@ -193,3 +193,59 @@ def test_the_scheduler_never_posts_a_placeholder(clock, series, hana):
     scheduler.run_due()
     q1 = event.questions.get(number=1)
     assert q1.post_id is None and "placeholder" in q1.skipped_reason
+
+
+def error_beside(page: str, field: str) -> str:
+    assert f'id="id_{field}_error"' in page, field
+    return page.split(f'id="id_{field}_error"', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_start_that_has_passed_is_shown_with_the_other_mistakes(client, series, hana):
+    # The start is checked as the save checks it, even while the topic and a
+    # question are wrong: one submit shows all three, and nothing is saved.
+    client.force_login(hana.user)
+    data = {"occurrence": "", "starts_at": "2027-01-05T19:00", "topic": ""} | rows(
+        [("question", "Question 1", 5, None), ("question", "Who does it best?", 15, None)]
+    )
+    response = client.post("/chats/auslibchat/events/new/", data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "3 things need fixing" in page
+    assert "That time has already passed." in error_beside(page, "starts_at")
+    assert "This field is required." in error_beside(page, "topic")
+    assert "still reads “Question 1”" in page
+    assert Event.objects.count() == 0
+
+
+def test_an_occurrence_already_planned_is_shown_with_the_other_mistakes(client, event, hana):
+    client.force_login(hana.user)
+    data = {"occurrence": FEB_CHAT.isoformat(), "topic": "x" * 201} | rows(five())
+    response = client.post("/chats/auslibchat/events/new/", data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    # The form lists only free occurrences, so the planned one is refused as a choice.
+    assert "Select a valid choice" in error_beside(page, "occurrence")
+    assert "at most 200 characters" in error_beside(page, "topic")
+    data = {"occurrence": "", "starts_at": "2027-02-02T19:00", "topic": ""} | rows(five())
+    page = client.post("/chats/auslibchat/events/new/", data).content.decode()
+    assert "already planned for that occurrence" in error_beside(page, "starts_at")
+    assert "This field is required." in error_beside(page, "topic")
+    assert Event.objects.count() == 1
+
+
+def test_editing_shows_a_start_in_the_past_with_the_other_mistakes(client, event, hana):
+    client.force_login(hana.user)
+    before = [(q.text, q.offset_minutes) for q in event.questions.all()]
+    data = {"topic": "", "description": "", "starts_at": "2027-01-06T19:00"} | rows(
+        [("question", "Question 2", 5, event.questions.get(number=1).id)]
+    )
+    response = client.post(f"/chats/auslibchat/events/{event.id}/edit/", data)
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "3 things need fixing" in page
+    assert "That time has already passed." in error_beside(page, "starts_at")
+    assert "This field is required." in error_beside(page, "topic")
+    assert "still reads “Question 2”" in page
+    event.refresh_from_db()
+    assert event.topic == "Customer Service" and event.starts_at == FEB_CHAT
+    assert [(q.text, q.offset_minutes) for q in event.questions.all()] == before

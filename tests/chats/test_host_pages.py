@@ -158,3 +158,33 @@ def test_the_series_form_sets_the_default_questions(client, clock, hana, ngac):
         ("question", "Third?", 37),
         ("closing", "Bye!", 55),
     ]
+
+
+def test_unknown_cohosts_and_overlong_questions_show_with_the_other_mistakes(
+    client, clock, hana, ngac
+):
+    # Co-hosts and the default questions are checked with everything else, not at save.
+    client.force_login(hana.user)
+    response = client.post(
+        "/chats/new/",
+        {
+            **NEW_SERIES,
+            "organiser": str(ngac.id),
+            "hashtag": "#not a tag",
+            "cohosts": "@nobody_here",
+            "welcome_text": "Welcome!",
+            "questions_text": "What is fine?\n" + "y" * 450,
+            "closing_text": "Thanks!",
+        },
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "3 things need fixing" in page
+    for field, message in (
+        ("hashtag", "is not a hashtag"),
+        ("cohosts", "There is no profile @nobody_here."),
+        ("questions_text", "Question 2: A question can have at most 400 characters."),
+    ):
+        errors = page.split(f'id="id_{field}_error"', 1)[1].split("</ul>", 1)[0]
+        assert message in errors, (field, errors)
+    assert Series.objects.count() == 0

@@ -110,3 +110,34 @@ def test_every_manager_of_the_hosting_organisation_moderates(
         room_url(event) + f"posts/{other.id}/hide", HTTP_ACCEPT="application/json"
     )
     assert refused.status_code == 403
+
+
+def test_every_manager_hides_from_the_event_page_whatever_profile_they_post_as(
+    client, clock, event, hana, ngac, pat, olly
+):
+    clock.move_to(DURING)
+    Membership.objects.create(user=olly.user, profile=ngac, role=Membership.Role.MANAGER)
+    rude = create_post(user=pat.user, profile=pat.profile, text="Something rude" + TAG)
+    page = f"/chats/auslibchat/events/{event.id}/"
+    client.force_login(olly.user)
+    # Olly posts as himself; the page offers Hide all the same, with no profile to pick.
+    html = client.get(page).content.decode()
+    assert "Hide from the chat" in html and 'name="as"' not in html
+    response = client.post(page + f"posts/{rude.id}/hide/")
+    assert response.status_code == 302 and response["Location"] == page
+    rude.refresh_from_db()
+    assert rude.hidden_at is not None and rude.hidden_by_id == ngac.id
+    # An old form that still names his own profile hides too, as NGAC.
+    second = create_post(user=pat.user, profile=pat.profile, text="Rude again" + TAG)
+    client.post(page + f"posts/{second.id}/hide/", {"as": str(olly.profile.id)})
+    second.refresh_from_db()
+    assert second.hidden_by_id == ngac.id
+    # Pat manages no host profile: no Hide on the page, and a hide gets a plain 403.
+    client.force_login(pat.user)
+    assert "Hide from the chat" not in client.get(page).content.decode()
+    other = create_post(user=olly.user, profile=olly.profile, text="Fine post" + TAG)
+    refused = client.post(page + f"posts/{other.id}/hide/", {"as": str(ngac.id)})
+    assert refused.status_code == 403
+    assert "Only the hosts of #auslibchat can hide posts." in refused.content.decode()
+    other.refresh_from_db()
+    assert other.hidden_at is None

@@ -3,6 +3,7 @@ a rebuild; only hosts may curate."""
 
 import pytest
 
+from accounts.models import Membership
 from core.errors import InvalidInput, NotAllowed
 from transcripts import actions
 from transcripts.building import build
@@ -138,3 +139,14 @@ def test_a_post_outside_the_transcript_cannot_be_marked(chat, hana):
         actions.mark_post(
             user=hana.user, event=chat.event, post_id=chat.posts["off_topic"].id, hidden=True
         )
+
+
+def test_a_manager_posting_as_themselves_highlights_through_the_page(chat, ngac, olly, client):
+    Membership.objects.create(user=olly.user, profile=ngac, role=Membership.Role.MANAGER)
+    client.force_login(olly.user)  # posting as his personal profile
+    url = f"/chats/auslibchat/events/{chat.event.id}/transcript/"
+    assert 'value="highlight"' in client.get(url).content.decode()
+    post = chat.posts["a1_hk"].id
+    response = client.post(url + "curate/", {"action": "highlight", "post": post})
+    assert response.status_code == 302
+    assert build(chat.event).items[post].highlighted
