@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench.endpoint_data import PASSWORD, TAG  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
 from bench.mastodon_api_bench import LIMITS, _p, _run  # noqa: E402
-from tests.server import start_server  # noqa: E402
+from tests.server import Server, free_port, wait_until_up  # noqa: E402
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/hashchat_bench_endpoints"
 ENDPOINTS = ["status", "home", "notifications", "context", "tag", "room", "sse", "post"]
@@ -276,6 +276,21 @@ def measure(server, info: dict, tokens: list[str], name: str, clients: int, seco
     }
 
 
+def _start(data_dir: Path, env: dict, args: tuple[str, ...]) -> Server:
+    """`hashchat serve` on the seeded data (tests.server.start_server would give a
+    PostgreSQL server a fresh database of its own)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = open(data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port),
+         "--log-level", "warning", *(args or ("--processes", "1"))],
+        env={**env, "HASHCHAT_BASE_URL": url}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    wait_until_up(url, process, timeout=120)
+    return Server(url=url, port=port, data_dir=data_dir, process=process, env=env)
+
+
 def bench(args) -> None:
     if args.data_dir:
         data_dir = Path(args.data_dir)
@@ -310,7 +325,7 @@ def bench(args) -> None:
     server_args: tuple[str, ...] = ()
     if args.processes:
         server_args += ("--processes", str(args.processes))
-    server = start_server(data_dir=data_dir, env=env, args=server_args)
+    server = _start(data_dir, env, server_args)
     rows = []
     try:
         tokens = _tokens(server.url)
