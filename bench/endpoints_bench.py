@@ -154,12 +154,12 @@ def _tree_cpu(pid: int) -> float:
         fields = raw[raw.rindex(")") + 2 :].split()
         stats[int(entry)] = fields
         children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0.0, [pid]
-    while todo:
-        p = todo.pop()
+    total, pending = 0.0, [pid]
+    while pending:
+        p = pending.pop()
         if p in stats:
             total += (int(stats[p][11]) + int(stats[p][12])) / tick
-        todo.extend(children.get(p, []))
+        pending.extend(children.get(p, []))
     return total
 
 
