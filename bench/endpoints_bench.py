@@ -40,27 +40,24 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.endpoint_data import PASSWORD, TAG  # noqa: E402
+from bench.endpoint_data import TAG  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
-from bench.mastodon_api_bench import LIMITS, _p, _run  # noqa: E402
+from bench.mastodon_api_bench import (  # noqa: E402
+    LIMITS,
+    _p,
+    _reset_postgres,
+    _run,
+    _run_clients,
+    _tokens,
+)
 from tests.server import Server, free_port, wait_until_up  # noqa: E402
 
 PG_URL = "postgres://postgres@127.0.0.1:5432/hashchat_bench_endpoints"
 ENDPOINTS = ["status", "home", "notifications", "context", "tag", "room", "sse", "post"]
 TOKENS = 8
-
-
-def _reset_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS hashchat_bench_endpoints WITH (FORCE)")
-        c.execute("CREATE DATABASE hashchat_bench_endpoints")
 
 
 def _child(*args: str, env: dict) -> dict:
@@ -163,52 +160,6 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
-def _tokens(url: str) -> list[str]:
-    with httpx.Client(base_url=url, timeout=30) as client:
-        app = client.post(
-            "/api/v1/apps",
-            json={"client_name": "bench", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                  "scopes": "read write follow"},
-        ).json()  # fmt: skip
-        tokens = []
-        for i in range(TOKENS):
-            r = client.post(
-                "/oauth/token",
-                data={"grant_type": "password", "client_id": app["client_id"],
-                      "client_secret": app["client_secret"], "username": f"bench{i}",
-                      "password": PASSWORD, "scope": "read write follow"},
-            )  # fmt: skip
-            r.raise_for_status()
-            tokens.append(r.json()["access_token"])
-    return tokens
-
-
-async def _load(url: str, clients: int, seconds: float, one) -> dict:
-    stop = time.monotonic() + seconds
-    ok = errors = 0
-    latencies: list[float] = []
-
-    async def loop(n: int) -> None:
-        nonlocal ok, errors
-        async with Connection.for_url(url) as conn:
-            while time.monotonic() < stop:
-                started = time.monotonic()
-                try:
-                    status = await one(conn, n)
-                except (ConnectionError, asyncio.IncompleteReadError):
-                    status = 0
-                    await conn.close()
-                    await conn.open()
-                latencies.append(time.monotonic() - started)
-                if status == 200:
-                    ok += 1
-                else:
-                    errors += 1
-
-    await asyncio.gather(*(loop(n) for n in range(clients)))
-    return {"ok": ok, "errors": errors, "latencies": latencies}
-
-
 async def _first_events(url: str, path: str, count: int) -> list[float]:
     """Seconds from connecting to the room stream to its first bytes, `count` times."""
     conn = Connection.for_url(url)
@@ -263,16 +214,21 @@ def measure(server, info: dict, tokens: list[str], name: str, clients: int, seco
         status, _, _ = await conn.request("GET", path, headers=headers)
         return status
 
-    before = _tree_cpu(server.process.pid)
-    got = _run(_load(server.url, clients, seconds, one))
-    cpu = _tree_cpu(server.process.pid) - before
-    answered = got["ok"] + got["errors"]
+    return timed([server.process.pid], server.url, clients, seconds, one)
+
+
+def timed(pids: list[int], url: str, clients: int, seconds: float, one) -> dict:
+    """`clients` keep-alive clients calling one(conn, n) for `seconds`, and the CPU the
+    server processes `pids` spent meanwhile, per request answered."""
+    before = sum(_tree_cpu(p) for p in pids)
+    ok, errors, latencies = _run(_run_clients(url, clients, seconds, one))
+    cpu = sum(_tree_cpu(p) for p in pids) - before
     return {
-        "rate": got["ok"] / seconds,
-        "p50": _p(got["latencies"], 0.5),
-        "p99": _p(got["latencies"], 0.99),
-        "cpu_ms": cpu / max(1, answered) * 1000,
-        "errors": got["errors"],
+        "rate": ok / seconds,
+        "p50": _p(latencies, 0.5),
+        "p99": _p(latencies, 0.99),
+        "cpu_ms": cpu / max(1, ok + errors) * 1000,
+        "errors": errors,
     }
 
 
@@ -316,7 +272,7 @@ def bench(args) -> None:
         print(f"reusing {data_dir} ({info['posts']:,} posts)", flush=True)
     else:
         if args.db == "postgres":
-            _reset_postgres()
+            _reset_postgres("hashchat_bench_endpoints")
         print(f"seeding {args.posts:,} posts ({args.db}) ...", flush=True)
         info = _child("--child-seed", str(args.posts), env=env)
         info_path.write_text(json.dumps(info))
@@ -328,7 +284,7 @@ def bench(args) -> None:
     server = _start(data_dir, env, server_args)
     rows = []
     try:
-        tokens = _tokens(server.url)
+        tokens = _tokens(server.url, TOKENS)
         wanted = [e for e in ENDPOINTS if not args.only or e in args.only.split(",")]
         for name in wanted:
             for clients in [1] if name == "sse" else args.clients:

@@ -69,15 +69,17 @@ def _setup_code(users: int) -> str:
     )
 
 
-def _reset_postgres() -> None:
+def _reset_postgres(name: str = "hashchat_bench_mastodon") -> None:
+    """An empty PostgreSQL database `name` on 127.0.0.1:5432."""
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS hashchat_bench_mastodon WITH (FORCE)")
-        c.execute("CREATE DATABASE hashchat_bench_mastodon")
+        c.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        c.execute(f"CREATE DATABASE {name}")
 
 
-def _tokens(url: str, users: int) -> list[str]:
+def _tokens(url: str, users: int, names: list[str] | None = None) -> list[str]:
+    """A token (password grant) for each of `names`, or for bench0 .. bench<users-1>."""
     with httpx.Client(base_url=url, timeout=30) as client:
         app = client.post(
             "/api/v1/apps",
@@ -88,14 +90,14 @@ def _tokens(url: str, users: int) -> list[str]:
             },
         ).json()
         tokens = []
-        for i in range(users):
+        for name in names or [f"bench{i}" for i in range(users)]:
             r = client.post(
                 "/oauth/token",
                 data={
                     "grant_type": "password",
                     "client_id": app["client_id"],
                     "client_secret": app["client_secret"],
-                    "username": f"bench{i}",
+                    "username": name,
                     "password": PASSWORD,
                     "scope": "read write follow",
                 },
@@ -124,6 +126,7 @@ async def _run_clients(
                 except (ConnectionError, asyncio.IncompleteReadError):
                     status = 0
                     await conn.close()
+                    await conn.open()
                 latencies.append(time.monotonic() - started)
                 if status == 200:
                     ok += 1

@@ -34,9 +34,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.endpoints_bench import _load, _tree_cpu  # noqa: E402
+from bench.endpoints_bench import timed  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
-from bench.mastodon_api_bench import LIMITS, _p, _run  # noqa: E402
+from bench.mastodon_api_bench import LIMITS, _tokens  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "peers" / "takahe"
 LAB_INSTALL = Path("/var/tmp/hashchat-fedlab-takahe")
@@ -156,16 +156,7 @@ def measure(
     async def one(conn: Connection, n: int) -> int:
         return await _one(conn, name, ids, token)
 
-    before = sum(_tree_cpu(p) for p in pids)
-    got = _run(_load(url, clients, seconds, one))
-    cpu = sum(_tree_cpu(p) for p in pids) - before
-    return {
-        "rate": got["ok"] / seconds,
-        "p50": _p(got["latencies"], 0.5),
-        "p99": _p(got["latencies"], 0.99),
-        "cpu_ms": cpu / max(1, got["ok"] + got["errors"]) * 1000,
-        "errors": got["errors"],
-    }
+    return timed(pids, url, clients, seconds, one)
 
 
 def main() -> None:
@@ -202,7 +193,9 @@ def main() -> None:
             "    sign_up(username=name, email=f'{name}@example.org',\n"
             "            password='Bench-Password-42')\n",
         )  # fmt: skip
-        hc_tokens = _hashchat_tokens(hashchat.url)
+        hc_tokens = dict(
+            zip(("alice", "bob"), _tokens(hashchat.url, 2, ["alice", "bob"]), strict=True)
+        )
         servers = {
             "hashchat": (hashchat.url, [hashchat.process.pid], hc_tokens, {}),
             "Takahē": (
@@ -252,26 +245,6 @@ def tempfile_dir() -> str:
     import tempfile
 
     return tempfile.mkdtemp(prefix="hashchat-vs-takahe-")
-
-
-def _hashchat_tokens(url: str) -> dict:
-    with httpx.Client(base_url=url, timeout=30) as client:
-        app = client.post(
-            "/api/v1/apps",
-            json={"client_name": "bench", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob",
-                  "scopes": "read write follow"},
-        ).json()  # fmt: skip
-        tokens = {}
-        for name in ("alice", "bob"):
-            r = client.post(
-                "/oauth/token",
-                data={"grant_type": "password", "client_id": app["client_id"],
-                      "client_secret": app["client_secret"], "username": name,
-                      "password": "Bench-Password-42", "scope": "read write follow"},
-            )  # fmt: skip
-            r.raise_for_status()
-            tokens[name] = r.json()["access_token"]
-    return tokens
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Profile
@@ -76,28 +75,6 @@ def hosting_profile(user, event: Event) -> Profile | None:
         if pid in mine:
             return Profile.objects.get(pk=pid)
     return None
-
-
-def room_posts(event: Event, viewer: Profile | None = None):
-    """Visible posts of the event, newest first: its ChatPost rows (replies without
-    the hashtag included), posts with the hashtag in its window, and reposts of those."""
-    tag = event.series.hashtag_key
-    linked = ChatPost.objects.filter(event=event).values("post_id")
-    in_window = Q(created_at__gte=event.starts_at, created_at__lt=event.window_ends_at)
-    originals = Q(pk__in=linked) | (Q(hashtags__name_lower=tag) & in_window)
-    reposts = Q(repost_of__in=linked) | (Q(repost_of__hashtags__name_lower=tag) & in_window)
-    shown = Post.objects.visible().filter(originals | reposts)
-    if event.series.account_id is not None:
-        # The chat account's boosts carry the chat to other servers; the room shows
-        # each post once.
-        shown = shown.exclude(repost_of__isnull=False, author_id=event.series.account_id)
-    ids = shown.values("id").distinct()
-    return (
-        Post.objects.filter(pk__in=ids)
-        .filter(Q(repost_of__isnull=True) | Q(repost_of__hidden_at__isnull=True))
-        .not_hidden_for(viewer)
-        .order_by("-id")
-    )
 
 
 def question_numbers(event: Event, post_ids: list[int]) -> dict[int, int | None]:
@@ -206,9 +183,12 @@ def room_page(
     limit: int = PAGE_SIZE,
     question: int | None = None,
 ) -> list[Post]:
-    """A page of `room_posts` (the same rules, tested side by side), newest first, in
-    one plain SQL query (posts.status_rows) that reads the event's own posts first:
-    its cost follows the chat's size, not the table's."""
+    """A page of the room, newest first: the event's ChatPost rows (replies without the
+    hashtag included), posts with the hashtag in its window, and reposts of those, less
+    hidden and deleted posts, reposts of hidden posts, the chat account's own boosts
+    and the viewer's blocked and muted authors. One plain SQL query (posts.status_rows)
+    that reads the event's own posts first: its cost follows the chat's size, not the
+    table's. tests/chats/test_room_page_sql.py holds the same rules in the ORM."""
     linked = f"SELECT post_id FROM {ChatPost._meta.db_table} WHERE event_id = %s"
     tag = f"(SELECT id FROM {Hashtag._meta.db_table} WHERE name_lower = %s)"
     through = Post.hashtags.through._meta.db_table
@@ -232,7 +212,8 @@ def room_page(
     where = [status_rows.VISIBLE, "(p.repost_of_id IS NULL OR o.hidden_at IS NULL)"]
     params: list = [False]
     if event.series.account_id is not None:
-        # The chat account's boosts are left out (see room_posts).
+        # The chat account's boosts carry the chat to other servers; the room shows
+        # each post once.
         where.append("NOT (p.repost_of_id IS NOT NULL AND p.author_id = %s)")
         params.append(event.series.account_id)
     if viewer is not None:

@@ -44,7 +44,9 @@ def _selections() -> tuple[Selection, Selection, Selection, Selection]:
     return post, profile, Selection(Post, "o"), Selection(Profile, "oa")
 
 
-def _flags(alias: str) -> str:
+def viewer_flags_sql(alias: str) -> str:
+    """Three columns: whether the viewer (three parameters) liked, reposted and
+    bookmarked the post under `alias`."""
     like, bookmark = Like._meta.db_table, Bookmark._meta.db_table
     return (
         f", EXISTS(SELECT 1 FROM {like} l WHERE l.profile_id = %s AND l.post_id = {alias}.id)"
@@ -73,7 +75,7 @@ def read(
     flags = ""
     flag_params: list = []
     if viewer is not None:
-        flags = _flags("p") + _flags("o")
+        flags = viewer_flags_sql("p") + viewer_flags_sql("o")
         flag_params = [viewer] * 6
     sql = (
         f"SELECT {post.sql}, {author.sql}, r.author_id, {original.sql}, {original_author.sql},"

@@ -22,7 +22,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from accounts.models import Block, Mute, Profile
 from core.sqlrows import Selection, in_list
-from posts.models import Bookmark, Hashtag, Like, Post
+from posts.models import Hashtag, Post
+from posts.status_rows import viewer_flags_sql
 
 
 @dataclass
@@ -105,17 +106,7 @@ def tag_page(
     if query.viewer is not None:
         where.append(f"p.author_id NOT IN ({HIDDEN_AUTHORS_SQL})")
         params.extend([query.viewer] * 3)
-        like, bookmark, posts_table = (
-            Like._meta.db_table,
-            Bookmark._meta.db_table,
-            Post._meta.db_table,
-        )
-        flags = (
-            f", EXISTS(SELECT 1 FROM {like} l WHERE l.profile_id = %s AND l.post_id = p.id)"
-            f", EXISTS(SELECT 1 FROM {posts_table} b WHERE b.author_id = %s"
-            " AND b.repost_of_id = p.id AND b.deleted_at IS NULL)"
-            f", EXISTS(SELECT 1 FROM {bookmark} k WHERE k.profile_id = %s AND k.post_id = p.id)"
-        )
+        flags = viewer_flags_sql("p")
         flag_params = [query.viewer] * 3
     for value, test in ((max_id, "p.id < %s"), (since_id, "p.id > %s"), (min_id, "p.id > %s")):
         if value is not None:

@@ -254,9 +254,10 @@ def test_a_blocked_domains_post_mentioning_the_account_stays_out(
 def test_the_room_shows_each_post_once_without_the_accounts_boosts(
     live, chat_b, django_capture_on_commit_callbacks
 ):
-    from chats.room import room_page, room_posts
+    from chats.room import room_page
     from chats.room_stream import leaving_out_boosts_by
     from live.envelope import Envelope
+    from tests.chats.test_room_page_sql import room_posts
 
     note = remote_note(
         chat_b,
