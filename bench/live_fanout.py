@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,6 +154,11 @@ async def post_all(urls: list[str], auth: dict, total: int, rate: float, sent: d
     return ok
 
 
+def posting(urls: list[str], auth: dict, total: int, rate: float):
+    """measure's `send`: `total` posts at `rate` a second through the servers."""
+    return lambda sent: asyncio.run(post_all(urls, auth, total, rate, sent))
+
+
 def posting_auth(url: str, event_id: str) -> dict:
     token = token_for(url, "benchhost", "bench-secret-pw")
     if token:
@@ -192,7 +198,10 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dict:
+def measure(servers, count: int, send: Callable[[dict[int, float]], int]) -> dict:
+    """Open `count` subscribers on the servers, run `send` (which records when it sent
+    each post, by its sequence number, and answers how many were accepted), and
+    measure what the subscribers read."""
     urls = [s.url for s in servers]
     with tempfile.NamedTemporaryFile(prefix="bench-", delete=False) as tmp:
         out = Path(tmp.name)
@@ -219,8 +228,7 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
     time.sleep(1.0)
     idle_rss = {pid: rss_mb(pid) for pid in sampler.pids}
     sent: dict[int, float] = {}
-    total = int(rate * seconds)
-    posted = asyncio.run(post_all(urls, auth, total, rate, sent))
+    posted = send(sent)
     time.sleep(3.0)  # stragglers
     client.stdin.write("stop\n")
     client.stdin.flush()
@@ -257,7 +265,6 @@ def measure(servers, auth: dict, count: int, rate: float, seconds: float) -> dic
     return {
         "subscribers": connected,
         "posted": posted,
-        "rate": rate,
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99),
@@ -318,13 +325,15 @@ def run_matrix(args: argparse.Namespace) -> None:
                 print(f"<!-- posting through the {auth['how']} -->", flush=True)
                 for count in args.subscribers:
                     rate = args.rate_5000 if count >= 5000 else args.rate
-                    r = measure(servers, auth, count, rate, args.seconds)
+                    total = int(rate * args.seconds)
+                    urls = [s.url for s in servers]
+                    r = measure(servers, count, posting(urls, auth, total, rate))
                     rss = ", ".join(
                         f"{r['rss_idle'][pid]:.0f} / {r['rss_peak'][pid]:.0f}"
                         for pid in r["rss_peak"]
                     )
                     print(
-                        f"| {processes} | {r['subscribers']} | {r['rate']:g} | {r['posted']} "
+                        f"| {processes} | {r['subscribers']} | {rate:g} | {r['posted']} "
                         f"| {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['max']:.0f} "
                         f"| {r['fanout_p50']:.0f} / {r['fanout_p99']:.0f} "
                         f"| {r['missed']} | {r['dropped']} | {rss} |",

@@ -14,3 +14,13 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # job, so the test database can be dropped at the end; the servers the end-to-end
 # tests start keep the normal, persistent connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The test database on SQLite is a file in WAL mode, as a server's is, not Django's
+# shared-cache in-memory default: there, a thread of the test process (a stream reader,
+# the live publisher) that writes while the test reads fails at once with "database
+# table is locked" (shared-cache locks do not wait for the busy timeout), which a
+# server's database never does.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(SQLITE_PATH.with_name("hashchat-test.sqlite3"))  # noqa: F405
+    }
