@@ -120,6 +120,12 @@ class Profile(models.Model):
                 fields=["uri"], condition=~Q(uri=""), name="profile_remote_uri_unique"
             ),
         ]
+        indexes = [
+            # Every signed request to an inbox finds its sender by key id.
+            models.Index(
+                fields=["public_key_id"], condition=~Q(public_key_id=""), name="profile_key_id_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"@{self.handle}"

@@ -12,6 +12,7 @@ Server-Sent-Events subscribers on the hashtag stream, while
 
     .venv/bin/python bench/federation_load.py
     .venv/bin/python bench/federation_load.py --subscribers 100 --burst-rate 50 --seconds 10
+    .venv/bin/python bench/federation_load.py --worker thread   # serve --in-process-worker
 
 Latency = when a subscriber read the post's event - when its request was sent.
 It prints Markdown table rows; nothing here asserts.
@@ -35,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.endpoints_bench import _tree_cpu  # noqa: E402
 from bench.federation_bench import Sink, sink_address  # noqa: E402
 from bench.live_fanout import TAG, measure, post_all, token_for  # noqa: E402
 
@@ -110,6 +112,7 @@ def start(args, sink_port: int, sender_pem: str):
             "HASHCHAT_RATE_LIMITS": "post:profile=0/60,post:ip=0/60,api=1000000/300",
             "HASHCHAT_LOG_LEVEL": "WARNING",
         },
+        args=("--in-process-worker",) if args.worker == "thread" else (),
     )
     inboxes_at = [f"http://{sink_address(n)}:{sink_port}/inbox" for n in range(args.inboxes)]
     script = SETUP.format(tag=TAG, inboxes=args.inboxes, followers=args.followers, senders=SENDERS)
@@ -225,7 +228,10 @@ def burst_phase(server, args, private) -> dict:
             await asyncio.gather(*tasks)
         return accepted
 
-    return measure([server], args.subscribers, lambda sent: asyncio.run(post_burst(sent)))
+    cpu = _tree_cpu(server.process.pid)
+    result = measure([server], args.subscribers, lambda sent: asyncio.run(post_burst(sent)))
+    result["cpu_ms"] = (_tree_cpu(server.process.pid) - cpu) * 1000 / max(result["posted"], 1)
+    return result
 
 
 def main() -> None:
@@ -236,6 +242,12 @@ def main() -> None:
     parser.add_argument("--talk-rate", type=float, default=5.0, help="room posts a second")
     parser.add_argument("--burst-rate", type=float, default=50.0, help="activities a second")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--worker",
+        choices=["process", "thread"],
+        default="process",
+        help="serve's worker as a process of its own (its default on 2 cores) or a thread",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HASHCHAT_DATA_DIR", tempfile.mkdtemp(prefix="hashchat-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "hashchat.settings"
@@ -258,7 +270,7 @@ def main() -> None:
     print(
         f"# federation under a live chat, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"{args.subscribers} subscribers on the room's stream"
+        f"{args.subscribers} subscribers on the room's stream; the worker as a {args.worker}"
     )
     print("| measure | result |")
     print("|---|---|")
@@ -275,7 +287,7 @@ def main() -> None:
         f"| {args.burst_rate:g} signed Creates/s from {SENDERS} servers for "
         f"{args.seconds:g} s, POST to the stream (ms) | p50 {burst['p50']:.0f}, "
         f"p99 {burst['p99']:.0f}, max {burst['max']:.0f}; {burst['posted']} accepted, "
-        f"{burst['missed']} missed |"
+        f"{burst['missed']} missed; server CPU {burst['cpu_ms']:.1f} ms per activity |"
     )
     print(
         f"| what the server holds after the burst | {stored[0]} activities done, "

@@ -65,11 +65,32 @@ _nudged_lock = threading.Lock()
 _wake = threading.Event()
 
 
+# Called with each nudged job's name: a worker in another process that this one
+# can reach (live.local_bridge) is told too.
+_nudge_listeners: list[Callable[[str], None]] = []
+
+
+def add_nudge_listener(listener: Callable[[str], None]) -> Callable[[], None]:
+    """Call `listener(path)` on every nudge from now on; answers its remover."""
+    _nudge_listeners.append(listener)
+    return lambda: _nudge_listeners.remove(listener) if listener in _nudge_listeners else None
+
+
 def nudge(path: str) -> None:
-    """Ask the worker running in this process (if any) to run the job named `path`
-    (see `every`) now rather than at its next turn (a delivery queued by a request,
-    for instance).
+    """Ask the worker running in this process (if any), and one reached through a
+    nudge listener, to run the job named `path` (see `every`) now rather than at its
+    next turn (a delivery queued by a request, for instance).
     Elsewhere the job still runs on its schedule."""
+    wake(path)
+    for listener in list(_nudge_listeners):
+        try:
+            listener(path)
+        except Exception:
+            logger.exception("a nudge listener failed")
+
+
+def wake(path: str) -> None:
+    """Run the job `path` now in the worker of this process (a nudge from another)."""
     with _nudged_lock:
         _nudged.add(path)
     _wake.set()

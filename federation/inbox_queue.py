@@ -67,22 +67,27 @@ def store(activity: dict, actor: Profile, inbox: str) -> IncomingActivity | None
 
 
 def claim_due(now=None) -> list[IncomingActivity]:
-    """The activities this worker will process now, claimed, oldest first."""
+    """The activities this worker will process now, claimed, oldest first: one write
+    transaction, which first takes back the claims of a worker that stopped. Rows
+    another worker is claiming are skipped (on PostgreSQL, SKIP LOCKED; SQLite runs
+    one writer at a time)."""
     now = now or timezone.now()
-    IncomingActivity.objects.filter(
-        state=IncomingActivity.State.PROCESSING, claimed_at__lt=now - STALE_CLAIM
-    ).update(state=IncomingActivity.State.FAILING, claimed_at=None)
-    due = IncomingActivity.objects.filter(
-        Q(state=IncomingActivity.State.QUEUED) | Q(state=IncomingActivity.State.FAILING),
-        next_attempt_at__lte=now,
-    ).order_by("id")[:BATCH]
-    claimed = []
-    for row in due:
-        won = IncomingActivity.objects.filter(pk=row.pk, state=row.state).update(
-            state=IncomingActivity.State.PROCESSING, claimed_at=now
+    with transaction.atomic():
+        IncomingActivity.objects.filter(
+            state=IncomingActivity.State.PROCESSING, claimed_at__lt=now - STALE_CLAIM
+        ).update(state=IncomingActivity.State.FAILING, claimed_at=None)
+        claimed = list(
+            IncomingActivity.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(state=IncomingActivity.State.QUEUED) | Q(state=IncomingActivity.State.FAILING),
+                next_attempt_at__lte=now,
+            )
+            .order_by("id")[:BATCH]
         )
-        if won:
-            claimed.append(row)
+        if claimed:
+            IncomingActivity.objects.filter(pk__in=[row.pk for row in claimed]).update(
+                state=IncomingActivity.State.PROCESSING, claimed_at=now
+            )
     return claimed
 
 

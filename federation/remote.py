@@ -61,7 +61,10 @@ def is_blocked(domain: str) -> bool:
 def actor_by_key_id(key_id: str, *, refresh: bool) -> Profile:
     """The remote profile whose key this is, fetched when unknown or when `refresh`."""
     if not refresh:
-        known = Profile.objects.filter(public_key_id=key_id).exclude(domain="").first()
+        # (Sliced, not .first(): ordering a full profile row cost more than the lookup.)
+        known = next(
+            iter(Profile.objects.filter(public_key_id=key_id).exclude(domain="")[:1]), None
+        )
         if known is not None:
             return known
     actor_uri = key_id.split("#", 1)[0]
@@ -73,7 +76,7 @@ def actor_by_key_id(key_id: str, *, refresh: bool) -> Profile:
 
 def get_actor(uri: str) -> Profile:
     """A remote profile by actor id, fetched the first time."""
-    known = Profile.objects.filter(uri=uri).exclude(domain="").first()
+    known = next(iter(Profile.objects.filter(uri=uri).exclude(domain="")[:1]), None)
     return known if known is not None else fetch_actor(uri)
 
 

@@ -35,11 +35,18 @@ async def lifespan(app):
     stop = None
     if os.environ.get("HASHCHAT_IN_PROCESS_WORKER") == "1":
         stop = start_in_thread()
+    # The worker process of `hashchat serve` sends its live events here.
+    worker_end = None
+    if os.environ.get("HASHCHAT_LIVE_SOCKET"):
+        worker_end = WebEnd(hub, os.environ["HASHCHAT_LIVE_SOCKET"])
+        await worker_end.start()
     try:
         yield
     finally:
         if stop is not None:
             stop.set()
+        if worker_end is not None:
+            await worker_end.stop()
         await hub.stop()
 
 
@@ -49,6 +56,7 @@ FILE_PREFIXES = ("/static/", "/media/")
 from core.worker import start_in_thread  # noqa: E402
 from live import streaming  # noqa: E402
 from live.hub import get_hub  # noqa: E402
+from live.local_bridge import WebEnd  # noqa: E402
 
 
 async def serve(scope, receive, send):

@@ -1,6 +1,7 @@
 """The `hashchat` command line (a contract: tests and docs rely on it).
 
-hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--with-demo] [--processes N]
+hashchat serve [--host 127.0.0.1] [--port 8000] [--no-worker] [--in-process-worker]
+               [--with-demo] [--processes N]
 hashchat worker
 hashchat demo [--speed 20] [--seed 7] [--participants 150] [--no-live] [--quiet]
 hashchat createuser --username U --email E --password P [--admin]
@@ -44,12 +45,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.processes = processes.default_processes(os.environ.get("REDIS_URL", ""))
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
+    worker_process = not child and processes.worker_process_wanted(
+        redis_url=os.environ.get("REDIS_URL", ""),
+        processes=args.processes,
+        no_worker=args.no_worker or args.in_process_worker,
+    )
+    if worker_process:
+        # The worker's live events come over this socket (live.local_bridge), in a
+        # directory only this user may enter.
+        import tempfile
+
+        socket_dir = tempfile.mkdtemp(prefix="hashchat-live-")
+        os.environ["HASHCHAT_LIVE_SOCKET"] = os.path.join(socket_dir, "live.sock")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # The operator's directory (or the supervising process's), shared with other
         # serve and worker processes of this instance: used as it is
         # (docs/operations.md, "Several processes").
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-    elif args.processes > 1:
+    elif args.processes > 1 or worker_process:
         # Before prometheus-client is imported anywhere: it reads this once.
         data_dir = os.path.abspath(os.environ.get("HASHCHAT_DATA_DIR", "var"))
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(data_dir, f"metrics-{args.port}")
@@ -86,8 +99,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         argv = ["serve", "--host", args.host, "--port", str(args.port)]
         argv += ["--log-level", args.log_level] + (["--no-worker"] if args.no_worker else [])
         return processes.supervise(args.processes, argv)
-    if not args.no_worker:
-        # The worker runs inside the web process by default (one process does it all).
+    worker = None
+    if worker_process:
+        worker = processes.WorkerProcess(dict(os.environ))
+        worker.start()
+    elif not args.no_worker:
+        # On one core the worker runs inside the web process (one process does it all).
         os.environ["HASHCHAT_IN_PROCESS_WORKER"] = "1"
     if not child:
         print(f"hashchat is serving on http://{args.host}:{args.port}/", flush=True)
@@ -97,7 +114,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         explicit = os.environ.get("HASHCHAT_BASE_URL")
         start_with_server(args, explicit or f"http://{args.host}:{args.port}")
-    processes.run_uvicorn(args, child=child)
+    try:
+        processes.run_uvicorn(args, child=child)
+    finally:
+        # (Reached when uvicorn returns; after a signal, uvicorn raises it again and
+        # the kernel stops the worker with this process: WorkerProcess.)
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -106,9 +129,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
         # Its figures (timed questions' delay, job runs) join the web processes'.
         os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     setup_django()
-    migrate()
     from core.worker import run_worker
 
+    if os.environ.get("HASHCHAT_LIVE_SOCKET"):
+        # The worker process of `hashchat serve` (which has migrated): its live events
+        # go to the web process.
+        from live.local_bridge import connect_worker
+
+        connect_worker(os.environ["HASHCHAT_LIVE_SOCKET"])
+    else:
+        migrate()
     run_worker(once=args.once)
     return 0
 
@@ -284,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
         "--no-worker", action="store_true", help="leave timed posts to `hashchat worker`"
+    )
+    serve.add_argument(
+        "--in-process-worker",
+        action="store_true",
+        help="run the worker as a thread of the web process, not as a process of its own "
+        "(the default on one core)",
     )
     serve.add_argument("--log-level", default="info")
     serve.add_argument(

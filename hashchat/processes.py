@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 # Set in the children: they bind with SO_REUSEPORT and leave migrations to the parent.
@@ -27,10 +28,10 @@ CHILD_ENV = "HASHCHAT_SERVE_CHILD"
 
 def default_processes(redis_url: str) -> int:
     """One web process per core when Redis carries the live streams between them;
-    one otherwise (the embedded default has nothing that joins processes)."""
+    one otherwise (the embedded default joins only its worker to its web process)."""
     if not redis_url:
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+    return max(1, cores())
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -92,6 +93,60 @@ def supervise(count: int, argv: list[str]) -> int:
             child.kill()
             child.wait()
     return 0
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+
+
+def worker_process_wanted(*, redis_url: str, processes: int, no_worker: bool) -> bool:
+    """On the embedded default (one web process, no Redis) with two cores or more, the
+    worker runs as a process of its own, so that it has the second core: its live
+    events reach the web process over a local socket (live.local_bridge). With Redis,
+    each web process runs a worker thread and Redis carries the events."""
+    return not redis_url and processes == 1 and not no_worker and cores() >= 2
+
+
+class WorkerProcess:
+    """`hashchat worker` as a child of the web process: restarted when it dies (after a
+    second), stopped with it, and killed by the kernel if the web process is."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.child: subprocess.Popen | None = None
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="worker-process", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        # Started from this thread, which lives as long as the process: the kernel's
+        # parent-death signal follows the thread that started the child.
+        command = [sys.executable, "-m", "hashchat.cli", "worker"]
+        while not self._stopping:
+            self.child = subprocess.Popen(command, env=self.env, preexec_fn=_die_with_parent)
+            code = self.child.wait()
+            if self._stopping:
+                return
+            print(
+                f"hashchat serve: the worker process exited with {code}; starting another",
+                file=sys.stderr,
+                flush=True,
+            )
+            time.sleep(1)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping = True
+        child = self.child
+        if child is None or child.poll() is not None:
+            return
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 def run_uvicorn(args, *, child: bool) -> None:

@@ -22,7 +22,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -39,6 +39,19 @@ __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all",
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[str], dict[str, Any]], None]
+
+
+class Bridge(Protocol):
+    """Carries events between processes: live.redis_bridge between web processes,
+    live.local_bridge from a worker process to its web process."""
+
+    ready: asyncio.Event
+
+    def publish(self, envelope: Envelope) -> int: ...
+
+    def current(self) -> int: ...
+
+    async def listen(self) -> None: ...
 
 HEARTBEAT_SECONDS = 15.0
 ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
@@ -75,7 +88,7 @@ class Hub:
         self._inbox_lock = threading.Lock()
         self._drain_on: asyncio.AbstractEventLoop | None = None
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
-        self.bridge = None
+        self.bridge: Bridge | None = None
         if redis_url:
             # Loaded only with REDIS_URL: a single process never imports the Redis client.
             from live.redis_bridge import RedisBridge

@@ -18,7 +18,8 @@ from django.conf import settings
 from chats.models import ChatPost
 from live import payloads
 from live.payloads import Payload, dumps
-from mastodon_api.entities import notification_entity, status_entity, status_queryset
+from mastodon_api.entities import notification_entity, status_entity
+from posts import status_rows
 from posts.models import Notification, Post
 
 
@@ -27,7 +28,11 @@ def status_json(post: Post) -> dict[str, Any]:
 
 
 def load_post(post_id: Any) -> Post | None:
-    return status_queryset().filter(pk=int(post_id)).first()
+    """The post as a Status needs it, in one plain query (posts.status_rows): the ORM's
+    queryset took 5 ms to compile for a query the database answers in 0.2 ms, on every
+    post of a live chat."""
+    found = status_rows.read(["p.id = %s"], [int(post_id)], viewer=None)
+    return found[0] if found else None
 
 
 def is_shown(post: Post) -> bool:
