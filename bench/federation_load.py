@@ -1,6 +1,7 @@
 """Federation under a live chat (not a test): a real `hashchat serve` (the embedded
-default: SQLite, one process with its worker) runs a live #benchchat event with
-Server-Sent-Events subscribers on the hashtag stream, while
+default: SQLite; its worker a process of its own, or with --worker thread a thread of
+the web process) runs a live #benchchat event with
+Server-Sent-Events subscribers on its room's event stream, while
 
 1. delivery: the host posts once to 1,000 remote followers over 200 inboxes (the
    loopback sinks of bench/federation_bench.py, which verify every signature) as a
@@ -127,7 +128,7 @@ def start(args, sink_port: int, sender_pem: str):
     return server, made["event"]
 
 
-def delivery_phase(server, args) -> tuple[dict, float, int]:
+def delivery_phase(server, args, room: str) -> tuple[dict, float, int]:
     """The host's one post to every follower while the talker posts to the room: the
     room's latencies, the seconds until the last inbox had its delivery, and how many
     inboxes had one."""
@@ -166,11 +167,11 @@ def delivery_phase(server, args) -> tuple[dict, float, int]:
         poster.join()
         return ok
 
-    room = measure([server], args.subscribers, send)
-    return room, receipts[0] - started[0], Sink.good + Sink.bad
+    seen = measure([server], args.subscribers, send, room)
+    return seen, receipts[0] - started[0], Sink.good + Sink.bad
 
 
-def burst_phase(server, args, private) -> dict:
+def burst_phase(server, args, private, room: str) -> dict:
     """Signed Creates from SENDERS servers to the shared inbox at `burst_rate` a second."""
     import httpx
 
@@ -229,7 +230,7 @@ def burst_phase(server, args, private) -> dict:
         return accepted
 
     cpu = _tree_cpu(server.process.pid)
-    result = measure([server], args.subscribers, lambda sent: asyncio.run(post_burst(sent)))
+    result = measure([server], args.subscribers, lambda sent: asyncio.run(post_burst(sent)), room)
     result["cpu_ms"] = (_tree_cpu(server.process.pid) - cpu) * 1000 / max(result["posted"], 1)
     return result
 
@@ -258,10 +259,12 @@ def main() -> None:
     sink = ThreadingHTTPServer(("0.0.0.0", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
     private, pem = sender_key()
-    server, _event = start(args, sink.server_address[1], pem)
+    server, event = start(args, sink.server_address[1], pem)
+    # The chat room's own event stream, as the room page opens it.
+    path = f"/chats/{TAG}/events/{event}/room/stream"
     try:
-        room, seconds, inboxes = delivery_phase(server, args)
-        burst = burst_phase(server, args, private)
+        room, seconds, inboxes = delivery_phase(server, args, path)
+        burst = burst_phase(server, args, private, path)
         counted = server.hashchat("manage", "shell", "-c", COUNT_STORED).stdout
         stored = counted.strip().splitlines()[-1].split()[1:]
     finally:
@@ -270,7 +273,7 @@ def main() -> None:
     print(
         f"# federation under a live chat, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-        f"{args.subscribers} subscribers on the room's stream; the worker as a {args.worker}"
+        f"{args.subscribers} subscribers on the room's event stream; the worker as a {args.worker}"
     )
     print("| measure | result |")
     print("|---|---|")

@@ -198,10 +198,10 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(servers, count: int, send: Callable[[dict[int, float]], int]) -> dict:
-    """Open `count` subscribers on the servers, run `send` (which records when it sent
-    each post, by its sequence number, and answers how many were accepted), and
-    measure what the subscribers read."""
+def measure(servers, count: int, send: Callable[[dict[int, float]], int], path: str = "") -> dict:
+    """Open `count` subscribers on the servers (on the hashtag stream, or `path`), run
+    `send` (which records when it sent each post, by its sequence number, and answers
+    how many were accepted), and measure what the subscribers read."""
     urls = [s.url for s in servers]
     with tempfile.NamedTemporaryFile(prefix="bench-", delete=False) as tmp:
         out = Path(tmp.name)
@@ -215,6 +215,7 @@ def measure(servers, count: int, send: Callable[[dict[int, float]], int]) -> dic
             str(count),
             "--out",
             str(out),
+            *(["--path", path] if path else []),
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

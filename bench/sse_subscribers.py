@@ -68,7 +68,7 @@ class Client:
         self.created: dict[int, str] = {}
 
 
-async def run_client(urls: list[str], count: int, out: Path) -> None:
+async def run_client(urls: list[str], count: int, out: Path, path: str) -> None:
     loop = asyncio.get_running_loop()
     client = Client()
     gate = asyncio.Semaphore(200)
@@ -78,8 +78,7 @@ async def run_client(urls: list[str], count: int, out: Path) -> None:
         url = urls[index % len(urls)]
         host, port = url.removeprefix("http://").split(":")
         request = (
-            f"GET /api/v1/streaming/hashtag?tag={TAG} HTTP/1.1\r\nHost: {host}:{port}\r\n"
-            "Accept: text/event-stream\r\n\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n\r\n"
         ).encode()
         async with gate:
             transport, protocol = await loop.create_connection(
@@ -113,7 +112,7 @@ def client_main(args: argparse.Namespace) -> None:
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(run_client(args.urls.split(","), args.count, Path(args.out)))
+    asyncio.run(run_client(args.urls.split(","), args.count, Path(args.out), args.path))
 
 
 def main() -> None:
@@ -121,6 +120,9 @@ def main() -> None:
     parser.add_argument("--urls", required=True)
     parser.add_argument("--count", type=int, required=True)
     parser.add_argument("--out", required=True)
+    parser.add_argument(
+        "--path", default=f"/api/v1/streaming/hashtag?tag={TAG}", help="the stream to open"
+    )
     client_main(parser.parse_args())
 
 
