@@ -3,11 +3,12 @@ when an inbox request commits one: core.worker.nudge).
 
 The inbox stores each verified activity as an IncomingActivity and answers 202;
 nothing acknowledged is lost: a row waits in the database until a worker claims
-it (with a conditional update, so two workers never process the same one; a claim
-older than a few minutes, left by a worker that stopped, is taken back). The
-activities of one actor are processed in the order they arrived; different actors'
-in parallel. A failure that may pass (a remote fetch, the database) is retried
-after 10 s, 20 s, 40 s ... (at most an hour apart) until
+it (a batch at a time, in one transaction that skips rows another worker is
+claiming, so two workers never process the same one; a claim older than a few
+minutes, left by a worker that stopped, is taken back). The activities of one actor
+are processed in the order they arrived; different actors' in parallel on
+PostgreSQL, one after another on SQLite (THREADS). A failure that may pass (a remote
+fetch, the database) is retried after 10 s, 20 s, 40 s ... (at most an hour apart) until
 FEDERATION["INBOX_ATTEMPTS"] attempts, then given up; an activity that can never
 be processed (hostile, blocked, of a suspended actor) is refused at once.
 /admin/federation/incomingactivity/ shows them all.
@@ -35,7 +36,12 @@ logger = logging.getLogger("federation.incoming")
 
 JOB = "federation.inbox_queue.run_due"
 BATCH = 100
-THREADS = 4
+# Actors processed side by side. SQLite takes one writer at a time, and a writer that
+# finds the lock taken sleeps in its busy handler while the lock stands idle: one
+# thread there kept a burst of 50 activities a second under 1 s at p99, where four
+# took 1.2 s (docs/performance.md).
+THREADS = {"sqlite": 1}
+THREADS_DEFAULT = 4
 STALE_CLAIM = timedelta(minutes=5)
 # Failures that will not pass however often the activity is tried.
 PERMANENT = (HostileObject, remote.Blocked, ActionError, NotStored)
@@ -145,12 +151,13 @@ def run_due() -> int:
     by_actor: dict[int, list[IncomingActivity]] = defaultdict(list)
     for row in rows:
         by_actor[row.actor_id].append(row)
-    if len(by_actor) == 1 or connection.in_atomic_block:
-        # Inside a transaction (tests), other threads could not see its rows.
+    threads = THREADS.get(connection.vendor, THREADS_DEFAULT)
+    if len(by_actor) == 1 or threads == 1 or connection.in_atomic_block:
+        # (Inside a transaction, in tests, other threads could not see its rows.)
         for row in rows:
             process(row)
     else:
-        with ThreadPoolExecutor(max_workers=min(THREADS, len(by_actor))) as pool:
+        with ThreadPoolExecutor(max_workers=min(threads, len(by_actor))) as pool:
             list(pool.map(_process_in_order, by_actor.values()))
     return len(rows)
 
