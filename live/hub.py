@@ -53,6 +53,7 @@ class Bridge(Protocol):
 
     async def listen(self) -> None: ...
 
+
 HEARTBEAT_SECONDS = 15.0
 ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
 
