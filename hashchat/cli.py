@@ -45,18 +45,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.processes = processes.default_processes(os.environ.get("REDIS_URL", ""))
     # Links, avatars and streaming URLs name the server's own address unless told otherwise.
     os.environ.setdefault("HASHCHAT_BASE_URL", f"http://{args.host}:{args.port}")
-    worker_process = not child and processes.worker_process_wanted(
-        redis_url=os.environ.get("REDIS_URL", ""),
-        processes=args.processes,
-        no_worker=args.no_worker or args.in_process_worker,
+    worker_process = not child and processes.prepare_worker_process(
+        processes=args.processes, no_worker=args.no_worker or args.in_process_worker
     )
-    if worker_process:
-        # The worker's live events come over this socket (live.local_bridge), in a
-        # directory only this user may enter.
-        import tempfile
-
-        socket_dir = tempfile.mkdtemp(prefix="hashchat-live-")
-        os.environ["HASHCHAT_LIVE_SOCKET"] = os.path.join(socket_dir, "live.sock")
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # The operator's directory (or the supervising process's), shared with other
         # serve and worker processes of this instance: used as it is
@@ -116,6 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         start_with_server(args, explicit or f"http://{args.host}:{args.port}")
     try:
         processes.run_uvicorn(args, child=child)
+    except KeyboardInterrupt:
+        return 130  # Ctrl-C: uvicorn has shut down and raised it again
     finally:
         # (Reached when uvicorn returns; after a signal, uvicorn raises it again and
         # the kernel stops the worker with this process: WorkerProcess.)

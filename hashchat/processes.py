@@ -19,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -99,12 +100,26 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def worker_process_wanted(*, redis_url: str, processes: int, no_worker: bool) -> bool:
-    """On the embedded default (one web process, no Redis) with two cores or more, the
-    worker runs as a process of its own, so that it has the second core: its live
-    events reach the web process over a local socket (live.local_bridge). With Redis,
-    each web process runs a worker thread and Redis carries the events."""
-    return not redis_url and processes == 1 and not no_worker and cores() >= 2
+def prepare_worker_process(*, processes: int, no_worker: bool) -> bool:
+    """Whether the worker runs as a process of its own: on the embedded default (one
+    web process, no Redis) with two cores or more, so that it has the second core.
+    Its live events then reach the web process over a Unix socket (live.local_bridge)
+    in a directory only this user may enter, named here in HASHCHAT_LIVE_SOCKET for
+    both processes. With Redis, each web process runs a worker thread and Redis
+    carries the events."""
+    if os.environ.get("REDIS_URL") or processes != 1 or no_worker or cores() < 2:
+        return False
+    socket_dir = tempfile.mkdtemp(prefix="hashchat-live-")
+    os.environ["HASHCHAT_LIVE_SOCKET"] = os.path.join(socket_dir, "live.sock")
+    return True
+
+
+def _worker_child() -> None:
+    """In the worker child before exec: it stops with the web process, and leaves
+    Ctrl-C in a terminal (SIGINT to the whole group) to the web process, which then
+    stops it."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class WorkerProcess:
@@ -125,7 +140,7 @@ class WorkerProcess:
         # parent-death signal follows the thread that started the child.
         command = [sys.executable, "-m", "hashchat.cli", "worker"]
         while not self._stopping:
-            self.child = subprocess.Popen(command, env=self.env, preexec_fn=_die_with_parent)
+            self.child = subprocess.Popen(command, env=self.env, preexec_fn=_worker_child)
             code = self.child.wait()
             if self._stopping:
                 return

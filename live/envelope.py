@@ -1,9 +1,10 @@
 """An event as it travels: built once in the publishing process, framed once per wire
 format in each process, and handed to every subscriber as the same bytes."""
 
+import asyncio
 import json
 import time
-from typing import Any
+from typing import Any, Protocol
 
 # The event names a Mastodon client may receive; other names stay inside hashchat
 # (the chat room's own stream).
@@ -94,3 +95,16 @@ def control_sse(name: str, data: dict[str, Any]) -> bytes:
     """A frame that is not a stored event (refetch, dropped): no id line, so a
     client's Last-Event-ID stays at the last real event."""
     return f"event: {name}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
+
+
+class Bridge(Protocol):
+    """Carries envelopes between processes: live.redis_bridge between web processes,
+    live.local_bridge from a worker process to its web process."""
+
+    ready: asyncio.Event
+
+    def publish(self, envelope: Envelope) -> int: ...
+
+    def current(self) -> int: ...
+
+    async def listen(self) -> None: ...

@@ -22,14 +22,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
 
 from core import metrics
 from core.requestlog import carry, job
-from live.envelope import CLOSE, Envelope
+from live.envelope import CLOSE, Bridge, Envelope
 from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS
 from live.payloads import build
 from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
@@ -39,19 +39,6 @@ __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all",
 log = logging.getLogger(__name__)
 
 Listener = Callable[[list[str], dict[str, Any]], None]
-
-
-class Bridge(Protocol):
-    """Carries events between processes: live.redis_bridge between web processes,
-    live.local_bridge from a worker process to its web process."""
-
-    ready: asyncio.Event
-
-    def publish(self, envelope: Envelope) -> int: ...
-
-    def current(self) -> int: ...
-
-    async def listen(self) -> None: ...
 
 
 HEARTBEAT_SECONDS = 15.0
