@@ -31,6 +31,8 @@ from live.hub import Hub, get_hub
 log = logging.getLogger(__name__)
 
 PENDING_LIMIT = 10_000
+# The longest event line read (a Status with a long remote post is tens of kilobytes).
+LINE_LIMIT = 16 * 1024 * 1024
 RECONNECT_SECONDS = 0.2
 
 
@@ -49,7 +51,7 @@ class WebEnd:
         self.loop = asyncio.get_running_loop()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
-        self.server = await asyncio.start_unix_server(self._serve, path=self.path)
+        self.server = await asyncio.start_unix_server(self._serve, path=self.path, limit=LINE_LIMIT)
         os.chmod(self.path, 0o600)
 
     async def stop(self) -> None:
@@ -82,6 +84,8 @@ class WebEnd:
                 )
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
+        except ValueError:  # a line over LINE_LIMIT: the worker connects again
+            log.error("a live event from the worker over %d bytes; reconnecting", LINE_LIMIT)
         finally:
             self.writers.discard(writer)
             writer.close()

@@ -88,6 +88,20 @@ def test_the_worker_events_reach_the_web_hub_numbered_in_order(web, path):
     assert ids == sorted(ids) and ids[0] > web.before
 
 
+def test_a_long_event_arrives_whole(web, path):
+    long = '{"content": "' + "x" * 300_000 + '"}'
+    sender = WorkerEnd(path)
+    sender.start()
+    try:
+        assert sender.connected.wait(5)
+        sender.publish(Envelope(0, STREAM, "update", long))
+        sender.publish(event(1))
+        got = web.received(2)
+    finally:
+        sender.stop()
+    assert [e.data for e in got] == [long, '{"n": 1}']
+
+
 def test_events_published_before_the_web_process_listens_are_sent_on_connecting(path):
     sender = WorkerEnd(path)
     sender.start()
@@ -122,6 +136,11 @@ def test_a_nudge_in_the_web_process_runs_the_job_in_the_worker_process(web, path
     sender.start()
     try:
         assert sender.connected.wait(5)
+        # (A nudge before the web end has taken the connection reaches no worker: the
+        # job then waits for its turn, as it would without a nudge.)
+        deadline = time.monotonic() + 5
+        while not web.end.writers and time.monotonic() < deadline:
+            time.sleep(0.01)
         worker.tick([job], "test", now=0.0)
         assert ran == []  # not due
         # What worker.nudge calls in the web process (its listener), alone: the job is
