@@ -240,7 +240,8 @@ def _start(data_dir: Path, env: dict, args: tuple[str, ...]) -> Server:
     log = open(data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port),
-         "--log-level", "warning", *(args or ("--processes", "1"))],
+         "--log-level", "warning", *args,
+         *(() if "--processes" in args else ("--processes", "1"))],
         env={**env, "HASHCHAT_BASE_URL": url}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_until_up(url, process, timeout=120)
@@ -281,6 +282,8 @@ def bench(args) -> None:
     server_args: tuple[str, ...] = ()
     if args.processes:
         server_args += ("--processes", str(args.processes))
+    if args.worker == "thread":
+        server_args += ("--in-process-worker",)
     server = _start(data_dir, env, server_args)
     rows = []
     try:
@@ -315,6 +318,12 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=0, help="hashchat serve --processes")
     parser.add_argument("--redis", default="", help="REDIS_URL for the server")
     parser.add_argument(
+        "--worker",
+        choices=["process", "thread"],
+        default="process",
+        help="serve's worker as a process of its own (its default on 2 cores) or a thread",
+    )
+    parser.add_argument(
         "--data-dir", default="", help="seed here once; later runs with it measure the same data"
     )
     parser.add_argument("--seed-only", action="store_true", help="seed (--data-dir), then stop")
@@ -330,7 +339,8 @@ def main() -> None:
     print(
         f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
         f"load {load[0]:.1f}, {platform.python_implementation()} {platform.python_version()}, "
-        f"{args.db}, {args.posts:,} posts, {args.seconds:g} s per measurement"
+        f"{args.db}, {args.posts:,} posts, {args.seconds:g} s per measurement, "
+        f"the worker as a {args.worker}"
     )
     print("| endpoint | clients | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
     print("|---|---|---|---|---|---|---|")
