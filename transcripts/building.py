@@ -44,6 +44,7 @@ POST_FIELDS = (
     "author__exclude_from_transcripts",
     "text",
     "html",
+    "spoiler_text",
     "created_at",
     "edited_at",
     "gone",
@@ -225,6 +226,7 @@ def _make_items(members: list[dict], hosts: set[int]) -> dict[int, Item]:
             repost_count=r["repost_count"],
             reply_count=r["reply_count"],
             original_url="" if r["local"] else (r["url"] or r["uri"] or ""),
+            spoiler_text=r["spoiler_text"],
         )
         parent_id = r["in_reply_to_id"]
         while parent_id in gone:

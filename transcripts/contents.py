@@ -36,6 +36,8 @@ class Item:
     group: str = ""
     # A post from another server (federation): its page there.
     original_url: str = ""
+    # Its content warning: the text is folded under it, as in the room.
+    spoiler_text: str = ""
     # The nearest ancestor that is in the transcript (None: top of its thread).
     parent: Item | None = None
     children: list[Item] = field(default_factory=list)

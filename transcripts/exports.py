@@ -143,6 +143,9 @@ def _md_post(built: Built, item: Item, depth: int) -> str:
     star = "★ " if item.highlighted else ""
     who = f"**{md_escape(item.name)}** (@{md_escape(item.handle)})"
     head = f"{star}{who} · [{local(built, item.created_at)}]({post_url(item)})"
+    if item.spoiler_text:
+        # Markdown cannot fold: the warning comes first, in its own words.
+        head += f" · *Content warning: {md_escape(item.spoiler_text)}*"
     return f"{indent}- {head}: {_md_lines(item.text, indent + '  ')}"
 
 
@@ -237,6 +240,7 @@ def as_json_data(built: Built, stats: Stats) -> dict:
                 "edited_at": _iso(item.edited_at),
                 "text": item.text,
                 "html": item.html,
+                "spoiler_text": item.spoiler_text,
                 "original_url": item.original_url or None,
                 "like_count": item.like_count,
                 "repost_count": item.repost_count,
@@ -311,6 +315,7 @@ CSV_COLUMNS = [
     "highlighted",
     "text",
     "url",
+    "content_warning",
 ]
 
 
@@ -347,5 +352,6 @@ def _csv_rows(built: Built) -> Iterator[list]:
                 int(item.highlighted),
                 item.text,
                 f"{url}#p{item.id}",
+                item.spoiler_text,
             ]
         )

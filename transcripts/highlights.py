@@ -21,6 +21,9 @@ def highlights_markdown(built: Built) -> str:
         out += [f"## {md_escape(group.title)}", ""]
         for item in chosen:
             who = f"**{md_escape(item.name)}** ([@{md_escape(item.handle)}]({post_url(item)}))"
+            if item.spoiler_text:
+                # Under its content warning, which Markdown cannot fold: said first.
+                out += [f"> *Content warning: {md_escape(item.spoiler_text)}*", ">"]
             out += [f"> {_md_lines(item.text, '> ')}", ">", f"> — {who}", ""]
             count += 1
     if not count:

@@ -52,7 +52,12 @@ def _post(built: Built, item: Item) -> str:
         f'<div class="t-post-meta"><strong>{escape(item.name)}</strong>'
         f'<span class="t-handle">@{escape(item.handle)}</span>'
         f'<time datetime="{item.created_at.isoformat()}">{stamp}</time></div>'
-        f'<div class="t-post-text">{_absolute(item.html)}</div>'
+        + (
+            f'<details class="t-warning"><summary>{escape(item.spoiler_text)}</summary>'
+            f'<div class="t-post-text">{_absolute(item.html)}</div></details>'
+            if item.spoiler_text
+            else f'<div class="t-post-text">{_absolute(item.html)}</div>'
+        )
         + (f'<p class="t-counts">{", ".join(counts)}</p>' if counts else "")
         + "</article>"
     )

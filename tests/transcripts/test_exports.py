@@ -192,3 +192,27 @@ def test_csv_cells_that_would_run_as_formulas_are_neutralised(chat, pat, text):
     # Ordinary text and numbers are untouched.
     assert row["author_handle"] == "pat" and row["depth"].isdigit()
     assert not any(r["text"].startswith("'") for r in reader if r["id"] != row["id"])
+
+
+def test_a_post_under_a_content_warning_is_folded_on_the_page_and_in_every_export(chat, client):
+    post = chat.posts["a2_olly"]
+    type(post).objects.filter(pk=post.id).update(spoiler_text="Queues <and> waiting")
+    body = client.get(f"/chats/auslibchat/events/{chat.event.id}/transcript/").content.decode()
+    folded = body.split(f'id="p{post.id}"', 1)[1].split("</article>", 1)[0]
+    assert '<details class="content-warning"><summary>Queues &lt;and&gt; waiting</summary>' in (
+        folded
+    )
+    assert folded.index("</summary>") < folded.index("A2 long queues") < folded.index("</details>")
+    out = exports(chat.event)
+    html = out["html"]
+    parse(html)
+    assert '<details class="t-warning"><summary>Queues &lt;and&gt; waiting</summary>' in html
+    data = json.loads(out["json"])
+    jsonschema.validate(data, schema())
+    warned = {p["id"]: p["spoiler_text"] for p in data["posts"] if p["spoiler_text"]}
+    assert warned == {str(post.id): "Queues <and> waiting"}
+    # Markdown cannot fold: the warning comes before the text, shown as typed.
+    rendered = md.markdown(out["md"])
+    assert "<em>Content warning: Queues &lt;and&gt; waiting</em>: A2 long queues" in rendered
+    reader = list(csv.DictReader(io.StringIO(out["csv"])))
+    assert {r["id"]: r["content_warning"] for r in reader if r["content_warning"]} == warned

@@ -64,6 +64,14 @@ def test_the_highlights_export_holds_only_highlighted_posts(chat, hana):
     assert f"/posts/{chat.posts['a2_olly'].id}/" in text
 
 
+def test_a_highlighted_post_under_a_content_warning_keeps_it_first(chat, hana):
+    post = chat.posts["a2_olly"]
+    type(post).objects.filter(pk=post.id).update(spoiler_text="Queues")
+    actions.mark_post(user=hana.user, event=chat.event, post_id=str(post.id), highlighted=True)
+    text = render_export(chat.event, "highlights.md")
+    assert text.index("> *Content warning: Queues*") < text.index("> A2 long queues")
+
+
 def test_markdown_links_each_post_and_shows_the_chart(chat):
     text = render_export(chat.event, "md")
     assert (
