@@ -32,6 +32,48 @@ def sink_address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{2 + n % 250}"
 
 
+def key_pair():
+    """A fresh RSA-2048 private key and its public key in PEM."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, pem
+
+
+def signed_create(actor: str, n: int, html: str, tag: str, private) -> tuple[bytes, dict]:
+    """The body and signed headers (Host bench.example) of `actor`'s n-th public
+    Create of a Note with `html` and the hashtag `tag`, to the shared inbox."""
+    from federation import signatures
+
+    note = {
+        "id": f"{actor}/statuses/{n}",
+        "type": "Note",
+        "attributedTo": actor,
+        "content": html,
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "tag": [{"type": "Hashtag", "name": f"#{tag}"}],
+    }
+    body = json.dumps(
+        {"id": f"{note['id']}/activity", "type": "Create", "actor": actor, "object": note}
+    ).encode()
+    headers = signatures.sign_request(
+        method="POST",
+        host="bench.example",
+        target="/inbox",
+        headers={"content-type": "application/activity+json"},
+        body=body,
+        key_id=f"{actor}#main-key",
+        private_key=private,
+    )
+    return body, headers
+
+
 def setup(inboxes: int) -> None:
     os.environ.setdefault("HASHCHAT_DATA_DIR", tempfile.mkdtemp(prefix="hashchat-bench-"))
     os.environ["DJANGO_SETTINGS_MODULE"] = "hashchat.settings"
@@ -88,21 +130,11 @@ class Sink(BaseHTTPRequestHandler):
 
 def bench_verify(count: int) -> tuple[float, float]:
     """Microseconds per check_request (cached key) and per bare RSA verify."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
     from django.utils import timezone
 
     from federation import keys, signatures
 
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public_pem = (
-        private.public_key()
-        .public_bytes(
-            serialization.Encoding.PEM,
-            serialization.PublicFormat.SubjectPublicKeyInfo,
-        )
-        .decode()
-    )
+    private, public_pem = key_pair()
     body = json.dumps({"type": "Create", "object": {"content": "x" * 500}}).encode()
     headers = signatures.sign_request(
         method="POST",
@@ -198,19 +230,12 @@ def bench_inbox(count: int) -> tuple[float, float, float, float]:
     each processed by the worker's pass (federation.inbox_queue.run_due) right after
     its 202: milliseconds from the POST to the 202 and to the stored post (median,
     p99 of each), the sender's key already known."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
     from django.test import Client
 
     from accounts.models import Profile
-    from federation import inbox_queue, signatures
+    from federation import inbox_queue
 
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = (
-        private.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
+    private, pem = key_pair()
     actor = "https://sender.example/users/ana"
     Profile.objects.create(
         handle="ana@sender.example",
@@ -223,24 +248,8 @@ def bench_inbox(count: int) -> tuple[float, float, float, float]:
     client = Client()
     times, processed = [], []
     for n in range(count):
-        note = {
-            "id": f"{actor}/statuses/{n}",
-            "type": "Note",
-            "attributedTo": actor,
-            "content": f"<p>A1 answer number {n} #libchat</p>",
-            "to": ["https://www.w3.org/ns/activitystreams#Public"],
-            "tag": [{"type": "Hashtag", "name": "#libchat"}],
-        }
-        activity = {"id": f"{note['id']}/activity", "type": "Create", "actor": actor}
-        body = json.dumps({**activity, "object": note}).encode()
-        headers = signatures.sign_request(
-            method="POST",
-            host="bench.example",
-            target="/inbox",
-            headers={"content-type": "application/activity+json"},
-            body=body,
-            key_id=f"{actor}#main-key",
-            private_key=private,
+        body, headers = signed_create(
+            actor, n, f"<p>A1 answer number {n} #libchat</p>", "libchat", private
         )
         headers.pop("host")
         start = time.perf_counter()

@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.endpoints_bench import _tree_cpu  # noqa: E402
-from bench.federation_bench import Sink, sink_address  # noqa: E402
-from bench.live_fanout import TAG, measure, post_all, token_for  # noqa: E402
+from bench.federation_bench import Sink, key_pair, signed_create, sink_address  # noqa: E402
+from bench.live_fanout import TAG, measure, paced, post_all, token_for  # noqa: E402
 
 SENDERS = 10
 
@@ -84,19 +84,6 @@ done = burst.filter(state=IncomingActivity.State.DONE).count()
 print("counts", done, burst.count() - done,
       Post.objects.filter(uri__contains=".example/users/p").count())
 """
-
-
-def sender_key():
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = (
-        private.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, pem
 
 
 def start(args, sink_port: int, sender_pem: str):
@@ -175,41 +162,16 @@ def burst_phase(server, args, private, room: str) -> dict:
     """Signed Creates from SENDERS servers to the shared inbox at `burst_rate` a second."""
     import httpx
 
-    from federation import signatures
-
     async def post_burst(sent: dict[int, float]) -> int:
         accepted = 0
-        total = int(args.burst_rate * args.seconds)
         async with httpx.AsyncClient(timeout=30) as client:
 
             async def one(seq: int) -> None:
                 nonlocal accepted
                 n = seq % SENDERS
-                actor = f"https://s{n}.example/users/p{n}"
-                note = {
-                    "id": f"{actor}/statuses/{seq}",
-                    "type": "Note",
-                    "attributedTo": actor,
-                    "content": f"<p>bench-{seq}- A1 from afar #{TAG}</p>",
-                    "to": ["https://www.w3.org/ns/activitystreams#Public"],
-                    "tag": [{"type": "Hashtag", "name": f"#{TAG}"}],
-                }
-                body = json.dumps(
-                    {
-                        "id": f"{note['id']}/activity",
-                        "type": "Create",
-                        "actor": actor,
-                        "object": note,
-                    }
-                ).encode()
-                headers = signatures.sign_request(
-                    method="POST",
-                    host="bench.example",
-                    target="/inbox",
-                    headers={"content-type": "application/activity+json"},
-                    body=body,
-                    key_id=f"{actor}#main-key",
-                    private_key=private,
+                html = f"<p>bench-{seq}- A1 from afar #{TAG}</p>"
+                body, headers = signed_create(
+                    f"https://s{n}.example/users/p{n}", seq, html, TAG, private
                 )
                 sent[seq] = time.time()
                 answer = await client.post(server.url + "/inbox", content=body, headers=headers)
@@ -219,14 +181,7 @@ def burst_phase(server, args, private, room: str) -> dict:
                     sent.pop(seq, None)
                     print(f"  activity {seq}: {answer.status_code} {answer.text[:80]}")
 
-            start = time.monotonic()
-            tasks = []
-            for seq in range(total):
-                delay = start + seq / args.burst_rate - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                tasks.append(asyncio.ensure_future(one(seq)))
-            await asyncio.gather(*tasks)
+            await paced(int(args.burst_rate * args.seconds), args.burst_rate, one)
         return accepted
 
     cpu = _tree_cpu(server.process.pid)
@@ -258,7 +213,7 @@ def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     sink = ThreadingHTTPServer(("0.0.0.0", 0), Sink)
     threading.Thread(target=sink.serve_forever, daemon=True).start()
-    private, pem = sender_key()
+    private, pem = key_pair()
     server, event = start(args, sink.server_address[1], pem)
     # The chat room's own event stream, as the room page opens it.
     path = f"/chats/{TAG}/events/{event}/room/stream"

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,15 +143,21 @@ async def post_all(urls: list[str], auth: dict, total: int, rate: float, sent: d
                 sent.pop(seq, None)
                 print(f"  post {seq}: {response.status_code} {response.text[:60]}", flush=True)
 
-        start = time.monotonic()
-        tasks = []
-        for seq in range(total):
-            delay = start + seq / rate - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.ensure_future(one(seq)))
-        await asyncio.gather(*tasks)
+        await paced(total, rate, one)
     return ok
+
+
+async def paced(total: int, rate: float, one: Callable[[int], Awaitable[None]]) -> None:
+    """Start `one(0)` ... `one(total - 1)` at `rate` a second, never waiting for an
+    earlier one to answer, then wait for them all."""
+    start = time.monotonic()
+    tasks = []
+    for seq in range(total):
+        delay = start + seq / rate - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(one(seq)))
+    await asyncio.gather(*tasks)
 
 
 def posting(urls: list[str], auth: dict, total: int, rate: float):
