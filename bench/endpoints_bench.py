@@ -22,8 +22,12 @@ processes and in-process worker), then runs each endpoint in turn:
 
 The server's CPU per request is its processes' CPU time (/proc) over the run divided by
 the requests answered. Queries per request are counted inside Django (test client,
-CaptureQueriesContext) against the same database after the load. Rate limits are raised
-so that they do not cap the figures. Results: docs/performance.md.
+CaptureQueriesContext) against the same database after the load, and so is the CPU
+one request takes through the middleware and view alone (requests one after another,
+the best of eight batches; `--in-process-only` measures just that, without a server): the
+difference from the server's CPU per request is the cost of the server around
+Django. Rate limits are raised so that they do not cap the figures. Results:
+docs/performance.md.
 """
 
 import argparse
@@ -104,8 +108,11 @@ def _paths(info: dict) -> dict:
     }
 
 
-def child_queries(info_path: str) -> None:
-    """SQL queries of one request of each kind, counted inside Django."""
+def child_queries(info_path: str, only: str = "") -> None:
+    """SQL queries of one request of each kind, counted inside Django, and the CPU one
+    request takes there (through the middleware and view, without the server around
+    them): time.process_time over requests made one after another, the least of
+    eight batches of 0.15 s (the machine's speed drifts from one second to the next)."""
     _setup_django()
     from django.db import connection
     from django.test import Client
@@ -128,11 +135,21 @@ def child_queries(info_path: str) -> None:
     calls["post"] = lambda: client.post("/api/v1/statuses", {"status": f"A2 counting #{TAG}"})
     result = {}
     for name, call in calls.items():
+        if only and name not in only.split(","):
+            continue
         call()  # warm caches (content types, connection set-up)
         with CaptureQueriesContext(connection) as ctx:
             response = call()
         assert response.status_code == 200, (name, response.content[:300])
-        result[name] = len(ctx.captured_queries)
+        queries = len(ctx.captured_queries)
+        batches = []
+        for _ in range(8):
+            started, count = time.process_time(), 0
+            while time.process_time() - started < 0.15:
+                call()
+                count += 1
+            batches.append((time.process_time() - started) / count * 1000)
+        result[name] = [queries, min(batches)]
     print(json.dumps(result))
 
 
@@ -279,6 +296,9 @@ def bench(args) -> None:
         info_path.write_text(json.dumps(info))
     if args.seed_only:
         return
+    if args.in_process_only:
+        _print_queries(_child("--child-queries", str(info_path), "--only", args.only, env=env))
+        return
     server_args: tuple[str, ...] = ()
     if args.processes:
         server_args += ("--processes", str(args.processes))
@@ -300,12 +320,15 @@ def bench(args) -> None:
                 )
     finally:
         server.kill(signal.SIGTERM)
-    queries = _child("--child-queries", str(info_path), env=env)
+    _print_queries(_child("--child-queries", str(info_path), "--only", args.only, env=env))
+
+
+def _print_queries(queries: dict) -> None:
     print()
-    print("| endpoint | SQL queries per request |")
-    print("|---|---|")
-    for name, n in queries.items():
-        print(f"| {name} | {n} |")
+    print("| endpoint | SQL queries per request | CPU ms per request in-process |")
+    print("|---|---|---|")
+    for name, (n, cpu_ms) in queries.items():
+        print(f"| {name} | {n} | {cpu_ms:.2f} |")
 
 
 def main() -> None:
@@ -327,13 +350,18 @@ def main() -> None:
         "--data-dir", default="", help="seed here once; later runs with it measure the same data"
     )
     parser.add_argument("--seed-only", action="store_true", help="seed (--data-dir), then stop")
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="only the queries and CPU per request inside Django (no server, no load)",
+    )
     parser.add_argument("--child-seed", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_seed is not None:
         return child_seed(args.child_seed)
     if args.child_queries:
-        return child_queries(args.child_queries)
+        return child_queries(args.child_queries, args.only)
     args.clients = [int(c) for c in args.clients.split(",")]
     load = os.getloadavg()
     print(

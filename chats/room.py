@@ -63,9 +63,9 @@ def hosting_profile(user, event: Event) -> Profile | None:
     are posting as."""
     from accounts.models import Membership
 
-    ids = [event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)]
     if user is None or not user.is_authenticated or not user.is_active:
         return None
+    ids = [event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)]
     mine = set(
         Membership.objects.filter(
             user=user, profile_id__in=ids, profile__is_suspended=False
@@ -85,10 +85,15 @@ def question_numbers(event: Event, post_ids: list[int]) -> dict[int, int | None]
 
 
 def room_items(
-    event: Event, posts: list[Post], viewer: Profile | None = None
+    event: Event,
+    posts: list[Post],
+    viewer: Profile | None = None,
+    *,
+    hosts: set[int] | None = None,
 ) -> list[dict[str, Any]]:
     """The room's shape of each post: its Status plus the question it answers and
-    whether a host wrote it."""
+    whether a host wrote it. `hosts`: the event's host profile ids, when the caller
+    has read them already (host_ids)."""
     statuses = render_statuses(posts, viewer)
     originals = [p.repost_of_id or p.id for p in posts]
     numbers = question_numbers(event, originals)
@@ -97,10 +102,10 @@ def room_items(
             "post_id", flat=True
         )
     )
-    hosts = {str(pid) for pid in host_ids(event)}
+    hosts_shown = {str(pid) for pid in (host_ids(event) if hosts is None else hosts)}
     contexts = reply_contexts(posts, viewer)
     items = [
-        room_item(status, numbers.get(original), hosts, asks=original in asking)
+        room_item(status, numbers.get(original), hosts_shown, asks=original in asking)
         for status, original in zip(statuses, originals, strict=True)
     ]
     for item in items:
@@ -167,11 +172,12 @@ def page_of_items(
     after: int | None = None,
     limit: int = PAGE_SIZE,
     question: int | None = None,
+    hosts: set[int] | None = None,
 ) -> list[dict[str, Any]]:
     """A page of the room, newest first; `question`: only the answers to (and the
     post of) question number `question`, asked of the database."""
     rows = room_page(event, viewer, before=before, after=after, limit=limit, question=question)
-    return room_items(event, rows, viewer)
+    return room_items(event, rows, viewer, hosts=hosts)
 
 
 def room_page(

@@ -64,29 +64,49 @@ def read(
     order: str = "p.id DESC",
     limit: int | None = None,
     source: tuple[str, list] | None = None,
+    reposts: bool = True,
 ) -> list[Post]:
     """The posts matching every condition of `where` (SQL over the aliases p: the post,
     a: its author, o: the reposted post, oa: its author), in `order`. One query.
 
     `source`: SQL giving the candidate post ids (column `id`) and its parameters, read
     first, when they are few among many posts (a chat's posts): the database then
-    looks up those posts rather than walking the whole table in order."""
+    looks up those posts rather than walking the whole table in order.
+    `reposts=False`: the conditions leave reposts out (a thread), so the reposted
+    post's columns are not read (half of every row, all NULL)."""
     post, author, original, original_author = _selections()
     flags = ""
     flag_params: list = []
     if viewer is not None:
-        flags = viewer_flags_sql("p") + viewer_flags_sql("o")
-        flag_params = [viewer] * 6
-    sql = (
-        f"SELECT {post.sql}, {author.sql}, r.author_id, {original.sql}, {original_author.sql},"
-        f" orr.author_id{flags}"
-        f" FROM {f'({source[0]}) c JOIN {POSTS} p ON p.id = c.id' if source else f'{POSTS} p'}"
-        f" JOIN {PROFILES} a ON a.id = p.author_id"
-        f" LEFT JOIN {POSTS} r ON r.id = p.in_reply_to_id"
+        flags = viewer_flags_sql("p") + (viewer_flags_sql("o") if reposts else "")
+        flag_params = [viewer] * (6 if reposts else 3)
+    reposted = f" {original.sql}, {original_author.sql}, orr.author_id," if reposts else ""
+    reposted_joins = (
         f" LEFT JOIN {POSTS} o ON o.id = p.repost_of_id"
         f" LEFT JOIN {PROFILES} oa ON oa.id = o.author_id"
         f" LEFT JOIN {POSTS} orr ON orr.id = o.in_reply_to_id"
-        f" WHERE {' AND '.join(where) or '1 = 1'} ORDER BY {order}"
+        if reposts
+        else ""
+    )
+    joins = (
+        f" JOIN {PROFILES} a ON a.id = p.author_id"
+        f" LEFT JOIN {POSTS} r ON r.id = p.in_reply_to_id{reposted_joins}"
+    )
+    conditions = " AND ".join(where) or "1 = 1"
+    if source is not None and limit is not None:
+        # The candidates must be sorted before the limit applies: pick the page's ids
+        # first, then read whole rows (and the viewer's flags) for those alone, not
+        # for every candidate the sort holds (a chat's hundreds of posts).
+        page = (
+            f"SELECT p.id FROM ({source[0]}) s JOIN {POSTS} p ON p.id = s.id{joins}"
+            f" WHERE {conditions} ORDER BY {order} LIMIT %s"
+        )
+        source = (page, [*source[1], *params, limit])
+        conditions, params, limit = "1 = 1", [], None
+    sql = (
+        f"SELECT {post.sql}, {author.sql}, r.author_id,{reposted} 0{flags}"
+        f" FROM {f'({source[0]}) c JOIN {POSTS} p ON p.id = c.id' if source else f'{POSTS} p'}"
+        f"{joins} WHERE {conditions} ORDER BY {order}"
     )
     all_params = [*flag_params, *(source[1] if source else []), *params]
     if limit is not None:
@@ -106,7 +126,8 @@ def read(
 
     at_original = post.width + author.width + 1
     at_original_author = at_original + original.width
-    at_flags = at_original_author + original_author.width + 1
+    # The flags follow a constant 0 (after the reposted post's reply author, if read).
+    at_flags = (at_original_author + original_author.width + 2) if reposts else at_original + 1
     out = []
     for row in rows:
         item = post.instance(row, 0, conn)
@@ -114,13 +135,15 @@ def read(
         item.reply_author_id = row[post.width + author.width]
         if viewer is not None:
             item.viewer_flags = tuple(bool(v) for v in row[at_flags : at_flags + 3])
-        if item.repost_of_id is not None:
-            reposted = original.instance(row, at_original, conn)
-            reposted.author = profile_at(row, at_original_author, original_author)
-            reposted.reply_author_id = row[at_flags - 1]
+        if reposts and item.repost_of_id is not None:
+            original_post = original.instance(row, at_original, conn)
+            original_post.author = profile_at(row, at_original_author, original_author)
+            original_post.reply_author_id = row[at_flags - 2]
             if viewer is not None:
-                reposted.viewer_flags = tuple(bool(v) for v in row[at_flags + 3 : at_flags + 6])
-            item.repost_of = reposted
+                original_post.viewer_flags = tuple(
+                    bool(v) for v in row[at_flags + 3 : at_flags + 6]
+                )
+            item.repost_of = original_post
         out.append(item)
     return out
 
@@ -184,7 +207,8 @@ def thread_rows(root_id: int, viewer: Profile | None) -> list[Post]:
     if viewer is not None:
         where.append(BLOCKED_OR_MUTED)
         params += [viewer.id, viewer.id]
-    return read(where, params, viewer=viewer.id if viewer is not None else None, order="p.id ASC")
+    viewer_id = viewer.id if viewer is not None else None
+    return read(where, params, viewer=viewer_id, order="p.id ASC", reposts=False)
 
 
 @functools.cache

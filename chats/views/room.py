@@ -75,7 +75,10 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         reply_id = int_param(request.GET.get("reply"))
     except InvalidInput:
         before = reply_id = None
-    items = rooms.page_of_items(event, viewer, before=before, limit=rooms.ROOM_SHOWN + 1)
+    hosts = rooms.host_ids(event)
+    items = rooms.page_of_items(
+        event, viewer, before=before, limit=rooms.ROOM_SHOWN + 1, hosts=hosts
+    )
     more_older = len(items) > rooms.ROOM_SHOWN
     items = items[: rooms.ROOM_SHOWN]
     # The viewer's zone, as every page shows times (accounts.zones.viewer_zone).
@@ -90,7 +93,6 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         else None
     )
     show_questions = event.questions_public or moment.state not in ("scheduled", "draft")
-    hosts = rooms.host_ids(event)
     context: dict[str, Any] = {
         "event": event,
         "series": event.series,
