@@ -118,17 +118,8 @@ def child_queries(info_path: str, only: str = "") -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import User
-    from mastodon_api import actions
-    from mastodon_api.models import Application
-
     info = json.loads(Path(info_path).read_text())
-    user = User.objects.get(username="bench0")
-    app = Application.objects.first()
-    issued = actions.issue_token(
-        app=app, user=user, profile=user.personal_profile, scopes=frozenset({"read", "write"})
-    )
-    client = Client(headers={"Authorization": f"Bearer {issued.access_token}"})
+    client = Client(headers={"Authorization": f"Bearer {_token_for('bench0')}"})
     calls: dict[str, Any] = {
         name: (lambda path=path: client.get(path())) for name, path in _paths(info).items()
     }
@@ -151,6 +142,54 @@ def child_queries(info_path: str, only: str = "") -> None:
             batches.append((time.process_time() - started) / count * 1000)
         result[name] = [queries, min(batches)]
     print(json.dumps(result))
+
+
+def child_explain(info_path: str, only: str = "") -> None:
+    """The plan of every query of one request of each reading endpoint, as the
+    database runs it: EXPLAIN ANALYZE on PostgreSQL (with the time it took),
+    EXPLAIN QUERY PLAN on SQLite."""
+    _setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    info = json.loads(Path(info_path).read_text())
+    client = Client(headers={"Authorization": f"Bearer {_token_for('bench0')}"})
+    postgres = connection.vendor == "postgresql"
+    for name, path in _paths(info).items():
+        if only and name not in only.split(","):
+            continue
+        client.get(path())
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(path())
+        print(f"## {name}: {len(ctx.captured_queries)} queries")
+        for n, query in enumerate(ctx.captured_queries, 1):
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            print(f"### {name} query {n}: {' '.join(sql.split())[:160]}")
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    ("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + sql
+                )
+                for row in cursor.fetchall():
+                    print("    " + (row[0] if postgres else f"{row[1]:>3} {row[3]}"))
+    print("{}")
+
+
+def _token_for(username: str) -> str:
+    from accounts.models import User
+    from mastodon_api import actions
+    from mastodon_api.models import Application
+
+    user = User.objects.get(username=username)
+    issued = actions.issue_token(
+        app=Application.objects.first(),
+        user=user,
+        profile=user.personal_profile,
+        scopes=frozenset({"read", "write"}),
+    )
+    return issued.access_token
 
 
 def _tree_cpu(pid: int) -> float:
@@ -296,6 +335,9 @@ def bench(args) -> None:
         info_path.write_text(json.dumps(info))
     if args.seed_only:
         return
+    if args.explain:
+        _child("--child-explain", str(info_path), "--only", args.only, env=env)
+        return
     if args.in_process_only:
         _print_queries(_child("--child-queries", str(info_path), "--only", args.only, env=env))
         return
@@ -355,11 +397,19 @@ def main() -> None:
         action="store_true",
         help="only the queries and CPU per request inside Django (no server, no load)",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the plan of every query of the reading endpoints (no server, no load)",
+    )
     parser.add_argument("--child-seed", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--child-explain", help=argparse.SUPPRESS)
     parser.add_argument("--child-queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_seed is not None:
         return child_seed(args.child_seed)
+    if args.child_explain:
+        return child_explain(args.child_explain, args.only)
     if args.child_queries:
         return child_queries(args.child_queries, args.only)
     args.clients = [int(c) for c in args.clients.split(",")]
