@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from chats import actions as chat_actions
 from chats.scheduler import run_due
 from mastodon_api.actions import file_report
 from posts import actions as post_actions
 from posts.models import Notification
+from tests.security.routes import walk_routes
 
 NOW = datetime(2027, 2, 2, 11, 20, tzinfo=UTC)
 # Paths that are not pages: token-authenticated APIs, static and generated files.
@@ -150,16 +151,9 @@ def world(clock, hana, ngac, pat, olly, hklibconnect) -> World:
 def page_routes() -> list[tuple[str, str]]:
     """(route pattern, name) of every page of the site, from the URL configuration."""
 
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern), p.name or ""
-
     return [
         (route, name)
-        for route, name in walk(get_resolver().url_patterns)
+        for route, name in walk_routes(get_resolver().url_patterns)
         if not route.startswith(NOT_PAGES) and name and name not in NOT_PAGE_NAMES
     ]
 

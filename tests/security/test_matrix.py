@@ -23,7 +23,7 @@ import orjson
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from accounts import actions as account_actions
 from accounts.models import Profile
@@ -36,6 +36,7 @@ from tests.mastodon_api.conftest import make_token
 from tests.security.conftest import fill
 from tests.security.matrix_pages import PAGES
 from tests.security.matrix_table import API, OAUTH, READ, Public, Write
+from tests.security.routes import walk_routes
 
 # Tables whose rows the matrix compares; fields that change on every request.
 APPS = ("accounts", "posts", "chats", "transcripts", "mastodon_api", "federation", "gathering")
@@ -48,17 +49,9 @@ PAGE_REFUSALS = (200, 302, 400, 403, 404, 405, 422)
 ANONYMOUS_REFUSALS = (302, 400, 401, 403, 404, 405)
 
 
-def walk(patterns, prefix=""):
-    for p in patterns:
-        if isinstance(p, URLResolver):
-            yield from walk(p.url_patterns, prefix + str(p.pattern))
-        elif isinstance(p, URLPattern):
-            yield prefix + str(p.pattern)
-
-
 def routes() -> list[str]:
     """Every route once (the Mastodon API's `x/` twins of `x` left out)."""
-    found = [r for r in walk(get_resolver().url_patterns) if not r.startswith(NOT_ROUTES)]
+    found = [r for r, _ in walk_routes(get_resolver().url_patterns) if not r.startswith(NOT_ROUTES)]
     unique = sorted(set(found))
     return [r for r in unique if not (r.endswith("/") and r[:-1] in unique)]
 

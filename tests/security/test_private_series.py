@@ -4,11 +4,12 @@ come from the URL table, so a new route about a series or an event is checked to
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import get_resolver
 
 from chats import actions as chat_actions
 from chats.models import Rsvp
 from tests.security.conftest import fill
+from tests.security.routes import walk_routes
 
 TOPIC = "Customer Service"
 
@@ -16,15 +17,8 @@ TOPIC = "Customer Service"
 def series_routes() -> list[str]:
     """Every route (pages and the own API) that names a series or one of its events."""
 
-    def walk(patterns, prefix=""):
-        for p in patterns:
-            if isinstance(p, URLResolver):
-                yield from walk(p.url_patterns, prefix + str(p.pattern))
-            elif isinstance(p, URLPattern):
-                yield prefix + str(p.pattern)
-
     routes = []
-    for route in walk(get_resolver().url_patterns):
+    for route, _ in walk_routes(get_resolver().url_patterns):
         if route.startswith(("api/v1", "api/v2", "admin/")):
             continue
         if "hashtag>" in route or "event_id>" in route:
