@@ -6,14 +6,17 @@ of hidden posts, suspended authors and the viewer's blocks and mutes."""
 
 from datetime import timedelta
 
+import pytest
 from django.db.models import Q
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import actions as account_actions
 from accounts.actions import create_user, suspend
 from chats import scheduler
-from chats.models import ChatPost
-from chats.room import room_page
+from chats.models import ChatPost, Event, Series
+from chats.room import get_event, question_links, room_page
+from core.hashtags import tag_key
 from posts import actions, reactions
 from posts.models import Post
 from tests.chats.conftest import FEB_CHAT
@@ -97,3 +100,61 @@ def test_the_room_page_equals_the_orm(clock, event, hana, pat, olly, ada, ngac):
     assert [p.id for p in room_page(event, None, limit=100)] == [
         p.id for p in orm_page(event, None, limit=100)
     ]
+
+
+def fields(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in type(obj)._meta.concrete_fields}
+
+
+def orm_event(hashtag, event_id):
+    """get_event's rules in the ORM (what it was written from)."""
+    return (
+        Event.objects.select_related("series", "series__organiser")
+        .filter(pk=event_id, series__hashtag_key=tag_key(hashtag), series__is_public=True)
+        .exclude(state=Event.State.DRAFT)
+        .first()
+    )
+
+
+def test_get_event_equals_the_orm(event):
+    for hashtag in ("auslibchat", "AusLibChat"):
+        found = get_event(hashtag, event.id)
+        expected = orm_event(hashtag, event.id)
+        assert fields(found) == fields(expected)
+        assert fields(found.series) == fields(expected.series)
+        assert fields(found.series.organiser) == fields(expected.series.organiser)
+
+    def refused(hashtag, event_id):
+        assert orm_event(hashtag, event_id) is None
+        with pytest.raises(Http404):
+            get_event(hashtag, event_id)
+
+    refused("edchat", event.id)
+    refused("auslibchat", event.id + 1)
+    Series.objects.filter(pk=event.series_id).update(is_public=False)
+    refused("auslibchat", event.id)
+    Series.objects.filter(pk=event.series_id).update(is_public=True)
+    Event.objects.filter(pk=event.id).update(state=Event.State.DRAFT)
+    refused("auslibchat", event.id)
+
+
+def test_question_links_equal_the_orm(clock, event, hana, pat, olly):
+    scheduler.run_due(now=event.starts_at + timedelta(minutes=6))
+    clock.move_to(event.starts_at + timedelta(minutes=7))
+    made = [
+        actions.create_post(user=pat.user, profile=pat.profile, text="A1 good service #auslibchat"),
+        actions.create_post(user=olly.user, profile=olly.profile, text="Just here #auslibchat"),
+        actions.create_post(user=hana.user, profile=hana.profile, text="Not in the chat"),
+    ]
+    questions = list(event.questions.exclude(post_id=None).values_list("post_id", flat=True))
+    assert questions
+    ids = [*(p.id for p in made), *questions, 12345]
+    numbers, asking = question_links(event, ids)
+    assert numbers == dict(
+        ChatPost.objects.filter(event=event, post_id__in=ids).values_list(
+            "post_id", "question__number"
+        )
+    )
+    assert numbers[made[0].id] == 1
+    assert asking == set(questions)
+    assert question_links(event, []) == ({}, set())
