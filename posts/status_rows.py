@@ -64,6 +64,11 @@ def viewer_flags_sql(alias: str) -> str:
     )
 
 
+def flags_at(row, at: int) -> tuple[bool, bool, bool]:
+    """The viewer's flags (liked, reposted, bookmarked) in row[at : at + 3]."""
+    return bool(row[at]), bool(row[at + 1]), bool(row[at + 2])
+
+
 def read(
     where: list[str],
     params: list,
@@ -142,15 +147,13 @@ def read(
         item.author = profile_at(row, post.width, author)
         item.reply_author_id = row[post.width + author.width]
         if viewer is not None:
-            item.viewer_flags = tuple(bool(v) for v in row[at_flags : at_flags + 3])
+            item.viewer_flags = flags_at(row, at_flags)
         if reposts and item.repost_of_id is not None:
             original_post = original.instance(row, at_original, conn)
             original_post.author = profile_at(row, at_original_author, original_author)
             original_post.reply_author_id = row[at_flags - 2]
             if viewer is not None:
-                original_post.viewer_flags = tuple(
-                    bool(v) for v in row[at_flags + 3 : at_flags + 6]
-                )
+                original_post.viewer_flags = flags_at(row, at_flags + 3)
             item.repost_of = original_post
         out.append(item)
     return out

@@ -23,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from accounts.models import Block, Mute, Profile
 from core.sqlrows import Selection, in_list
 from posts.models import Hashtag, Post
-from posts.status_rows import viewer_flags_sql
+from posts.status_rows import flags_at, viewer_flags_sql
 
 
 @dataclass
@@ -142,7 +142,7 @@ def tag_page(
         item.author = authors[item.author_id]
         item.reply_author_id = row[post.width + author.width]
         if query.viewer is not None:
-            item.viewer_flags = tuple(bool(v) for v in row[-3:])
+            item.viewer_flags = flags_at(row, len(row) - 3)
         posts.append(item)
     if min_id is not None:
         posts.reverse()
