@@ -135,16 +135,7 @@ def bench_verify(count: int) -> tuple[float, float]:
     from federation import keys, signatures
 
     private, public_pem = key_pair()
-    body = json.dumps({"type": "Create", "object": {"content": "x" * 500}}).encode()
-    headers = signatures.sign_request(
-        method="POST",
-        host="bench.example",
-        target="/inbox",
-        headers={"content-type": "application/activity+json"},
-        body=body,
-        key_id="https://remote.example/users/a#main-key",
-        private_key=private,
-    )
+    body, headers = signed_create("https://remote.example/users/a", 0, "x" * 500, "bench", private)
     now = timezone.now()
     start = time.perf_counter()
     for _ in range(count):
