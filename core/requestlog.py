@@ -95,6 +95,9 @@ def observe(app):
                     }
             await send(message)
 
+        # Body parts pass through unchanged: a stream may write them past this
+        # wrapper (live.direct follows `__wrapped__` to the server's own `send`).
+        send_with_id.__wrapped__ = send  # type: ignore[attr-defined]
         try:
             await app(scope, receive, send_with_id)
         finally:

@@ -23,6 +23,7 @@ the pin.
 """
 
 import asyncio
+import inspect
 import logging
 from typing import Any
 
@@ -69,7 +70,9 @@ class ChunkedSSEWriter:
 def sse_writer(scope: dict[str, Any] | Any, send: Any) -> ChunkedSSEWriter | None:
     """A direct writer for the response `send` belongs to, once its headers and first
     body part are sent; None where this server's internals are not the expected ones."""
-    cycle = getattr(send, "__self__", None)
+    # Past wrappers that pass body parts through unchanged and say so with
+    # `__wrapped__` (core.requestlog's, which adds the request id to the headers).
+    cycle = getattr(inspect.unwrap(send), "__self__", None)
     if cycle is None or type(cycle).__module__ != CYCLE_MODULE:
         return None
     if scope.get("method") != "GET":

@@ -11,6 +11,10 @@ pub/sub, so every web process delivers every event (live.redis_bridge).
 In the loop, each event is kept in a bounded buffer per stream (for Last-Event-ID
 resume) and pushed to the bounded queue of every subscriber of its streams. A
 subscriber that falls too far behind is dropped and told so; nobody waits for it.
+After each pass over the subscribers the hub rests as long as the pass kept it
+busy (at most REST_MAX): what arrives meanwhile goes out in the next pass, so a
+busy hashtag costs one write per subscriber per pass rather than per event, and
+requests (posting among them) always get about half of the loop.
 """
 
 import asyncio
@@ -30,9 +34,17 @@ from django.db import close_old_connections
 from core import metrics
 from core.requestlog import carry, job
 from live.envelope import CLOSE, Bridge, Envelope
-from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS
+from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS, WRITTEN_DIRECTLY
 from live.payloads import build
-from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
+from live.subscriber import (
+    Accept,
+    Filter,
+    Label,
+    Subscriber,
+    Subscription,
+    Writer,
+    accept_all,
+)
 
 __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
 
@@ -43,6 +55,12 @@ Listener = Callable[[list[str], dict[str, Any]], None]
 
 HEARTBEAT_SECONDS = 15.0
 ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
+# After a fan-out pass, the hub rests as long as the pass kept this thread busy (CPU
+# time, at most REST_MAX seconds) before starting the next: events that arrive
+# meanwhile go out together in one pass (one write per subscriber), and requests get
+# the loop and the interpreter lock at least about half of the time.
+REST_MAX = 0.1
+cpu_time = time.thread_time  # (a test makes a pass look long)
 
 
 class Hub:
@@ -75,6 +93,7 @@ class Hub:
         self._inbox: list[Envelope] = []
         self._inbox_lock = threading.Lock()
         self._drain_on: asyncio.AbstractEventLoop | None = None
+        self._rest_until = 0.0  # the loop's clock: no fan-out pass starts before it
         self._executor: concurrent.futures.ThreadPoolExecutor | None = None
         self.bridge: Bridge | None = None
         if redis_url:
@@ -197,14 +216,42 @@ class Hub:
     # -- in the loop --------------------------------------------------------------
 
     def _drain(self) -> None:
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            rest = self._rest_until - loop.time()
+            if rest > 0:
+                # Still resting from the last pass: everything that arrives until
+                # then goes out in one pass (`_drain_on` stays set meanwhile).
+                loop.call_later(rest, self._drain)
+                return
         with self._inbox_lock:
             batch, self._inbox = self._inbox, []
             self._drain_on = None
-        if batch:
-            self._fan_out(batch)
+        if not batch:
+            return
+        started = cpu_time()
+        self._fan_out(batch)
+        if loop is not None and not loop.is_closed():
+            self._rest_until = loop.time() + min(cpu_time() - started, REST_MAX)
 
     def _deliver(self, envelope: Envelope) -> None:
-        self._fan_out([envelope])
+        """In the loop: fan out an event that came from another process (Redis)."""
+        with self._inbox_lock:
+            self._inbox.append(envelope)
+            if self._drain_on is not None and self._drain_on is self._loop:
+                return  # a pass is already due: the event goes with it
+            self._drain_on = self._loop
+        self._drain()
+
+    async def drained(self) -> None:
+        """Wait until every event handed to this loop so far has been fanned out
+        (including a pass put off while the hub rests)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            with self._inbox_lock:
+                if not self._inbox:
+                    return
+            await asyncio.sleep(max(0.0, self._rest_until - loop.time()))
 
     def _fan_out(self, batch: list[Envelope]) -> None:
         """Remember `batch` (events in id order) and hand it to every subscriber of
@@ -230,10 +277,12 @@ class Hub:
             targets = union
         # Each filter's answer per event, and each distinct run of wanted events as
         # bytes on the wire: built once, written to every subscriber that wants it.
+        # Subscribers with the same subscriptions want the same events: the bytes
+        # (and how many events they hold) are looked up once per kind of subscriber.
         verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
         wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
-        single = batch[0] if len(batch) == 1 else None
-        delivered = 0
+        by_filters: dict[tuple[bytes, frozenset[Filter]], tuple[int, bytes]] = {}
+        delivered = direct = 0
         for subscriber in targets:
             writer = subscriber.writer
             if (
@@ -242,25 +291,17 @@ class Hub:
                 and not subscriber.busy
                 and writer.ready()
             ):
-                wanted: tuple[int, ...]
-                if single:
-                    # One event (the usual case): no per-subscriber tuple to build.
-                    wanted = ALL if subscriber.labels(single, verdicts[0]) else ()
-                else:
-                    wanted = tuple(
-                        i
-                        for i, envelope in enumerate(batch)
-                        if subscriber.labels(envelope, verdicts[i])
+                slot = (writer.kind, subscriber.filters)
+                known = by_filters.get(slot)
+                if known is None:
+                    known = by_filters[slot] = self._wire_for(
+                        subscriber, writer, batch, verdicts, wire
                     )
-                if not wanted:
+                count, data = known
+                if not count:
                     continue
-                key = (writer.kind, wanted)
-                data = wire.get(key)
-                if data is None:
-                    sse = b"".join(batch[i].sse() for i in wanted)
-                    data = wire[key] = writer.frame(sse)
                 if writer.write(data):
-                    delivered += len(wanted)
+                    direct += count
                     continue
             if subscriber.closed:
                 continue
@@ -273,8 +314,34 @@ class Hub:
                     break
             else:
                 delivered += len(subscriber.pending) - queued
-        if delivered:
-            DELIVERED.inc(delivered)
+        if direct:
+            WRITTEN_DIRECTLY.inc(direct)
+        if delivered or direct:
+            DELIVERED.inc(delivered + direct)
+
+    @staticmethod
+    def _wire_for(
+        subscriber: Subscriber,
+        writer: Writer,
+        batch: list[Envelope],
+        verdicts: list[dict[Accept, bool]],
+        wire: dict[tuple[bytes, tuple[int, ...]], bytes],
+    ) -> tuple[int, bytes]:
+        """How many of `batch` `subscriber` wants, and those events as `writer`'s bytes."""
+        wanted: tuple[int, ...]
+        if len(batch) == 1:
+            wanted = ALL if subscriber.labels(batch[0], verdicts[0]) else ()
+        else:
+            wanted = tuple(
+                i for i, envelope in enumerate(batch) if subscriber.labels(envelope, verdicts[i])
+            )
+        if not wanted:
+            return 0, b""
+        key = (writer.kind, wanted)
+        data = wire.get(key)
+        if data is None:
+            data = wire[key] = writer.frame(b"".join(batch[i].sse() for i in wanted))
+        return len(wanted), data
 
     def _close_streams(self, batch: list[Envelope]) -> list[Envelope]:
         """End the connections on a CLOSE event's streams; return the other events."""
@@ -388,6 +455,7 @@ class Hub:
         self.remove(subscriber, label)
         names = frozenset(streams)
         subscriber.subscriptions[label] = Subscription(label, names, accept)
+        subscriber.refilter()
         for stream in names:
             self._index.setdefault(stream, set()).add(subscriber)
 
@@ -395,6 +463,7 @@ class Hub:
         old = subscriber.subscriptions.pop(label, None)
         if old is None:
             return
+        subscriber.refilter()
         still = set().union(*(s.streams for s in subscriber.subscriptions.values()))
         for stream in old.streams - still:
             subscribers = self._index.get(stream)

@@ -25,6 +25,7 @@ from live.envelope import Envelope
 
 Accept = Callable[[Envelope], bool]
 Label = tuple[str, ...]
+Filter = tuple[frozenset[str], Accept]  # a subscription's streams and filter
 
 
 def accept_all(envelope: Envelope) -> bool:
@@ -64,6 +65,7 @@ class Subscriber:
 
     __slots__ = (
         "subscriptions",
+        "filters",
         "pending",
         "queue_limit",
         "closed",
@@ -77,6 +79,9 @@ class Subscriber:
 
     def __init__(self, queue_limit: int) -> None:
         self.subscriptions: dict[Label, Subscription] = {}
+        # What decides which events this subscriber wants (not how they are labelled):
+        # subscribers with equal filters want the same events (see refilter).
+        self.filters: frozenset[Filter] = frozenset()
         self.pending: deque[tuple[Envelope, list[Label]]] = deque()
         self.queue_limit = queue_limit
         self.closed = False
@@ -106,6 +111,10 @@ class Subscriber:
             if ok:
                 found.append(s.label)
         return found
+
+    def refilter(self) -> None:
+        """Call after changing `subscriptions`."""
+        self.filters = frozenset((s.streams, s.accept) for s in self.subscriptions.values())
 
     def push(self, envelope: Envelope, verdicts: dict[Accept, bool] | None = None) -> bool:
         """Queue `envelope` for the subscriptions that want it; False when it overflowed."""

@@ -53,7 +53,8 @@ def frames(writer: FakeWriter) -> list[bytes]:
     return [f + b"\n\n" for w in writer.writes for f in w.split(b"\n\n") if f]
 
 
-async def settle() -> None:
+async def settle(hub: Hub) -> None:
+    await hub.drained()
     for _ in range(3):
         await asyncio.sleep(0)
 
@@ -62,9 +63,9 @@ async def test_a_subscriber_that_keeps_up_gets_its_events_written_directly():
     hub = Hub()
     (first, a), (second, b) = direct_subscriber(hub), direct_subscriber(hub)
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     assert len(a.writes) == 2
     assert a.writes[0] is b.writes[0], "the same bytes for every subscriber"
     assert a.writes[0].startswith(b"id: ") and a.writes[0].endswith(b'data: {"n":0}\n\n')
@@ -78,7 +79,7 @@ async def test_events_that_arrive_together_go_out_in_one_write():
     thread = threading.Thread(target=emit, args=(hub, 3))
     thread.start()
     thread.join()
-    await settle()
+    await settle(hub)
     assert len(writer.writes) == 1
     ids = [int(line[4:]) for line in writer.writes[0].split(b"\n") if line.startswith(b"id: ")]
     assert len(ids) == 3 and ids == sorted(ids)
@@ -94,7 +95,7 @@ async def test_events_left_for_a_loop_that_closed_reach_the_next_one():
     old.close()
     hub.attach()
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     assert [e.data for e, _ in subscriber.pending] == ['{"n":0}', '{"n":0}']
 
 
@@ -103,23 +104,23 @@ async def test_a_paused_connection_is_queued_and_nothing_overtakes_the_queue():
     subscriber, writer = direct_subscriber(hub)
     writer.paused = True
     emit(hub, 2)
-    await settle()
+    await settle(hub)
     assert writer.writes == [] and len(subscriber.pending) == 2
     writer.paused = False
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     assert writer.writes == [], "queued events go first"
     batch = await subscriber.next()
     assert [e.data for e, _ in batch] == ['{"n":0}', '{"n":1}', '{"n":0}']
     # While the connection's task writes, newer events wait for it.
     subscriber.busy = True
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     assert writer.writes == [] and len(subscriber.pending) == 1
     await subscriber.next()
     subscriber.busy = False
     emit(hub, 1)
-    await settle()
+    await settle(hub)
     assert len(writer.writes) == 1
 
 
@@ -130,7 +131,7 @@ async def test_a_slow_connection_is_dropped_while_a_fast_one_gets_everything():
     slow_writer.paused = True
     for _round in range(4):
         emit(hub, 3)
-        await settle()
+        await settle(hub)
     assert len(frames(fast_writer)) == 12
     assert slow.closed and slow.dropped and slow.writer is None
     assert not fast.closed and hub.subscriber_count == 1
@@ -142,7 +143,7 @@ async def test_a_direct_subscriber_hears_only_what_it_accepts():
     hub.emit(["public"], "update", "{}", is_repost=True)
     hub.emit(["hashtag:x"], "update", "{}")
     hub.emit(["public", "hashtag:x"], "update", '{"ok":1}')
-    await settle()
+    await settle(hub)
     assert len(writer.writes) == 1 and writer.writes[0].endswith(b'data: {"ok":1}\n\n')
 
 
@@ -196,3 +197,22 @@ async def test_other_servers_get_no_direct_writer():
         return None
 
     assert sse_writer({"method": "GET"}, send) is None
+
+
+async def test_events_that_arrive_while_the_hub_rests_go_out_in_one_write(monkeypatch):
+    """After a pass the hub rests as long as the pass kept it busy: what arrives
+    meanwhile goes out together, one write per subscriber."""
+    clock = iter(range(0, 10_000, 1))
+    # Every pass looks as if it took 1 s of CPU (rested for at most REST_MAX).
+    monkeypatch.setattr("live.hub.cpu_time", lambda: float(next(clock)))
+    hub = Hub()
+    _subscriber, writer = direct_subscriber(hub)
+    emit(hub, 1)
+    await settle(hub)
+    assert len(writer.writes) == 1
+    emit(hub, 3)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert len(writer.writes) == 1, "still resting"
+    await settle(hub)
+    assert len(writer.writes) == 2 and len(frames(writer)) == 4

@@ -4,6 +4,7 @@ import json
 import re
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.live.helpers import SSEReader, hide_in_room, post_in_room, reply_in_room, token_for
 
@@ -120,3 +121,27 @@ def test_the_notification_stream_tells_of_a_reply(live_site):
     note = json.loads(event["data"])
     assert note["type"] in ("mention", "reply")
     assert note["status"]["id"] == reply["id"]
+
+
+def served_figure(site, name: str) -> float:
+    """A figure from the server's own /metrics (loopback is allowed to read it)."""
+    text = httpx.get(site.url + "/metrics").text
+    for family in text_string_to_metric_families(text):
+        for s in family.samples:
+            if s.name == name:
+                return s.value
+    return 0.0
+
+
+def test_the_server_writes_a_keeping_up_stream_directly(live_site):
+    """Through the whole request stack `hashchat serve` runs (the request log's
+    wrapper of `send` included), the fan-out writes a stream that keeps up itself."""
+    figure = "hashchat_stream_events_written_directly_total"
+    before = served_figure(live_site, figure)
+    with stream(live_site, "/api/v1/streaming/hashtag?tag=livetest") as response:
+        reader = SSEReader(response)
+        reader.raw += next(reader.chunks)  # the opening comment: the stream is open
+        item = post_in_room(live_site.pat, live_site.event_id, "Straight to the socket")
+        (seen,) = reader.events(1)
+    assert json.loads(seen["data"])["id"] == item["id"]
+    assert served_figure(live_site, figure) >= before + 1
