@@ -120,6 +120,7 @@ def test_metrics_for_allowed_addresses_and_token_holders(server):
         "hashchat_posts_created_total",
         "hashchat_stream_subscribers",
         "hashchat_stream_events_delivered_total",
+        "hashchat_stream_events_written_directly_total",
         "hashchat_task_queue_depth",
         "hashchat_scheduler_lag_seconds",
         "hashchat_jobs_total",
