@@ -144,6 +144,7 @@ async def stream_sse(
     or (opened with a token) loses its access."""
     hub = get_hub()
     subscriber = hub.open()
+    subscriber.rechecks = viewer is not None and viewer.token is not None
     for item in wanted:
         hub.add(subscriber, item.label, item.streams, item.accept)
     watch_access(hub, subscriber, viewer)

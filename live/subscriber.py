@@ -72,6 +72,8 @@ class Subscriber:
         "dropped",
         "refetch",
         "heartbeat",
+        "turn",
+        "rechecks",
         "writer",
         "busy",
         "_waiter",
@@ -90,6 +92,10 @@ class Subscriber:
         self.dropped = False
         self.refetch = False
         self.heartbeat = False
+        self.turn = 0  # which of the hub's heartbeat turns is this subscriber's
+        # Whether its connection's task checks something at each heartbeat (a token):
+        # then the hub never writes its heartbeats itself.
+        self.rechecks = False
         # The direct way (see the module's docstring); `busy` while the connection's
         # own task is writing, so that nothing overtakes what it writes.
         self.writer: Writer | None = None

@@ -10,7 +10,8 @@ from uvicorn.protocols.http.flow_control import FlowControl
 from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
 from live.direct import ChunkedSSEWriter, sse_writer
-from live.hub import Hub, Subscriber
+from live.envelope import HEARTBEAT
+from live.hub import HEARTBEAT_TURNS, Hub, Subscriber
 
 
 class FakeWriter:
@@ -216,3 +217,20 @@ async def test_events_that_arrive_while_the_hub_rests_go_out_in_one_write(monkey
     assert len(writer.writes) == 1, "still resting"
     await settle(hub)
     assert len(writer.writes) == 2 and len(frames(writer)) == 4
+
+
+async def test_heartbeats_go_out_in_turns_and_directly_where_nothing_needs_the_task():
+    hub = Hub()
+    subscribers = [direct_subscriber(hub) for _ in range(HEARTBEAT_TURNS * 2)]
+    rechecking, _writer = subscribers[0]
+    rechecking.rechecks = True  # a stream opened with a token checks it at a heartbeat
+    hub.beat(0)
+    beaten = [(s, w) for s, w in subscribers if w.writes]
+    assert len(beaten) == 1, "two subscribers have turn 0; one of them rechecks"
+    ((subscriber, writer),) = beaten
+    assert subscriber.turn == 0 and writer.writes == [HEARTBEAT] and not subscriber.heartbeat
+    assert rechecking.heartbeat, "its own task writes it (and checks the token)"
+    assert all(not s.heartbeat for s, _w in subscribers[1:])
+    for turn in range(1, HEARTBEAT_TURNS):
+        hub.beat(turn)
+    assert all(w.writes == [HEARTBEAT] for s, w in subscribers if s is not rechecking)
