@@ -9,8 +9,8 @@ one data dir and Redis, subscribers split between them, posts sent to the first)
 and each N, it starts hashchat on loopback, opens N subscribers to
 /api/v1/streaming/hashtag?tag=benchchat from a separate client process
 (bench/sse_subscribers.py: raw asyncio sockets, so the client stays light),
-posts at the given rate for the given time, waits for stragglers, and prints
-one Markdown table row:
+posts 10 uncounted warm-up posts, then posts at the given rate for the given
+time, waits for stragglers, and prints one Markdown table row:
 
     latency = time a subscriber read the post's event - time the post request was sent
 
@@ -117,9 +117,11 @@ print(event.id)
 """
 
 
-async def post_all(urls: list[str], auth: dict, total: int, rate: float, sent: dict) -> int:
+async def post_all(
+    urls: list[str], auth: dict, total: int, rate: float, sent: dict, label: str = "bench"
+) -> int:
     """Post `total` posts at `rate` a second without waiting for earlier answers,
-    taking the servers in turn."""
+    taking the servers in turn. Subscribers count the posts labelled "bench" only."""
     import httpx
 
     ok = 0
@@ -128,7 +130,7 @@ async def post_all(urls: list[str], auth: dict, total: int, rate: float, sent: d
 
         async def one(seq: int) -> None:
             nonlocal ok
-            text = f"bench-{seq}- load test #{TAG}"
+            text = f"{label}-{seq}- load test #{TAG}"
             sent[seq] = time.time()
             url = urls[seq % len(urls)] + auth["path"]
             try:
@@ -160,9 +162,20 @@ async def paced(total: int, rate: float, one: Callable[[int], Awaitable[None]]) 
     await asyncio.gather(*tasks)
 
 
+WARM_UP_POSTS = 10
+
+
 def posting(urls: list[str], auth: dict, total: int, rate: float):
-    """measure's `send`: `total` posts at `rate` a second through the servers."""
-    return lambda sent: asyncio.run(post_all(urls, auth, total, rate, sent))
+    """measure's `send`: `total` posts at `rate` a second through the servers, after
+    WARM_UP_POSTS that nobody counts (a server's first requests open its threads'
+    database connections and fill its caches; a running chat's server has done so)."""
+
+    def send(sent: dict) -> int:
+        asyncio.run(post_all(urls, auth, WARM_UP_POSTS, rate, {}, label="warm-up"))
+        time.sleep(1.0)
+        return asyncio.run(post_all(urls, auth, total, rate, sent))
+
+    return send
 
 
 def posting_auth(url: str, event_id: str) -> dict:
