@@ -8,8 +8,8 @@ id, and hands it to the event loop with `call_soon_threadsafe`. With
 settings.REDIS_URL set, ids come from Redis and the event goes through Redis
 pub/sub, so every web process delivers every event (live.redis_bridge).
 
-In the loop, each event is kept in a bounded buffer per stream (for Last-Event-ID
-resume) and pushed to the bounded queue of every subscriber of its streams. A
+In the loop, each event is kept in a bounded buffer per stream (live.history, for
+Last-Event-ID resume) and pushed to the bounded queue of every subscriber of its streams. A
 subscriber that falls too far behind is dropped and told so; nobody waits for it.
 After each pass over the subscribers the hub rests as long as the pass kept it
 busy (at most REST_MAX): what arrives meanwhile goes out in the next pass, so a
@@ -24,7 +24,6 @@ import gc
 import logging
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -33,18 +32,12 @@ from django.db import close_old_connections
 
 from core import metrics
 from core.requestlog import carry, job
-from live.envelope import CLOSE, HEARTBEAT, Bridge, Envelope
+from live.envelope import CLOSE, Bridge, Envelope
+from live.fanout import deliver, heartbeats
+from live.history import History
 from live.metrics import DELIVERED, DROPPED, SUBSCRIBERS, WRITTEN_DIRECTLY
 from live.payloads import build
-from live.subscriber import (
-    Accept,
-    Filter,
-    Label,
-    Subscriber,
-    Subscription,
-    Writer,
-    accept_all,
-)
+from live.subscriber import Accept, Label, Subscriber, Subscription, accept_all
 
 __all__ = ["Accept", "Hub", "Label", "Subscriber", "Subscription", "accept_all", "get_hub"]
 
@@ -57,7 +50,6 @@ HEARTBEAT_SECONDS = 15.0
 # Subscribers take turns for their heartbeats, one slice of them each second, rather
 # than all at once (5,000 at once held the loop for some 250 ms every 15 s).
 HEARTBEAT_TURNS = 15
-ALL: tuple[int, ...] = (0,)  # the wanted events of a one-event delivery
 # After a fan-out pass, the hub rests as long as the pass kept this thread busy (CPU
 # time, at most REST_MAX seconds) before starting the next: events that arrive
 # meanwhile go out together in one pass (one write per subscriber), and requests get
@@ -76,8 +68,6 @@ class Hub:
         queue_limit: int = 2_000,
         prefix: str = "hashchat:live",
     ) -> None:
-        self.buffer_events = buffer_events
-        self.buffer_seconds = buffer_seconds
         self.queue_limit = queue_limit
         self._listeners: list[Listener] = []
         self._lock = threading.Lock()
@@ -85,14 +75,8 @@ class Hub:
         self._index: dict[str, set[Subscriber]] = {}
         self._subscribers: set[Subscriber] = set()
         self._opened = 0  # subscribers opened so far (for their heartbeat turns)
-        self._buffers: dict[str, deque[Envelope]] = {}
-        # The newest id a stream's buffer has let go of: resume from before it is a refetch.
-        self._stream_floor: dict[str, int] = {}
-        # This process cannot vouch for ids at or below `_floor` (before it started
-        # listening, or before Redis came back after an outage).
         self._next_id = time.time_ns() // 1000
-        self._floor = self._next_id
-        self._aged_floor = 0
+        self.history = History(buffer_events, buffer_seconds, floor=self._next_id)
         self._tasks: list[asyncio.Task[Any]] = []
         self._inbox: list[Envelope] = []
         self._inbox_lock = threading.Lock()
@@ -106,7 +90,7 @@ class Hub:
 
             self.bridge = RedisBridge(self, redis_url, prefix)
             # Redis numbers the events: until this process listens, it vouches for none.
-            self._floor = 2**63
+            self.history.floor = 2**63
 
     # -- publishing (any thread) ------------------------------------------------
 
@@ -259,14 +243,13 @@ class Hub:
 
     def _fan_out(self, batch: list[Envelope]) -> None:
         """Remember `batch` (events in id order) and hand it to every subscriber of
-        its streams: written directly where the connection allows (live.subscriber),
-        queued otherwise."""
+        its streams (live.fanout)."""
         if any(envelope.name == CLOSE for envelope in batch):
             batch = self._close_streams(batch)
             if not batch:
                 return
         for envelope in batch:
-            self._remember(envelope)
+            self.history.remember(envelope)
         index = self._index
         if len(batch) == 1 and len(batch[0].streams) == 1:
             found = index.get(batch[0].streams[0])
@@ -279,73 +262,16 @@ class Hub:
                     if subscribers:
                         union.update(subscribers)
             targets = union
-        # Each filter's answer per event, and each distinct run of wanted events as
-        # bytes on the wire: built once, written to every subscriber that wants it.
-        # Subscribers with the same subscriptions want the same events: the bytes
-        # (and how many events they hold) are looked up once per kind of subscriber.
-        verdicts: list[dict[Accept, bool]] = [{} for _ in batch]
-        wire: dict[tuple[bytes, tuple[int, ...]], bytes] = {}
-        by_filters: dict[tuple[bytes, frozenset[Filter]], tuple[int, bytes]] = {}
-        delivered = direct = 0
-        for subscriber in targets:
-            writer = subscriber.writer
-            if (
-                writer is not None
-                and not subscriber.pending
-                and not subscriber.busy
-                and writer.ready()
-            ):
-                slot = (writer.kind, subscriber.filters)
-                known = by_filters.get(slot)
-                if known is None:
-                    known = by_filters[slot] = self._wire_for(
-                        subscriber, writer, batch, verdicts, wire
-                    )
-                count, data = known
-                if not count:
-                    continue
-                if writer.write(data):
-                    direct += count
-                    continue
-            if subscriber.closed:
-                continue
-            queued = len(subscriber.pending)
-            for envelope, verdict in zip(batch, verdicts, strict=True):
-                if not subscriber.push(envelope, verdict):
-                    log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
-                    DROPPED.inc()
-                    self.close(subscriber, dropped=True)
-                    break
-            else:
-                delivered += len(subscriber.pending) - queued
+        delivered, direct = deliver(batch, targets, self._drop)
         if direct:
             WRITTEN_DIRECTLY.inc(direct)
-        if delivered or direct:
-            DELIVERED.inc(delivered + direct)
+        if delivered:
+            DELIVERED.inc(delivered)
 
-    @staticmethod
-    def _wire_for(
-        subscriber: Subscriber,
-        writer: Writer,
-        batch: list[Envelope],
-        verdicts: list[dict[Accept, bool]],
-        wire: dict[tuple[bytes, tuple[int, ...]], bytes],
-    ) -> tuple[int, bytes]:
-        """How many of `batch` `subscriber` wants, and those events as `writer`'s bytes."""
-        wanted: tuple[int, ...]
-        if len(batch) == 1:
-            wanted = ALL if subscriber.labels(batch[0], verdicts[0]) else ()
-        else:
-            wanted = tuple(
-                i for i, envelope in enumerate(batch) if subscriber.labels(envelope, verdicts[i])
-            )
-        if not wanted:
-            return 0, b""
-        key = (writer.kind, wanted)
-        data = wire.get(key)
-        if data is None:
-            data = wire[key] = writer.frame(b"".join(batch[i].sse() for i in wanted))
-        return len(wanted), data
+    def _drop(self, subscriber: Subscriber) -> None:
+        log.info("dropped a live subscriber %d events behind", len(subscriber.pending))
+        DROPPED.inc()
+        self.close(subscriber, dropped=True)
 
     def _close_streams(self, batch: list[Envelope]) -> list[Envelope]:
         """End the connections on a CLOSE event's streams; return the other events."""
@@ -359,44 +285,19 @@ class Hub:
                     self.close(subscriber)
         return rest
 
-    def _remember(self, envelope: Envelope) -> None:
-        for stream in envelope.streams:
-            buffer = self._buffers.get(stream)
-            if buffer is None:
-                buffer = self._buffers[stream] = deque()
-            buffer.append(envelope)
-            if len(buffer) > self.buffer_events:
-                self._stream_floor[stream] = buffer.popleft().id
-
     def forget_old(self) -> None:
         """Let go of events older than the buffer's time limit."""
-        limit = time.monotonic() - self.buffer_seconds
-        for stream in list(self._buffers):
-            buffer = self._buffers[stream]
-            while buffer and buffer[0].at < limit:
-                self._aged_floor = max(self._aged_floor, buffer.popleft().id)
-            if not buffer:
-                del self._buffers[stream]
+        self.history.forget_old()
 
     def replay(self, streams: Iterable[str], last_id: int) -> list[Envelope] | None:
         """The events on `streams` after `last_id`, oldest first; None when some of
         them are no longer known here (the client must refetch)."""
-        if last_id < self._floor or last_id < self._aged_floor:
-            return None
-        found: dict[int, Envelope] = {}
-        for stream in streams:
-            if last_id < self._stream_floor.get(stream, 0):
-                return None
-            for envelope in reversed(self._buffers.get(stream, ())):
-                if envelope.id <= last_id:
-                    break
-                found[envelope.id] = envelope
-        return [found[key] for key in sorted(found)]
+        return self.history.replay(streams, last_id)
 
     def lost_events(self, floor: int) -> None:
         """The hub may have missed events up to `floor`: resumes from before it
         refetch, and every connected client is told to refetch now."""
-        self._floor = floor
+        self.history.floor = floor
         for subscriber in list(self._subscribers):
             subscriber.mark(refetch=True)
 
@@ -445,28 +346,8 @@ class Hub:
                 self.forget_old()
 
     def beat(self, turn: int) -> None:
-        """Heartbeats for the subscribers whose turn it is. Written directly (as the
-        fan-out writes events) where the connection allows it and its task has
-        nothing to do at a heartbeat; otherwise the connection's task wakes, writes
-        it, and checks again the token the stream was opened with."""
-        framed: dict[bytes, bytes] = {}
-        for subscriber in list(self._subscribers):
-            if subscriber.turn != turn:
-                continue
-            writer = subscriber.writer
-            if (
-                writer is not None
-                and not subscriber.rechecks
-                and not subscriber.pending
-                and not subscriber.busy
-                and writer.ready()
-            ):
-                data = framed.get(writer.kind)
-                if data is None:
-                    data = framed[writer.kind] = writer.frame(HEARTBEAT)
-                if writer.write(data):
-                    continue
-            subscriber.mark(heartbeat=True)
+        """Heartbeats for the subscribers whose turn it is (live.fanout.heartbeats)."""
+        heartbeats(s for s in list(self._subscribers) if s.turn == turn)
 
     def open(self, queue_limit: int | None = None) -> Subscriber:
         self.attach()

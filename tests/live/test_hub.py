@@ -58,7 +58,7 @@ async def test_a_resume_gets_exactly_what_was_missed():
     emit(hub, 5)
     emit(hub, 2, "hashtag:other")
     await asyncio.sleep(0)
-    ids = [e.id for e in hub.replay(["hashtag:auslibchat"], hub._floor)]
+    ids = [e.id for e in hub.replay(["hashtag:auslibchat"], hub.history.floor)]
     assert len(ids) == 5
     assert [e.id for e in hub.replay(["hashtag:auslibchat"], ids[1])] == ids[2:]
     assert hub.replay(["hashtag:auslibchat"], ids[-1]) == []
@@ -69,10 +69,10 @@ async def test_a_resume_from_before_the_buffer_asks_for_a_refetch():
     hub.attach()
     emit(hub, 5)
     await asyncio.sleep(0)
-    kept = hub.replay(["hashtag:auslibchat"], hub._floor + 2)
+    kept = hub.replay(["hashtag:auslibchat"], hub.history.floor + 2)
     assert kept is not None and len(kept) == 3
-    assert hub.replay(["hashtag:auslibchat"], hub._floor + 1) is None
-    assert hub.replay(["hashtag:auslibchat"], hub._floor - 10) is None
+    assert hub.replay(["hashtag:auslibchat"], hub.history.floor + 1) is None
+    assert hub.replay(["hashtag:auslibchat"], hub.history.floor - 10) is None
 
 
 async def test_a_subscriber_hears_only_its_streams_and_what_it_accepts():
