@@ -39,7 +39,7 @@ JOBS = metrics.counter("jobs", "Background jobs run, by job and outcome.", ["job
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # A URL module included behind a lookahead on its prefix (which consumes nothing)
 # starts its routes with it: the label leaves it out.
-_LOOKAHEAD = re.compile(r"^\^\(\?=[^)]*\)")
+_LOOKAHEAD = re.compile(r"^\^(?:\(\?=[^)]*\))+")
 T = TypeVar("T")
 
 

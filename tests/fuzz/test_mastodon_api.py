@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from mastodon_api import urls as mastodon_urls
 from tests.fuzz.conftest import HOSTILE, examples, stored_counts
 from tests.fuzz.mastodon_routes import PATH_KINDS, ROUTES
 from tests.mastodon_api.conftest import make_token
+from tests.security.routes import walk_routes
 
 EXAMPLES = examples(4)
 # Paths answered by pages (the OAuth login and consent form) rather than JSON.
@@ -31,9 +31,7 @@ def served_routes() -> list[str]:
     without a trailing-slash twin and without the JSON 404 for everything else
     under /api/."""
     found: list[str] = []
-    for entry in [*federation_urls.urlpatterns, *mastodon_urls.urlpatterns]:
-        assert isinstance(entry, URLPattern) and not isinstance(entry, URLResolver)
-        pattern = str(entry.pattern)
+    for pattern, _name in walk_routes([*federation_urls.urlpatterns, *mastodon_urls.urlpatterns]):
         if pattern.startswith("^api/v[12]/"):
             continue
         if pattern.endswith("/") and pattern[:-1] in found:
