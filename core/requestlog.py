@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from core import metrics
+from core.routing import without_lookaheads
 
 logger = logging.getLogger("hashchat.request")
 job_logger = logging.getLogger("hashchat.job")
@@ -37,9 +38,6 @@ REQUEST_SECONDS = metrics.histogram(
 JOBS = metrics.counter("jobs", "Background jobs run, by job and outcome.", ["job", "outcome"])
 
 _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# A URL module included behind a lookahead on its prefix (which consumes nothing)
-# starts its routes with it: the label leaves it out.
-_LOOKAHEAD = re.compile(r"^\^(?:\(\?=[^)]*\))+")
 T = TypeVar("T")
 
 
@@ -134,7 +132,7 @@ class RouteMiddleware:
         match = getattr(request, "resolver_match", None)
         scope = getattr(request, "scope", None)
         if match is not None and scope is not None:
-            scope["hashchat.route"] = _LOOKAHEAD.sub("", match.route or "") or match.view_name
+            scope["hashchat.route"] = without_lookaheads(match.route or "") or match.view_name
         return response
 
 

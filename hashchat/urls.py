@@ -4,17 +4,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from core.metrics import metrics_view
+from core.routing import under
 from hashchat.api import api
-
-
-def under(prefixes: str, urls: str):
-    """`include(urls)` tried only for paths starting with one of `prefixes` (a regular
-    expression alternative): a lookahead, so the included patterns still match the
-    whole path as written, but Django, which tries patterns one by one, skips the
-    whole module for any other path with one test (a room page went past some 230
-    patterns)."""
-    return re_path(rf"^(?={prefixes})", include(urls))
-
 
 urlpatterns = [
     # Prometheus figures, for allowed addresses or a token (core.metrics, docs/operations.md)

@@ -222,15 +222,6 @@ class Hub:
         if loop is not None and not loop.is_closed():
             self._rest_until = loop.time() + min(cpu_time() - started, REST_MAX)
 
-    def _deliver(self, envelope: Envelope) -> None:
-        """In the loop: fan out an event that came from another process (Redis)."""
-        with self._inbox_lock:
-            self._inbox.append(envelope)
-            if self._drain_on is not None and self._drain_on is self._loop:
-                return  # a pass is already due: the event goes with it
-            self._drain_on = self._loop
-        self._drain()
-
     async def drained(self) -> None:
         """Wait until every event handed to this loop so far has been fanned out
         (including a pass put off while the hub rests)."""

@@ -84,7 +84,7 @@ class RedisBridge:
                         continue
                     raw: bytes = message["data"]
                     head, _, body = raw.partition(b" ")
-                    self.hub._deliver(Envelope.from_wire(int(head), body))
+                    self.hub.dispatch(Envelope.from_wire(int(head), body))
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -4,12 +4,11 @@ every path also answers with a trailing slash. docs/mastodon-api.md lists each
 endpoint with its support level.
 
 Django tries patterns one by one, so the larger families sit behind a prefix test
-(`family`): a notifications page went past some 120 patterns before it was found."""
+(core.routing's `under`): a notifications page went past some 120 patterns before it was found."""
 
-import re
+from django.urls import path, re_path
 
-from django.urls import include, path, re_path
-
+from core.routing import under
 from mastodon_api.http import error, route
 from mastodon_api.views import (
     accounts,
@@ -29,17 +28,11 @@ def not_found(request, rest=""):
     return error("Record not found", 404)
 
 
-def family(prefix: str, patterns: list):
-    """`patterns`, tried only for paths starting with `prefix`: a lookahead, which
-    tests the path without consuming it, so each pattern still matches the whole path."""
-    return re_path(rf"^(?={re.escape(prefix)})", include(patterns))
-
-
 urlpatterns = [
     # Django tries the patterns in order: the requests every app repeats during a
     # chat (the hashtag timeline, posting, statuses, notifications) come first.
     # Timelines
-    family(
+    under(
         "api/v1/timelines/",
         [
             *route("api/v1/timelines/public", get=timelines.public),
@@ -50,7 +43,7 @@ urlpatterns = [
     *route("api/v1/conversations", get=misc.empty_list),
     *route("api/v1/markers", get=misc.get_markers, post=misc.save_markers),
     # Statuses
-    family(
+    under(
         "api/v1/statuses",
         [
             *route("api/v1/statuses", post=statuses.create_status),
@@ -74,7 +67,7 @@ urlpatterns = [
         ],
     ),
     # Notifications
-    family(
+    under(
         "api/v1/notifications",
         [
             *route("api/v1/notifications", get=notifications.notifications),
@@ -98,7 +91,7 @@ urlpatterns = [
     path("oauth/revoke/", apps_oauth.revoke),
     path(".well-known/oauth-authorization-server", apps_oauth.server_metadata),
     # Instance
-    family(
+    under(
         "api/v1/instance",
         [
             *route("api/v1/instance", get=instance.instance_v1),
@@ -114,7 +107,7 @@ urlpatterns = [
     *route("api/v1/custom_emojis", get=misc.empty_list),
     *route("api/v1/announcements", get=misc.empty_list),
     # Accounts
-    family(
+    under(
         "api/v1/accounts/",
         [
             *route("api/v1/accounts/verify_credentials", get=accounts.verify_credentials),
@@ -155,7 +148,7 @@ urlpatterns = [
     *route("api/v2/suggestions", get=misc.empty_list),
     # Search and tags
     *route("api/v2/search", get=search.search),
-    family(
+    under(
         "api/v1/tags/",
         [
             *route("api/v1/tags/<str:name>", get=tags.get_tag),

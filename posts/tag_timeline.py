@@ -54,19 +54,19 @@ def _selections() -> tuple[Selection, Selection]:
     return Selection(Post, "p"), Selection(Profile, "a")
 
 
-def _tagged(names: list[str], bounds: list[tuple[int, str]]) -> tuple[str, list]:
+def _tagged(names: list[str], bounds: str, bound_params: list) -> tuple[str, list]:
     """A test of post p: it has any of the hashtags `names`. Correlated, so that the
     database looks up the page's posts only, not every post with the hashtag (a
     hashed `p.id IN (...)` read some 80,000 tag rows per page at a million posts),
-    with the page's `bounds` repeated for the same reason as the main tag test's."""
+    with the page's `bounds` on the tag's rows repeated for the same reason as the
+    main tag test's."""
     named, params = in_list("h.name_lower", names)
     through, tags = Post.hashtags.through._meta.db_table, Hashtag._meta.db_table
     sql = (
         f"EXISTS (SELECT 1 FROM {through} t JOIN {tags} h ON h.id = t.hashtag_id"
-        f" WHERE t.post_id = p.id{''.join(f' AND t.post_id {test}' for _, test in bounds)}"
-        f" AND {named})"
+        f" WHERE t.post_id = p.id{bounds} AND {named})"
     )
-    return sql, [*(value for value, _ in bounds), *params]
+    return sql, [*bound_params, *params]
 
 
 def tag_page(
@@ -96,6 +96,7 @@ def tag_page(
         if value is not None
     ]
     bounds = "".join(f" AND t.post_id {test}" for _, test in cursor_tests)
+    bound_params = [value for value, _ in cursor_tests]
     where = [
         "p.deleted_at IS NULL",
         "p.hidden_at IS NULL",
@@ -104,13 +105,13 @@ def tag_page(
         f"EXISTS (SELECT 1 FROM {through} t WHERE t.post_id = p.id{bounds} AND t.hashtag_id"
         f" IN (SELECT h.id FROM {tags} h WHERE {wanted}))",
     ]
-    params: list = [False, Post.Visibility.PUBLIC, *(v for v, _ in cursor_tests), *wanted_params]
+    params: list = [False, Post.Visibility.PUBLIC, *bound_params, *wanted_params]
     for name in query.all:
-        every, every_params = _tagged([name], cursor_tests)
+        every, every_params = _tagged([name], bounds, bound_params)
         where.append(every)
         params.extend(every_params)
     if query.none:
-        excluded, excluded_params = _tagged(query.none, cursor_tests)
+        excluded, excluded_params = _tagged(query.none, bounds, bound_params)
         where.append(f"NOT {excluded}")
         params.extend(excluded_params)
     if query.hidden:

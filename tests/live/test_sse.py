@@ -4,9 +4,9 @@ import json
 import re
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.live.helpers import SSEReader, hide_in_room, post_in_room, reply_in_room, token_for
+from tests.metrics import figure_in
 
 FRAME = re.compile(rb"id: (\d+)\nevent: ([a-z.]+)\ndata: ([^\n]*)\n\n")
 
@@ -125,12 +125,7 @@ def test_the_notification_stream_tells_of_a_reply(live_site):
 
 def served_figure(site, name: str) -> float:
     """A figure from the server's own /metrics (loopback is allowed to read it)."""
-    text = httpx.get(site.url + "/metrics").text
-    for family in text_string_to_metric_families(text):
-        for s in family.samples:
-            if s.name == name:
-                return s.value
-    return 0.0
+    return figure_in(httpx.get(site.url + "/metrics").text, name)
 
 
 def test_the_server_writes_a_keeping_up_stream_directly(live_site):

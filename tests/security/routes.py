@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver
 
 def walk_routes(patterns, prefix: str = "") -> Iterator[tuple[str, str]]:
     """(full route pattern, name) of every URL pattern under `patterns`. A module
-    included behind a lookahead (hashchat/urls.py `under`) adds nothing to its routes:
+    included behind a lookahead (core.routing.under) adds nothing to its routes:
     the lookahead tests the path without consuming it."""
     for p in patterns:
         if isinstance(p, URLResolver):
