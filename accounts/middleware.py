@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from accounts.zones import viewer_zone
+from core.middleware import client_api
 
 SESSION_KEY = "active_profile_id"
 
@@ -34,24 +35,32 @@ def active_profile(request) -> Profile | None:
 
 
 class ActiveProfileMiddleware:
+    """The profile the logged-in user acts as on pages (`request.profile`). The client
+    APIs set it from the bearer token (mastodon_api.http.api), never from the session
+    (core.middleware.PagesOnly)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.profile = None
-        if request.user.is_authenticated:
+        if not client_api(request) and request.user.is_authenticated:
             request.profile = active_profile(request)
         return self.get_response(request)
 
 
 class ViewerZoneMiddleware:
     """Pages show times in the viewer's zone (accounts.zones.viewer_zone): the
-    browser's when its script has said, else the profile's, else UTC."""
+    browser's when its script has said, else the profile's, else UTC. The client APIs
+    give every time in UTC."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if client_api(request):
+            request.viewer_zone = "UTC"
+            return self.get_response(request)
         request.viewer_zone = viewer_zone(request)
         timezone.activate(zoneinfo.ZoneInfo(request.viewer_zone))
         try:

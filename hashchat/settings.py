@@ -160,14 +160,16 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ClientMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, CSRF, the login and messages serve pages: Django's own middleware,
+    # which the client APIs (bearer tokens alone) pass by (core.middleware.PagesOnly).
+    "core.middleware.PageSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PageCsrfViewMiddleware",
+    "core.middleware.PageAuthenticationMiddleware",
     "accounts.middleware.ActiveProfileMiddleware",
     # Times on pages in the viewer's zone: the browser's (a cookie), else the profile's.
     "accounts.middleware.ViewerZoneMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.PageMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
