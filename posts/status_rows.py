@@ -23,6 +23,11 @@ from core.sqlrows import Selection, in_list
 from posts.models import Bookmark, Like, Notification, Post, TagFollow
 
 POSTS = Post._meta.db_table
+# A row's joined posts and profiles go into the foreign keys' caches, as select_related
+# leaves them (the key columns came with the row): assigning through the descriptor
+# checked each value's type and database routing again, a tenth of reading a page.
+AUTHOR = Post._meta.get_field("author")
+REPOST_OF = Post._meta.get_field("repost_of")
 PROFILES = Profile._meta.db_table
 THROUGH = Post.hashtags.through._meta.db_table
 
@@ -144,17 +149,19 @@ def read(
     out = []
     for row in rows:
         item = post.instance(row, 0, conn)
-        item.author = profile_at(row, post.width, author)
+        AUTHOR.set_cached_value(item, profile_at(row, post.width, author))
         item.reply_author_id = row[post.width + author.width]
         if viewer is not None:
             item.viewer_flags = flags_at(row, at_flags)
         if reposts and item.repost_of_id is not None:
             original_post = original.instance(row, at_original, conn)
-            original_post.author = profile_at(row, at_original_author, original_author)
+            AUTHOR.set_cached_value(
+                original_post, profile_at(row, at_original_author, original_author)
+            )
             original_post.reply_author_id = row[at_flags - 2]
             if viewer is not None:
                 original_post.viewer_flags = flags_at(row, at_flags + 3)
-            item.repost_of = original_post
+            REPOST_OF.set_cached_value(item, original_post)
         out.append(item)
     return out
 
@@ -274,10 +281,11 @@ def notification_page(
         cursor.execute(sql, [*params, limit])
         rows = cursor.fetchall()
     conn = connections[DEFAULT_DB_ALIAS]
+    of_actor, of_post = Notification._meta.get_field("actor"), Notification._meta.get_field("post")
     items = []
     for row in rows:
         item = notification.instance(row, 0, conn)
-        item.actor = actor.instance(row, notification.width, conn)
+        of_actor.set_cached_value(item, actor.instance(row, notification.width, conn))
         items.append(item)
     post_ids = sorted({n.post_id for n in items if n.post_id is not None})
     if post_ids:
@@ -285,7 +293,7 @@ def notification_page(
         posts = {p.id: p for p in read([listed], listed_params, viewer=recipient.id)}
         for item in items:
             if item.post_id is not None:
-                item.post = posts[item.post_id]
+                of_post.set_cached_value(item, posts[item.post_id])
     if min_id is not None:
         items.reverse()
     return items

@@ -23,7 +23,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from accounts.models import Block, Mute, Profile
 from core.sqlrows import Selection, in_list
 from posts.models import Hashtag, Post
-from posts.status_rows import flags_at, viewer_flags_sql
+from posts.status_rows import AUTHOR, flags_at, viewer_flags_sql
 
 
 @dataclass
@@ -147,7 +147,7 @@ def tag_page(
         item = post.instance(row, 0, conn)
         if item.author_id not in authors:
             authors[item.author_id] = author.instance(row, post.width, conn)
-        item.author = authors[item.author_id]
+        AUTHOR.set_cached_value(item, authors[item.author_id])
         item.reply_author_id = row[post.width + author.width]
         if query.viewer is not None:
             item.viewer_flags = flags_at(row, len(row) - 3)
