@@ -58,17 +58,34 @@ def server():
             yield server
 
 
-def test_every_request_and_job_is_one_json_line_without_secrets(server):
+@pytest.fixture(scope="module")
+def activity(server) -> dict:
+    """A chat with a post in its room (which starts a job) and a home timeline read:
+    what the log and metrics tests look for, whichever of them runs first or alone."""
     event_id = set_up_chat(server)
     token = token_for(server, "pat")
     client = login(server.url, "pat")
-    session, csrf = client.cookies["sessionid"], client.cookies["csrftoken"]
     item = post_in_room(client, event_id, "Hello from the log test #livetest")
     timeline = httpx.get(
         server.url + "/api/v1/timelines/home", headers={"Authorization": f"Bearer {token}"}
     )
     assert timeline.status_code == 200
-    rid = timeline.headers["X-Request-ID"]
+    deadline = time.monotonic() + 20
+    while not any(r["logger"] == "hashchat.job" for r in log_records(server)):
+        assert time.monotonic() < deadline, "the post's job did not run"
+        time.sleep(0.05)
+    return {
+        "token": token,
+        "client": client,
+        "item": item,
+        "timeline_rid": timeline.headers["X-Request-ID"],
+    }
+
+
+def test_every_request_and_job_is_one_json_line_without_secrets(server, activity):
+    token, client, item = activity["token"], activity["client"], activity["item"]
+    session, csrf = client.cookies["sessionid"], client.cookies["csrftoken"]
+    rid = activity["timeline_rid"]
     with httpx.stream(
         "GET", f"{server.url}/api/v1/streaming/public?access_token={token}", timeout=10
     ) as stream:
@@ -109,7 +126,7 @@ def test_every_request_and_job_is_one_json_line_without_secrets(server):
     assert item["id"]
 
 
-def test_metrics_for_allowed_addresses_and_token_holders(server):
+def test_metrics_for_allowed_addresses_and_token_holders(server, activity):
     answer = httpx.get(server.url + "/metrics")
     assert answer.status_code == 200
     assert answer.headers["Content-Type"].startswith("text/plain")
