@@ -80,20 +80,29 @@ def host_ids(event: Event) -> set[int]:
     return host_profile_ids(event.series)
 
 
+def _managed_hosts(user, ids):
+    from accounts.models import Membership
+
+    return Membership.objects.filter(user=user, profile_id__in=ids, profile__is_suspended=False)
+
+
+def may_host(user, hosts: set[int]) -> bool:
+    """Whether `user` may act as one of the host profiles `hosts` (host_ids): any
+    manager of the hosting organisation moderates, whatever profile they post as.
+    One query; hosting_profile says which profile."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return _managed_hosts(user, hosts).exists()
+
+
 def hosting_profile(user, event: Event) -> Profile | None:
     """The host profile (organiser first, then co-hosts) that `user` may act as:
     any manager of the hosting organisation moderates, whatever profile they
     are posting as."""
-    from accounts.models import Membership
-
     if user is None or not user.is_authenticated or not user.is_active:
         return None
     ids = [event.series.organiser_id, *event.series.cohosts.values_list("id", flat=True)]
-    mine = set(
-        Membership.objects.filter(
-            user=user, profile_id__in=ids, profile__is_suspended=False
-        ).values_list("profile_id", flat=True)
-    )
+    mine = set(_managed_hosts(user, ids).values_list("profile_id", flat=True))
     for pid in ids:
         if pid in mine:
             return Profile.objects.get(pk=pid)

@@ -110,7 +110,7 @@ def room(request: HttpRequest, hashtag: str, event_id: int) -> HttpResponse:
         "can_post": viewer is not None and moment.state != "archived",
         "my_profiles": profiles_for(request) if request.user.is_authenticated else [],
         # Any login that may act as a host profile moderates, whatever it posts as.
-        "is_host": rooms.hosting_profile(request.user, event) is not None,
+        "is_host": rooms.may_host(request.user, hosts),
         "max_chars": settings.HASHCHAT["MAX_POST_CHARS"],
         "reply_to": reply_to if reply_id else None,
         "host_ids": " ".join(str(pid) for pid in sorted(hosts)),

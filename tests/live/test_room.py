@@ -214,3 +214,21 @@ def test_post_times_read_like_the_rest_of_the_site_in_the_profile_zone(client, c
     # Relative ("just now"), with the exact time in the viewer's zone in the title.
     assert f'data-relative title="{expected}">just now</time>' in article_of(html, post)
     assert 'aria-live="polite"></span>' not in html.split('id="compose-counter"', 1)[1][:80]
+
+
+def test_the_room_knows_its_hosts_in_one_query(client, chat, hana, pat, olly):
+    """Managers of the organiser and co-hosts moderate; everyone else does not. The
+    page asks once whether the visitor may act as a host (it has the hosts' ids)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    chat.series.cohosts.add(pat.profile)
+    chat.clock.move_to(DURING)
+    for person, is_host in ((hana, True), (pat, True), (olly, False)):
+        client.force_login(person.user)
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(room_url(chat)).content.decode()
+        assert ('data-is-host="1"' in page) is is_host, person.user.username
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        assert len([s for s in sqls if 'FROM "accounts_membership"' in s]) == 1, sqls
+        assert len([s for s in sqls if "cohosts" in s]) == 1, sqls
