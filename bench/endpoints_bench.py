@@ -27,7 +27,9 @@ one request takes through the middleware and view alone (requests one after anot
 the best of eight batches; `--in-process-only` measures just that, without a server): the
 difference from the server's CPU per request is the cost of the server around
 Django. Rate limits are raised so that they do not cap the figures. Results:
-docs/performance.md.
+docs/performance.md. To tell whether a change made an endpoint cheaper, compare two
+checkouts in interleaved rounds on the same data with bench/compare_checkouts.py:
+whole runs made one after the other differ by more than most changes do.
 """
 
 import argparse
@@ -42,12 +44,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.endpoint_data import TAG  # noqa: E402
+from bench.endpoint_inside import (  # noqa: E402
+    _paths,
+    child_explain,
+    child_queries,
+    child_seed,
+)
 from bench.loadclient import Connection  # noqa: E402
 from bench.mastodon_api_bench import (  # noqa: E402
     LIMITS,
@@ -80,116 +87,6 @@ def _child(*args: str, env: dict) -> dict:
         if not line.startswith("{"):
             print(" ", line, flush=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _setup_django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
-    from hashchat.cli import migrate, setup_django
-
-    setup_django()
-    migrate()
-
-
-def child_seed(posts: int) -> None:
-    _setup_django()
-    from bench.endpoint_data import seed
-
-    print(json.dumps(seed(posts)))
-
-
-def _paths(info: dict) -> dict:
-    return {
-        "status": lambda: f"/api/v1/statuses/{random.choice(info['answers'])}",
-        "home": lambda: "/api/v1/timelines/home?limit=40",
-        "notifications": lambda: "/api/v1/notifications?limit=40",
-        "context": lambda: f"/api/v1/statuses/{info['q1']}/context",
-        "tag": lambda: f"/api/v1/timelines/tag/{TAG}?limit=40",
-        "room": lambda: f"/chats/{info['hashtag']}/events/{info['event']}/room/",
-    }
-
-
-def child_queries(info_path: str, only: str = "") -> None:
-    """SQL queries of one request of each kind, counted inside Django, and the CPU one
-    request takes there (through the middleware and view, without the server around
-    them): time.process_time over requests made one after another, the least of
-    eight batches of 0.15 s (the machine's speed drifts from one second to the next)."""
-    _setup_django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    info = json.loads(Path(info_path).read_text())
-    client = Client(headers={"Authorization": f"Bearer {_token_for('bench0')}"})
-    calls: dict[str, Any] = {
-        name: (lambda path=path: client.get(path())) for name, path in _paths(info).items()
-    }
-    calls["post"] = lambda: client.post("/api/v1/statuses", {"status": f"A2 counting #{TAG}"})
-    result = {}
-    for name, call in calls.items():
-        if only and name not in only.split(","):
-            continue
-        call()  # warm caches (content types, connection set-up)
-        with CaptureQueriesContext(connection) as ctx:
-            response = call()
-        assert response.status_code == 200, (name, response.content[:300])
-        queries = len(ctx.captured_queries)
-        batches = []
-        for _ in range(8):
-            started, count = time.process_time(), 0
-            while time.process_time() - started < 0.15:
-                call()
-                count += 1
-            batches.append((time.process_time() - started) / count * 1000)
-        result[name] = [queries, min(batches)]
-    print(json.dumps(result))
-
-
-def child_explain(info_path: str, only: str = "") -> None:
-    """The plan of every query of one request of each reading endpoint, as the
-    database runs it: EXPLAIN ANALYZE on PostgreSQL (with the time it took),
-    EXPLAIN QUERY PLAN on SQLite."""
-    _setup_django()
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    info = json.loads(Path(info_path).read_text())
-    client = Client(headers={"Authorization": f"Bearer {_token_for('bench0')}"})
-    postgres = connection.vendor == "postgresql"
-    for name, path in _paths(info).items():
-        if only and name not in only.split(","):
-            continue
-        client.get(path())
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(path())
-        print(f"## {name}: {len(ctx.captured_queries)} queries")
-        for n, query in enumerate(ctx.captured_queries, 1):
-            sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
-            print(f"### {name} query {n}: {' '.join(sql.split())[:160]}")
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    ("EXPLAIN (ANALYZE, BUFFERS) " if postgres else "EXPLAIN QUERY PLAN ") + sql
-                )
-                for row in cursor.fetchall():
-                    print("    " + (row[0] if postgres else f"{row[1]:>3} {row[3]}"))
-    print("{}")
-
-
-def _token_for(username: str) -> str:
-    from accounts.models import User
-    from mastodon_api import actions
-    from mastodon_api.models import Application
-
-    user = User.objects.get(username=username)
-    issued = actions.issue_token(
-        app=Application.objects.first(),
-        user=user,
-        profile=user.personal_profile,
-        scopes=frozenset({"read", "write"}),
-    )
-    return issued.access_token
 
 
 def _tree_cpu(pid: int) -> float:
@@ -288,9 +185,9 @@ def timed(pids: list[int], url: str, clients: int, seconds: float, one) -> dict:
     }
 
 
-def _start(data_dir: Path, env: dict, args: tuple[str, ...]) -> Server:
+def _start(data_dir: Path, env: dict, args: tuple[str, ...], root: Path = ROOT) -> Server:
     """`hashchat serve` on the seeded data (tests.server.start_server would give a
-    PostgreSQL server a fresh database of its own)."""
+    PostgreSQL server a fresh database of its own), from the checkout at `root`."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = open(data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
@@ -298,10 +195,27 @@ def _start(data_dir: Path, env: dict, args: tuple[str, ...]) -> Server:
         [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port),
          "--log-level", "warning", *args,
          *(() if "--processes" in args else ("--processes", "1"))],
-        env={**env, "HASHCHAT_BASE_URL": url}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**env, "HASHCHAT_BASE_URL": url}, cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_until_up(url, process, timeout=120)
     return Server(url=url, port=port, data_dir=data_dir, process=process, env=env)
+
+
+def server_env(data_dir: Path, db: str, redis: str = "") -> dict[str, str]:
+    """The environment the benchmark's servers and children run in."""
+    env = {
+        **os.environ,
+        "HASHCHAT_DATA_DIR": str(data_dir),
+        "HASHCHAT_SECRET_KEY": "bench-secret",
+        "HASHCHAT_RATE_LIMITS": LIMITS,
+        "HASHCHAT_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "hashchat.settings",
+    }
+    if db == "postgres":
+        env["DATABASE_URL"] = PG_URL
+    if redis:
+        env["REDIS_URL"] = redis
+    return env
 
 
 def bench(args) -> None:
@@ -311,18 +225,7 @@ def bench(args) -> None:
     else:
         data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-endpoints-{args.db}-"))
     info_path = data_dir / "bench.json"
-    env = {
-        **os.environ,
-        "HASHCHAT_DATA_DIR": str(data_dir),
-        "HASHCHAT_SECRET_KEY": "bench-secret",
-        "HASHCHAT_RATE_LIMITS": LIMITS,
-        "HASHCHAT_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "hashchat.settings",
-    }
-    if args.db == "postgres":
-        env["DATABASE_URL"] = PG_URL
-    if args.redis:
-        env["REDIS_URL"] = args.redis
+    env = server_env(data_dir, args.db, args.redis)
     if info_path.exists():
         # Seeded by an earlier run (--data-dir): measured again as it is.
         info = json.loads(info_path.read_text())
