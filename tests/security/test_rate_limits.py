@@ -391,16 +391,52 @@ def test_requests_are_let_through_when_redis_is_away(db, frozen, monkeypatch, ca
     from limits.errors import StorageError
 
     class Away:
-        def hit(self, *args, **kwargs):
+        """A limiter whose storage cannot be reached."""
+
+        def incr(self, *args, **kwargs):
             raise StorageError(ConnectionError("Error 111 connecting to 127.0.0.1:6379"))
 
-        get_window_stats = clear = hit
+        storage = property(lambda self: self)
+        get = clear = hit = get_window_stats = incr
 
     monkeypatch.setattr(ratelimit, "_limiter", lambda: Away())
     for _ in range(3):
         assert ratelimit.hit("t", "k", limit=1, window=60).remaining == 1
     assert ratelimit.peek("t", "k", limit=1, window=60).remaining == 1
     assert "storage is unavailable" in caplog.text
+
+
+def test_a_count_is_one_call_to_the_storage_and_a_peek_one(db, frozen, monkeypatch):
+    """On Redis each storage call is a round trip: counting a request against a limit
+    is its increment alone (the count it answers makes the status), peeking one read."""
+    storage = ratelimit._limiter().storage
+    calls: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            found = getattr(storage, name)
+            if not callable(found):
+                return found
+
+            def call(*args, **kwargs):
+                calls.append(name)
+                return found(*args, **kwargs)
+
+            return call
+
+    class Limiter:
+        storage = Counting()
+
+    monkeypatch.setattr(ratelimit, "_limiter", lambda: Limiter())
+    assert ratelimit.hit("t", "k", limit=2, window=60).remaining == 1
+    assert calls == ["incr"]
+    calls.clear()
+    assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 1
+    assert calls == ["get"]
+    ratelimit.hit("t", "k", limit=2, window=60)
+    with pytest.raises(RateLimited):
+        ratelimit.hit("t", "k", limit=2, window=60)
+    assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 0
 
 
 # What clients see -----------------------------------------------------------------------
