@@ -49,8 +49,9 @@ CLIENT_API_PREFIXES = ("/api/v1/", "/api/v2/")
 
 
 def client_api(request) -> bool:
-    """Whether the request is to the client APIs (CLIENT_API_PREFIXES)."""
-    return request.path.startswith(CLIENT_API_PREFIXES)
+    """Whether the request is to the client APIs (CLIENT_API_PREFIXES), wherever the
+    site is mounted (the path Django resolves, without a script prefix)."""
+    return request.path_info.startswith(CLIENT_API_PREFIXES)
 
 
 class PagesOnly:
@@ -106,7 +107,7 @@ class ContentSecurityPolicyMiddleware:
         self.api_policy = build_policy()
 
     def __call__(self, request):
-        if not request.path.startswith(CLIENT_API_PREFIXES):
+        if not client_api(request):
             return self.pages(request)
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.api_policy)
