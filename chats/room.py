@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404
 
-from accounts.models import Profile
+from accounts.models import Membership, Profile
 from chats.models import ChatPost, Event, Question, Series
 from chats.permissions import host_profile_ids
 from core.hashtags import tag_key
@@ -81,8 +81,6 @@ def host_ids(event: Event) -> set[int]:
 
 
 def _managed_hosts(user, ids):
-    from accounts.models import Membership
-
     return Membership.objects.filter(user=user, profile_id__in=ids, profile__is_suspended=False)
 
 
