@@ -11,24 +11,18 @@
 - ClientMiddleware: records the client's address for the rate limits, and gives any
   429 answer a rate limit caused its Retry-After and the X-RateLimit-* headers of the
   limit that refused.
-- PagesOnly, and Django's session, CSRF, login and messages middleware with it: the
-  browser's middleware, which the client APIs skip (see PagesOnly).
+- client_api: whether a request is to the client APIs, whose answers need nothing of
+  the browser's middleware (the acting profile and viewer's zone skip them).
 """
 
 import sys
-from typing import Any
 
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.middleware import MessageMiddleware
-from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 
 from core import metrics, ratelimit
 
@@ -52,48 +46,6 @@ def client_api(request) -> bool:
     """Whether the request is to the client APIs (CLIENT_API_PREFIXES), wherever the
     site is mounted (the path Django resolves, without a script prefix)."""
     return request.path_info.startswith(CLIENT_API_PREFIXES)
-
-
-class PagesOnly:
-    """Mixed into a middleware that serves the browser's pages (sessions, CSRF, the
-    login, messages, the acting profile, the viewer's zone), so that requests to the
-    client APIs pass it by. Those requests are identified by their bearer token alone:
-    every view there is CSRF-exempt and must not act on a session cookie, which a
-    page on another site could make a browser send. Passing by, such a request gets
-    what a visitor without cookies would get (`for_api`: no login, no profile), at a
-    fraction of the cost: on a single status the skipped middleware took about a
-    third of the request's time in Django (docs/performance.md)."""
-
-    get_response: Any
-
-    def __call__(self, request):
-        if client_api(request):
-            self.for_api(request)
-            return self.get_response(request)
-        return super().__call__(request)  # type: ignore[misc]
-
-    def for_api(self, request) -> None:
-        """What the middleware leaves on an API request it passes by."""
-
-
-class PageSessionMiddleware(PagesOnly, SessionMiddleware):
-    pass
-
-
-class PageCsrfViewMiddleware(PagesOnly, CsrfViewMiddleware):
-    def process_view(self, request, callback, callback_args, callback_kwargs):
-        if client_api(request):
-            return None
-        return super().process_view(request, callback, callback_args, callback_kwargs)
-
-
-class PageAuthenticationMiddleware(PagesOnly, AuthenticationMiddleware):
-    def for_api(self, request) -> None:
-        request.user = AnonymousUser()
-
-
-class PageMessageMiddleware(PagesOnly, MessageMiddleware):
-    pass
 
 
 class ContentSecurityPolicyMiddleware:

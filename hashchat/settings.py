@@ -160,16 +160,15 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "core.middleware.ClientMiddleware",
-    # Sessions, CSRF, the login and messages serve pages: Django's own middleware,
-    # which the client APIs (bearer tokens alone) pass by (core.middleware.PagesOnly).
-    "core.middleware.PageSessionMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "core.middleware.PageCsrfViewMiddleware",
-    "core.middleware.PageAuthenticationMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The profile a login acts as on pages; the client APIs' comes from the token.
     "accounts.middleware.ActiveProfileMiddleware",
     # Times on pages in the viewer's zone: the browser's (a cookie), else the profile's.
     "accounts.middleware.ViewerZoneMiddleware",
-    "core.middleware.PageMessageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
