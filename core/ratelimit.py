@@ -8,8 +8,9 @@ core.errors.RateLimited (HTTP 429, with `retry_after` seconds until the window
 ends) once more than `limit` requests were counted in it. `peek` reads the count
 without adding to it, `clear` forgets it.
 
-Counting stands on the `limits` library (its fixed-window strategy and storages):
-Redis when REDIS_URL is set, so that every web process shares the counters (an
+Counting stands on the `limits` library's storages, in fixed windows (a count is the
+storage's atomic increment, compared with the limit, as limits' fixed-window
+strategy does): Redis when REDIS_URL is set, so that every web process shares the counters (an
 INCR per request: atomic, whatever the number of processes), and otherwise the
 memory of the process. Without Redis hashchat runs one web process (`hashchat
 serve --processes N` requires REDIS_URL), so the memory counters are exact there;
@@ -44,7 +45,6 @@ from django.conf import settings
 from limits import RateLimitItemPerSecond
 from limits.errors import StorageError
 from limits.storage import storage_from_string
-from limits.strategies import FixedWindowRateLimiter
 
 from core import metrics
 from core.errors import RateLimited
@@ -89,21 +89,21 @@ class RateStatus:
 
 
 @functools.cache
-def _limiter() -> FixedWindowRateLimiter:
-    """The limiter on the configured storage (settings.RATE_LIMIT_STORAGE), made once
-    per process. Storage errors are wrapped in limits.errors.StorageError."""
+def _storage() -> Any:
+    """The configured storage of counters (settings.RATE_LIMIT_STORAGE), made once per
+    process. Its errors are wrapped in limits.errors.StorageError."""
     uri = cast(str, getattr(settings, "RATE_LIMIT_STORAGE", "memory://"))
     options: dict[str, Any] = {"wrap_exceptions": True}
     if uri.startswith(("redis://", "rediss://")):
         options["key_prefix"] = f"{settings.REDIS_PREFIX}:limits"
         options["socket_timeout"] = 2
         options["socket_connect_timeout"] = 2
-    return FixedWindowRateLimiter(storage_from_string(uri, **options))
+    return storage_from_string(uri, **options)
 
 
 def reset_storage() -> None:
-    """Forget the limiter (tests that change settings.RATE_LIMIT_STORAGE)."""
-    _limiter.cache_clear()
+    """Forget the storage (tests that change settings.RATE_LIMIT_STORAGE)."""
+    _storage.cache_clear()
 
 
 def _item(bucket: str, key: str, limit: int, window: int, now: float):
@@ -143,13 +143,13 @@ def _refuse(status: RateStatus, message: str, now: float) -> RateLimited:
 def _count(bucket: str, key: str, limit: int, window: int, now: float) -> tuple[bool, RateStatus]:
     """Add one to the counter: (whether it stayed within the limit, the status after).
     The increment is the storage's own (on Redis one script, INCR with the key's
-    expiry; a lock in memory): atomic. It answers the new count, which is what the
-    fixed-window strategy's `hit` compares with the limit; the status is made from it
-    and the window's end, known here (windows are aligned to the clock), rather than
-    from the strategy's window stats, which read the counter and its expiry again: on
-    Redis two more round trips for every limit a request counts against."""
+    expiry; a lock in memory): atomic. It answers the new count, which is compared
+    with the limit; the status is made from it and the window's end, known here
+    (windows are aligned to the clock), rather than from limits' window stats, which
+    read the counter and its expiry again: on Redis two more round trips for every
+    limit a request counts against."""
     item, ids, reset = _item(bucket, key, limit, window, now)
-    count = _limiter().storage.incr(item.key_for(*ids), item.get_expiry())
+    count = _storage().incr(item.key_for(*ids), item.get_expiry())
     return count <= limit, _status(limit, count, reset)
 
 
@@ -176,7 +176,7 @@ def peek(bucket: str, key: str, *, limit: int, window: int) -> RateStatus:
     now = time.time()
     item, ids, reset = _item(bucket, key, limit, window, now)
     try:
-        count = _limiter().storage.get(item.key_for(*ids))
+        count = _storage().get(item.key_for(*ids))
     except StorageError:
         count = 0
     return _status(limit, count, reset)
@@ -186,7 +186,7 @@ def clear(bucket: str, key: str, *, limit: int, window: int) -> None:
     """Forget the current window's count for `key` (a login that succeeded)."""
     item, ids, _ = _item(bucket, key, limit, window, time.time())
     try:
-        _limiter().clear(item, *ids)
+        _storage().clear(item.key_for(*ids))
     except StorageError as e:
         logger.warning("rate limit %s not cleared: its storage is unavailable (%s)", bucket, e)
 
