@@ -37,8 +37,10 @@ fails when one of these methods changes its signature: read the release's
 changes to django/core/handlers/ before moving the pin.
 """
 
+import contextlib
 import functools
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -67,6 +69,13 @@ READ_THREADS_DEFAULT = 4
 # 0.25 to 0.29 s, at the same rate (docs/performance.md).
 WRITE_THREADS = {"sqlite": 2}
 WRITE_THREADS_DEFAULT = 8
+# On SQLite the reader threads take turns: a read waits up to this long for the one
+# before it to finish, then runs beside it. Two reads at once hand the interpreter
+# lock to each other at every row SQLite steps through (some 45 thread switches a
+# home page instead of 3), and cost a third more CPU for fewer pages a second; one
+# at a time, a slow page (a big room, an export) still holds the others up no longer
+# than this (docs/performance.md, "Reads take turns").
+READ_TURN_WAIT = {"sqlite": 0.02}
 
 
 def write_threads(vendor: str) -> int:
@@ -119,7 +128,10 @@ class ThreadedASGIHandler(ASGIHandler):
         self.write_pool = ThreadPoolExecutor(
             max_workers=write_threads(vendor), thread_name_prefix="hashchat-write"
         )
-        self._read = sync_to_async(self._serve, thread_sensitive=False, executor=self.read_pool)
+        self.read_turn = ReadTurns(READ_TURN_WAIT.get(vendor))
+        self._read = sync_to_async(
+            self._serve_read, thread_sensitive=False, executor=self.read_pool
+        )
         self._write = sync_to_async(self._serve, thread_sensitive=False, executor=self.write_pool)
 
     async def __call__(self, scope, receive, send):
@@ -144,6 +156,10 @@ class ThreadedASGIHandler(ASGIHandler):
         finally:
             body_file.close()
 
+    def _serve_read(self, scope, body_file) -> HttpResponseBase:
+        with self.read_turn():
+            return self._serve(scope, body_file)
+
     def _serve(self, scope, body_file) -> HttpResponseBase:
         """The request from start to finish on this worker thread, as Django's WSGI
         handler runs it; a streamed response is closed after it was sent."""
@@ -163,6 +179,28 @@ class ThreadedASGIHandler(ASGIHandler):
         if not response.streaming:
             response.close()
         return response
+
+
+class ReadTurns:
+    """Reads one at a time, each waiting at most `wait` seconds for the one before
+    it (None: no turns, every read runs at once, as on PostgreSQL, whose reads wait
+    on the network). Calling it gives the turn as a context manager."""
+
+    def __init__(self, wait: float | None) -> None:
+        self.wait = wait
+        self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[bool]:
+        if self.wait is None:
+            yield False
+            return
+        taken = self.lock.acquire(timeout=self.wait)
+        try:
+            yield taken
+        finally:
+            if taken:
+                self.lock.release()
 
 
 def get_application() -> ThreadedASGIHandler:
