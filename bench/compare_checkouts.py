@@ -22,11 +22,9 @@ post starts runs in whichever server's worker claims it first.
 
 import argparse
 import json
-import os
 import signal
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +37,7 @@ from bench.endpoints_bench import (  # noqa: E402
     measure,
     server_env,
 )
+from bench.machine import describe  # noqa: E402
 from bench.mastodon_api_bench import _tokens  # noqa: E402
 
 
@@ -112,10 +111,8 @@ def main() -> None:
     args = parser.parse_args()
     args.only = [e for e in args.only.split(",") if e]
     args.clients = [int(c) for c in args.clients.split(",")]
-    load = os.getloadavg()
     print(
-        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"load {load[0]:.1f}, {args.db}, base {Path(args.base).resolve()}, {args.rounds} "
+        f"# {describe()}, {args.db}, base {Path(args.base).resolve()}, {args.rounds} "
         f"interleaved rounds of {args.seconds:g} s per server"
     )
     print(

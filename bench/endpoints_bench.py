@@ -36,7 +36,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -56,6 +55,7 @@ from bench.endpoint_inside import (  # noqa: E402
     child_seed,
 )
 from bench.loadclient import Connection  # noqa: E402
+from bench.machine import describe  # noqa: E402
 from bench.mastodon_api_bench import (  # noqa: E402
     LIMITS,
     _p,
@@ -316,10 +316,8 @@ def main() -> None:
     if args.child_queries:
         return child_queries(args.child_queries, args.only)
     args.clients = [int(c) for c in args.clients.split(",")]
-    load = os.getloadavg()
     print(
-        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"load {load[0]:.1f}, {platform.python_implementation()} {platform.python_version()}, "
+        f"# {describe()}, "
         f"{args.db}, {args.posts:,} posts, {args.seconds:g} s per measurement, "
         f"the worker as a {args.worker}"
     )

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import signal
 import subprocess
@@ -30,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.loadclient import Connection  # noqa: E402
+from bench.machine import describe  # noqa: E402
 from tests.server import start_server  # noqa: E402
 
 
@@ -299,8 +299,7 @@ def main() -> None:
         return
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     print(
-        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}, "
+        f"# {describe()}, "
         f"{args.clients} concurrent clients, {args.seconds:g} s per measurement, "
         f"{args.processes} web process(es)"
     )

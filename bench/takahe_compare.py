@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.endpoints_bench import timed  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
+from bench.machine import describe  # noqa: E402
 from bench.mastodon_api_bench import LIMITS, _tokens  # noqa: E402
 
 PEER = ROOT.parent / "shared" / "peers" / "takahe"
@@ -172,10 +173,8 @@ def main() -> None:
         raise SystemExit(f"Takahē's scripts are not at {PEER}")
     from tests.server import free_port, start_server
 
-    load = os.getloadavg()
     print(
-        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
-        f"load {load[0]:.1f}, {args.clients} clients, {args.seconds:g} s per measurement, "
+        f"# {describe()}, {args.clients} clients, {args.seconds:g} s per measurement, "
         f"{args.rounds} rounds alternated"
     )
     takahe = start_takahe(free_port())
