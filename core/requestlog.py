@@ -16,9 +16,10 @@ another thread (`carry`) or a background job (`job`).
 import contextlib
 import contextvars
 import logging
+import os
+import random
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -41,8 +42,19 @@ _INCOMING_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 T = TypeVar("T")
 
 
+# Request ids need to be unique, not secret (every response shows its own). They
+# come from a generator of this process, seeded from the system's randomness when
+# it is made and again in a forked child, rather than from uuid4: that reads the
+# system's randomness for every request, a system call that hands the interpreter
+# lock away, and the event loop, which makes the id, then waits for a worker thread
+# to hand it back (a tenth of the loop's time under load; docs/performance.md).
+_ids = random.Random()
+os.register_at_fork(after_in_child=_ids.seed)
+
+
 def new_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """16 hex digits (64 random bits)."""
+    return f"{_ids.getrandbits(64):016x}"
 
 
 def route_of(scope: dict[str, Any]) -> str:
