@@ -209,13 +209,17 @@ def limit(name: str, key: str, message: str = DEFAULT_MESSAGE) -> RateStatus | N
 
 
 def hit_all(named_keys: list[tuple[str, str]], message: str = DEFAULT_MESSAGE) -> None:
-    """Count one request against several configured limits together: every limit is
-    read first, and a request that one of them refuses is counted by none (a post
-    refused per IP does not use up the profile's own allowance). Two requests at the
-    same instant may both pass the reading; each is still counted atomically."""
+    """Count one request against several configured limits together, so that a
+    request one of them refuses is counted by none of the others (a post refused per
+    IP does not use up the profile's own allowance). The limits after the first are
+    read first; then the first is counted, and a refusal there counts nothing else
+    (it only adds to a counter already past its limit, which the window's end clears
+    as it would have); then the rest. On Redis that is one round trip fewer than
+    reading every limit. Two requests at the same instant may both pass the reading;
+    each is still counted atomically."""
     now = time.time()
     active = [(n, k, c) for n, k in named_keys if (c := configured(n)) is not None]
-    for name, key, (count, window) in active:
+    for name, key, (count, window) in active[1:]:
         status = peek(name, key, limit=count, window=window)
         if status.remaining <= 0:
             _note(status)

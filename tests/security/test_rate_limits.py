@@ -139,6 +139,33 @@ def test_posting_is_limited_per_ip(pat, olly, frozen, limits):
         create_post(user=olly.user, profile=olly.profile, text="from elsewhere")
 
 
+def test_a_post_refused_per_ip_does_not_use_up_the_profiles_allowance(pat, olly, frozen, limits):
+    limits(post__profile=(2, 60), post__ip=(2, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=olly.user, profile=olly.profile, text="one")
+        create_post(user=olly.user, profile=olly.profile, text="two")
+        for _ in range(3):
+            with pytest.raises(RateLimited):
+                create_post(user=pat.user, profile=pat.profile, text="refused per IP")
+    with ratelimit.serving("198.51.100.7"):
+        create_post(user=pat.user, profile=pat.profile, text="from elsewhere")
+        create_post(user=pat.user, profile=pat.profile, text="and again")
+        with pytest.raises(RateLimited):
+            create_post(user=pat.user, profile=pat.profile, text="now the profile's limit")
+
+
+def test_a_post_refused_per_profile_does_not_use_up_the_ip_allowance(pat, olly, frozen, limits):
+    limits(post__profile=(1, 60), post__ip=(2, 60))
+    with ratelimit.serving("203.0.113.9"):
+        create_post(user=pat.user, profile=pat.profile, text="one")
+        for _ in range(3):
+            with pytest.raises(RateLimited):
+                create_post(user=pat.user, profile=pat.profile, text="refused per profile")
+        create_post(user=olly.user, profile=olly.profile, text="the address has room")
+        with pytest.raises(RateLimited):
+            create_post(user=olly.user, profile=olly.profile, text="now olly's own limit")
+
+
 def test_a_retry_with_the_same_idempotency_key_is_not_counted(pat, frozen, limits):
     limits(post__profile=(1, 60), post__ip=(100, 60))
     with ratelimit.serving("203.0.113.9"):
@@ -433,6 +460,29 @@ def test_a_count_is_one_call_to_the_storage_and_a_peek_one(db, frozen, monkeypat
     with pytest.raises(RateLimited):
         ratelimit.hit("t", "k", limit=2, window=60)
     assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 0
+
+
+def test_counting_against_two_limits_reads_one_and_counts_both(db, frozen, monkeypatch, limits):
+    """A post counts against the profile's and the address's limits: one read (the
+    address's) and two increments, where reading both first took one more trip."""
+    limits(post__profile=(5, 60), post__ip=(5, 60))
+    storage = ratelimit._storage()
+    calls: list[str] = []
+
+    class Counting:
+        def __getattr__(self, name):
+            found = getattr(storage, name)
+
+            def call(*args, **kwargs):
+                calls.append(name)
+                return found(*args, **kwargs)
+
+            return call
+
+    monkeypatch.setattr(ratelimit, "_storage", lambda: Counting())
+    ratelimit.hit_all([("post:profile", "p1"), ("post:ip", "203.0.113.9")])
+    assert calls == ["get", "incr", "incr"]
+    assert ratelimit.peek("post:profile", "p1", limit=5, window=60).remaining == 4
 
 
 # What clients see -----------------------------------------------------------------------
