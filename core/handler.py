@@ -21,8 +21,9 @@ sends it to the writers); every other method writes.
 A read spends its time in Python, and Python runs one thread at a time: a few
 reader threads serve more pages than many, which spend their time handing the
 interpreter lock to each other (SQLite's driver lets go of it for every row it
-steps through). A write may wait for SQLite's writer
-lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
+steps through). On SQLite even two do, so there they take turns (`ReadTurns`): one
+read at a time, unless the one before it runs past a short wait. A write may wait
+for SQLite's writer lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
 writes get more threads, and reads never queue behind them. The figures that
 led here are in docs/performance.md ("Request handling").
 
