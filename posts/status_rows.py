@@ -283,9 +283,15 @@ def notification_page(
     conn = connections[DEFAULT_DB_ALIAS]
     of_actor, of_post = Notification._meta.get_field("actor"), Notification._meta.get_field("post")
     items = []
+    # One instance per actor, as `read` does for authors: a page's notifications
+    # mostly come from a few profiles.
+    actors: dict[int, Profile | None] = {}
     for row in rows:
         item = notification.instance(row, 0, conn)
-        of_actor.set_cached_value(item, actor.instance(row, notification.width, conn))
+        actor_id = row[notification.width + actor.pk_index]
+        if actor_id not in actors:
+            actors[actor_id] = actor.instance(row, notification.width, conn)
+        of_actor.set_cached_value(item, actors[actor_id])
         items.append(item)
     post_ids = sorted({n.post_id for n in items if n.post_id is not None})
     if post_ids:

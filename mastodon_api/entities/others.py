@@ -44,11 +44,10 @@ def notification_entities(
     """Notifications with their accounts and statuses, in a fixed number of queries
     (load them with select_related("actor", "post__author"))."""
     base = _base(base_url)
-    accounts = {
-        n.actor_id: _account(n.actor, base)
-        for n in notifications
-        if n.actor_id is not None and n.actor is not None
-    }
+    accounts: dict[int, dict] = {}
+    for n in notifications:  # once per actor, not once per notification
+        if n.actor_id is not None and n.actor_id not in accounts and n.actor is not None:
+            accounts[n.actor_id] = _account(n.actor, base)
     posts = [n.post for n in notifications if n.post_id is not None]
     statuses = {
         s["id"]: s
