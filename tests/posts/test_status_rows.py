@@ -222,3 +222,8 @@ def test_notification_pages_equal_the_orm(world, hana, pat, olly, ada):
                     assert entities.notification_entities(
                         got, hana.profile
                     ) == entities.notification_entities(want, hana.profile)
+    # One profile instance per actor on a page, as for the authors of a timeline.
+    page = status_rows.notification_page(
+        hana.profile, kinds=list(NOTIFICATION_TYPES), actor_id=ada.profile.id, limit=40
+    )
+    assert len(page) >= 2 and len({id(n.actor) for n in page}) == 1
