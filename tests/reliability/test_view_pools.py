@@ -10,7 +10,14 @@ import threading
 import pytest
 from django.db import connection
 
-from core.handler import READ_TURN_WAIT, ReadTurns, ThreadedASGIHandler, reads
+from core.handler import (
+    READ_TURN_WAIT,
+    ReadTurns,
+    ThreadedASGIHandler,
+    any_view_writes,
+    reads,
+    view_writes,
+)
 from tests.reliability.writing_views import SlowRead
 
 
@@ -57,6 +64,19 @@ def test_a_get_to_a_view_marked_as_writing_is_not_a_read(writing_urls):
     assert not reads(scope("POST", "/reads/"))
     # An unknown path is a read (Django answers it with a 404).
     assert reads(scope("GET", "/nowhere/"))
+
+
+def test_without_a_writing_view_a_get_is_a_read_without_resolving_its_path(settings):
+    """hashchat marks no view @writes today: the event loop then sends every GET to the
+    readers without resolving its path (the marks are looked for once per URL table)."""
+    assert any_view_writes("tests.reliability.writing_views")
+    assert not any_view_writes(settings.ROOT_URLCONF)
+    before = view_writes.cache_info()
+    assert reads(scope("GET", "/api/v1/statuses/123456789"))
+    assert reads(scope("HEAD", "/@nobody"))
+    assert not reads(scope("POST", "/api/v1/statuses"))
+    after = view_writes.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)
 
 
 async def test_the_handler_runs_a_writing_get_on_a_writer_thread(writing_urls):
