@@ -22,10 +22,15 @@ import sys
 
 
 def setup_django() -> None:
+    """Django set up once per process. Setting it up again would configure logging
+    anew, onto whatever sys.stderr is at that moment (inside the test suite, one
+    test's captured output, closed when that test ends)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hashchat.settings")
     import django
+    from django.apps import apps
 
-    django.setup()
+    if not apps.ready:
+        django.setup()
 
 
 def migrate() -> None:

@@ -1,4 +1,7 @@
-"""`hashchat createuser`, non-interactive."""
+"""`hashchat createuser`, non-interactive; and the command line run in a process where
+Django is already set up."""
+
+import logging
 
 from accounts.models import User
 from hashchat.cli import main
@@ -55,3 +58,14 @@ def test_it_reports_a_taken_username_and_fails(pat, capsys):
     )
     assert code == 1
     assert "hashchat createuser:" in capsys.readouterr().err
+
+
+def test_a_command_run_in_a_set_up_process_leaves_its_logging_alone(db, capsys):
+    """Setting Django up again would point the log handlers at this test's captured
+    output, which is closed when the test ends: every later log line of the process
+    (a background thread's, say) would then fail to be written."""
+    before = list(logging.getLogger().handlers)
+    code = main(["createuser", "--username", "lin", "--email", "lin@example.org",
+                 "--password", "a-long-passphrase"])  # fmt: skip
+    assert code == 0
+    assert logging.getLogger().handlers == before
