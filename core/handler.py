@@ -23,9 +23,10 @@ reader threads serve more pages than many, which spend their time handing the
 interpreter lock to each other (SQLite's driver lets go of it for every row it
 steps through). On SQLite even two do, so there they take turns (`ReadTurns`): one
 read at a time, unless the one before it runs past a short wait. A write may wait
-for SQLite's writer lock, or for the network to PostgreSQL; waiting costs no interpreter time, so
-writes get more threads, and reads never queue behind them. The figures that
-led here are in docs/performance.md ("Request handling").
+for SQLite's writer lock, or for the network to PostgreSQL; waiting costs no
+interpreter time, so writes get more threads, and reads never queue behind them.
+The figures that led here are in docs/performance.md ("Request handling", and
+"Reads take turns").
 
 Django documents its ASGI handler as an application to run, not as a class to
 build on: the methods this one calls (`read_body`, `create_request`,
