@@ -1,6 +1,5 @@
 """The hub on its own: ids, fan-out, bounded queues, resume from the buffer."""
 
-import asyncio
 import threading
 
 from live.hub import Hub
@@ -57,7 +56,7 @@ async def test_a_resume_gets_exactly_what_was_missed():
     hub.attach()
     emit(hub, 5)
     emit(hub, 2, "hashtag:other")
-    await asyncio.sleep(0)
+    await hub.drained()
     ids = [e.id for e in hub.replay(["hashtag:auslibchat"], hub.history.floor)]
     assert len(ids) == 5
     assert [e.id for e in hub.replay(["hashtag:auslibchat"], ids[1])] == ids[2:]
@@ -68,7 +67,7 @@ async def test_a_resume_from_before_the_buffer_asks_for_a_refetch():
     hub = Hub(buffer_events=3)
     hub.attach()
     emit(hub, 5)
-    await asyncio.sleep(0)
+    await hub.drained()
     kept = hub.replay(["hashtag:auslibchat"], hub.history.floor + 2)
     assert kept is not None and len(kept) == 3
     assert hub.replay(["hashtag:auslibchat"], hub.history.floor + 1) is None
@@ -86,5 +85,5 @@ async def test_a_subscriber_hears_only_its_streams_and_what_it_accepts():
     assert [e.data for e, _ in batch] == ['{"ok":1}']
     hub.remove(sub, ("public",))
     hub.emit(["public"], "update", "{}")
-    await asyncio.sleep(0)
+    await hub.drained()
     assert sub.pending == type(sub.pending)()

@@ -1,7 +1,5 @@
 """The hub's figures: open streams, events handed out, subscribers dropped."""
 
-import asyncio
-
 from live.hub import Hub
 from tests.metrics import sample
 
@@ -23,7 +21,7 @@ async def test_stream_subscribers_deliveries_and_drops():
     hub.emit(["public"], "update", "{}")
     assert len(await fast.next()) == 2
     hub.emit(["public"], "update", "{}")  # the slow one would be 3 behind: dropped
-    await asyncio.sleep(0)  # (a turn of the loop, which fans the event out)
+    await hub.drained()  # the pass that fans the event out (after any rest)
     assert slow.closed and slow.dropped
     assert figure("hashchat_stream_subscribers_dropped_total") == dropped + 1
     assert figure("hashchat_stream_events_delivered_total") == delivered + 5

@@ -3,7 +3,6 @@
 process (a CLOSE event through the hub), and at every heartbeat a stream asks
 again whether its token still authenticates (a revoked token, a lost membership)."""
 
-import asyncio
 import functools
 from types import SimpleNamespace
 
@@ -31,7 +30,7 @@ async def test_a_close_event_ends_the_streams_of_that_profile_only():
     start = hub.current_id()
     hub.emit([access_stream(1)], CLOSE, "{}")
     hub.emit(["user:2"], "notification", "{}")
-    await asyncio.sleep(0)
+    await hub.drained()
 
     assert pat.closed and not pat.dropped
     assert not hana.closed
