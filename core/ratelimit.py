@@ -10,9 +10,9 @@ without adding to it, `clear` forgets it.
 
 Counting stands on the `limits` library's storages, in fixed windows (a count is the
 storage's atomic increment, compared with the limit, as limits' fixed-window
-strategy does): Redis when REDIS_URL is set, so that every web process shares the counters (an
-INCR per request: atomic, whatever the number of processes), and otherwise the
-memory of the process. Without Redis hashchat runs one web process (`hashchat
+strategy does): Redis when REDIS_URL is set, so that every web process shares the
+counters (an INCR per request: atomic, whatever the number of processes), and
+otherwise the memory of the process. Without Redis hashchat runs one web process (`hashchat
 serve --processes N` requires REDIS_URL), so the memory counters are exact there;
 a deployment that started several web processes without Redis would count per
 process, each process allowing the whole limit (docs/security.md). Windows are

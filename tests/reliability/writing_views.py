@@ -1,6 +1,6 @@
 """A URL table for tests/reliability/test_view_pools.py: one view marked as writing,
 one not, each answering with the name of the thread that ran it, and a read that
-holds its thread until the test lets it go (SLOW_READ)."""
+holds its thread until the test lets it go (`SlowRead`)."""
 
 import threading
 

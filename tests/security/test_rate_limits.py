@@ -432,9 +432,10 @@ def test_requests_are_let_through_when_redis_is_away(db, frozen, monkeypatch, ca
     assert "storage is unavailable" in caplog.text
 
 
-def test_a_count_is_one_call_to_the_storage_and_a_peek_one(db, frozen, monkeypatch):
-    """On Redis each storage call is a round trip: counting a request against a limit
-    is its increment alone (the count it answers makes the status), peeking one read."""
+@pytest.fixture
+def storage_calls(db, monkeypatch) -> list[str]:
+    """The names of the calls made to the counters' storage (on Redis, each one a
+    round trip), in order."""
     storage = ratelimit._storage()
     calls: list[str] = []
 
@@ -451,6 +452,13 @@ def test_a_count_is_one_call_to_the_storage_and_a_peek_one(db, frozen, monkeypat
             return call
 
     monkeypatch.setattr(ratelimit, "_storage", lambda: Counting())
+    return calls
+
+
+def test_a_count_is_one_call_to_the_storage_and_a_peek_one(frozen, storage_calls):
+    """On Redis each storage call is a round trip: counting a request against a limit
+    is its increment alone (the count it answers makes the status), peeking one read."""
+    calls = storage_calls
     assert ratelimit.hit("t", "k", limit=2, window=60).remaining == 1
     assert calls == ["incr"]
     calls.clear()
@@ -462,26 +470,12 @@ def test_a_count_is_one_call_to_the_storage_and_a_peek_one(db, frozen, monkeypat
     assert ratelimit.peek("t", "k", limit=2, window=60).remaining == 0
 
 
-def test_counting_against_two_limits_reads_one_and_counts_both(db, frozen, monkeypatch, limits):
+def test_counting_against_two_limits_reads_one_and_counts_both(frozen, limits, storage_calls):
     """A post counts against the profile's and the address's limits: one read (the
     address's) and two increments, where reading both first took one more trip."""
     limits(post__profile=(5, 60), post__ip=(5, 60))
-    storage = ratelimit._storage()
-    calls: list[str] = []
-
-    class Counting:
-        def __getattr__(self, name):
-            found = getattr(storage, name)
-
-            def call(*args, **kwargs):
-                calls.append(name)
-                return found(*args, **kwargs)
-
-            return call
-
-    monkeypatch.setattr(ratelimit, "_storage", lambda: Counting())
     ratelimit.hit_all([("post:profile", "p1"), ("post:ip", "203.0.113.9")])
-    assert calls == ["get", "incr", "incr"]
+    assert storage_calls == ["get", "incr", "incr"]
     assert ratelimit.peek("post:profile", "p1", limit=5, window=60).remaining == 4
 
 
