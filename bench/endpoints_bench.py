@@ -193,8 +193,7 @@ def _start(data_dir: Path, env: dict, args: tuple[str, ...], root: Path = ROOT) 
     log = open(data_dir / f"server-{port}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "hashchat.cli", "serve", "--port", str(port),
-         "--log-level", "warning", *args,
-         *(() if "--processes" in args else ("--processes", "1"))],
+         "--log-level", "warning", *args],
         env={**env, "HASHCHAT_BASE_URL": url}, cwd=root, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_until_up(url, process, timeout=120)
@@ -283,7 +282,9 @@ def main() -> None:
     parser.add_argument("--clients", default="8,16")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--only", default="", help="comma-separated endpoints")
-    parser.add_argument("--processes", type=int, default=0, help="hashchat serve --processes")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="hashchat serve --processes (default: serve's own)"
+    )
     parser.add_argument("--redis", default="", help="REDIS_URL for the server")
     parser.add_argument(
         "--worker",
