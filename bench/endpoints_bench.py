@@ -6,6 +6,7 @@ that a page costs the same whatever the table's size).
     .venv/bin/python bench/endpoints_bench.py --db sqlite --posts 10000
     .venv/bin/python bench/endpoints_bench.py --db postgres --posts 1000000 --seconds 5
     .venv/bin/python bench/endpoints_bench.py --only status,home --clients 8
+    .venv/bin/python bench/endpoints_bench.py --gc-pauses   # and the cycle collector's pauses
 
 It seeds (bench/endpoint_data.py) a fresh SQLite data dir or PostgreSQL database
 `hashchat_bench_endpoints`, starts `hashchat serve` as an operator would (its default
@@ -54,6 +55,7 @@ from bench.endpoint_inside import (  # noqa: E402
     child_queries,
     child_seed,
 )
+from bench.gc_pauses import pauses_between, process_tree, watched_env  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.mastodon_api_bench import (  # noqa: E402
@@ -225,6 +227,9 @@ def bench(args) -> None:
         data_dir = Path(tempfile.mkdtemp(prefix=f"hashchat-endpoints-{args.db}-"))
     info_path = data_dir / "bench.json"
     env = server_env(data_dir, args.db, args.redis)
+    gc_dir = data_dir / "gc-pauses"
+    if args.gc_pauses:
+        env = watched_env(env, gc_dir)
     if info_path.exists():
         # Seeded by an earlier run (--data-dir): measured again as it is.
         info = json.loads(info_path.read_text())
@@ -255,6 +260,7 @@ def bench(args) -> None:
         wanted = [e for e in ENDPOINTS if not args.only or e in args.only.split(",")]
         for name in wanted:
             for clients in [1] if name == "sse" else args.clients:
+                started = time.time()
                 m = measure(server, info, tokens, name, clients, args.seconds)
                 rows.append((name, clients, m))
                 print(
@@ -262,6 +268,9 @@ def bench(args) -> None:
                     f"| {m['cpu_ms']:.2f} | {m['errors']} |",
                     flush=True,
                 )
+                if args.gc_pauses:
+                    pids = process_tree(server.process.pid)
+                    print(f"<!-- {pauses_between(gc_dir, started, time.time(), pids)} -->")
     finally:
         server.kill(signal.SIGTERM)
     _print_queries(_child("--child-queries", str(info_path), "--only", args.only, env=env))
@@ -273,6 +282,14 @@ def _print_queries(queries: dict) -> None:
     print("|---|---|---|")
     for name, (n, cpu_ms) in queries.items():
         print(f"| {name} | {n} | {cpu_ms:.2f} |")
+
+
+def _posts_told(args) -> str:
+    """The posts the run measures: those of a data dir seeded before, or --posts."""
+    seeded = Path(args.data_dir) / "bench.json" if args.data_dir else None
+    if seeded is not None and seeded.exists():
+        return f"{json.loads(seeded.read_text())['posts']:,} posts (seeded before)"
+    return f"{args.posts:,} posts"
 
 
 def main() -> None:
@@ -297,6 +314,11 @@ def main() -> None:
     )
     parser.add_argument("--seed-only", action="store_true", help="seed (--data-dir), then stop")
     parser.add_argument(
+        "--gc-pauses",
+        action="store_true",
+        help="after each row, the server's cycle-collector pauses of 5 ms or more",
+    )
+    parser.add_argument(
         "--in-process-only",
         action="store_true",
         help="only the queries and CPU per request inside Django (no server, no load)",
@@ -319,7 +341,7 @@ def main() -> None:
     args.clients = [int(c) for c in args.clients.split(",")]
     print(
         f"# {describe()}, "
-        f"{args.db}, {args.posts:,} posts, {args.seconds:g} s per measurement, "
+        f"{args.db}, {_posts_told(args)}, {args.seconds:g} s per measurement, "
         f"the worker as a {args.worker}"
     )
     print("| endpoint | clients | requests/s | p50 ms | p99 ms | server CPU ms/request | errors |")
