@@ -55,9 +55,9 @@ from bench.endpoint_inside import (  # noqa: E402
     child_queries,
     child_seed,
 )
-from bench.gc_pauses import pauses_between, process_tree, watched_env  # noqa: E402
+from bench.gc_pauses import pauses_between, watched_env  # noqa: E402
 from bench.loadclient import Connection  # noqa: E402
-from bench.machine import describe  # noqa: E402
+from bench.machine import describe, process_tree  # noqa: E402
 from bench.mastodon_api_bench import (  # noqa: E402
     LIMITS,
     _p,
@@ -94,24 +94,14 @@ def _child(*args: str, env: dict) -> dict:
 def _tree_cpu(pid: int) -> float:
     """CPU seconds (user + system) of a process and its children still running."""
     tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    stats: dict[int, list[str]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    total = 0.0
+    for p in process_tree(pid):
         try:
-            raw = Path(f"/proc/{entry}/stat").read_text()
+            raw = Path(f"/proc/{p}/stat").read_text()
         except OSError:
-            continue
+            continue  # ended since the tree was read
         fields = raw[raw.rindex(")") + 2 :].split()
-        stats[int(entry)] = fields
-        children.setdefault(int(fields[1]), []).append(int(entry))
-    total, pending = 0.0, [pid]
-    while pending:
-        p = pending.pop()
-        if p in stats:
-            total += (int(stats[p][11]) + int(stats[p][12])) / tick
-        pending.extend(children.get(p, []))
+        total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
 

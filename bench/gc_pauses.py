@@ -31,22 +31,3 @@ def pauses_between(folder: Path, start: float, end: float, pids: set[int]) -> st
         f"{len(found)} cycle-collector pauses of 5 ms or more, {sum(found):.0f} ms in all, "
         f"the longest {max(found):.0f} ms"
     )
-
-
-def process_tree(pid: int) -> set[int]:
-    """`pid` and every process under it."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                raw = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parent = int(raw[raw.rindex(")") + 2 :].split()[1])
-            children.setdefault(parent, []).append(int(entry))
-    found, pending = set(), [pid]
-    while pending:
-        p = pending.pop()
-        found.add(p)
-        pending.extend(children.get(p, []))
-    return found

@@ -13,6 +13,7 @@ times."""
 import os
 import platform
 import time
+from pathlib import Path
 from typing import Any
 
 
@@ -44,3 +45,22 @@ def describe() -> str:
         f"load {os.getloadavg()[0]:.1f}, {platform.python_implementation()} "
         f"{platform.python_version()}, reference {reference_ms():.2f} ms"
     )
+
+
+def process_tree(pid: int) -> set[int]:
+    """`pid` and every process under it that is still running (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(raw[raw.rindex(")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, pending = set(), [pid]
+    while pending:
+        p = pending.pop()
+        found.add(p)
+        pending.extend(children.get(p, []))
+    return found
